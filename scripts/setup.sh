@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Make this checkout runnable on a fresh machine: a virtualenv with the project and its dev extras, and
+# Debian's Chromium (Playwright drives it via executable_path; `playwright install` is never used because
+# browser downloads are not possible offline). Idempotent: a second run only checks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV="${PLAN_AND_ACT_VENV:-.venv}"
+PYTHON="${PYTHON:-python3}"
+
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "setup: creating virtualenv $VENV"
+  "$PYTHON" -m venv "$VENV"
+fi
+
+# Reinstall only when pyproject.toml changed since the last successful install.
+stamp="$VENV/.plan-and-act-installed"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "setup: installing plan-and-act[dev] into $VENV"
+  "$VENV/bin/python" -m pip install --quiet --upgrade pip >/dev/null
+  "$VENV/bin/python" -m pip install --quiet -e '.[dev]'
+  touch "$stamp"
+fi
+
+find_chromium() {
+  for candidate in "${PLAN_AND_ACT_CHROMIUM:-}" chromium chromium-browser google-chrome; do
+    [ -n "$candidate" ] && command -v "$candidate" >/dev/null 2>&1 && { command -v "$candidate"; return 0; }
+  done
+  return 1
+}
+
+if ! find_chromium >/dev/null; then
+  echo "setup: installing Debian chromium"
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "setup: Chromium is missing and this user cannot install packages." >&2
+    echo "       Install Debian's 'chromium' package, or set PLAN_AND_ACT_CHROMIUM to a Chrome/Chromium binary." >&2
+    exit 1
+  fi
+fi
+echo "setup: ready ($("$VENV/bin/python" --version), $(find_chromium))"

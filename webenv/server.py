@@ -1,0 +1,119 @@
+"""Start and stop isolated copies of the embedded web environment.
+
+Each `Environment` gets its own copy of every site database and its own free loopback ports, so episodes run
+in parallel and a write in one (a cart, a post, a price) is invisible to every other. Seed databases are built
+once per seed version into a cache and copied per environment: copying a file is milliseconds, re-seeding
+is not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from webenv.auth import login_cookies, storage_state
+from webenv.serving import ServerGroup, bind_loopback_socket, serve_apps
+from webenv.sites import SiteSpec, all_specs
+from webenv.sites.common import SiteContext
+
+_build_lock = threading.Lock()
+
+
+def cache_dir() -> Path:
+    root = os.environ.get("PLAN_AND_ACT_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "plan-and-act"
+    )
+    path = Path(root) / "webenv"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _seed_fingerprint(spec: SiteSpec) -> str:
+    """Changes whenever the seed code or its declared version changes, so stale caches are never used."""
+    source = inspect.getsource(inspect.getmodule(spec.build_database))  # type: ignore[arg-type]
+    return hashlib.sha256(f"{spec.seed_version}\n{source}".encode()).hexdigest()[:16]
+
+
+def template_database(spec: SiteSpec) -> Path:
+    """The cached, pristine seed database for a spec (built on first use; safe across threads/processes)."""
+    target = cache_dir() / f"{spec.database}-{_seed_fingerprint(spec)}.sqlite"
+    if target.exists():
+        return target
+    with _build_lock:
+        if not target.exists():
+            fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".building")
+            os.close(fd)
+            os.unlink(tmp)
+            spec.build_database(Path(tmp))
+            os.replace(tmp, target)  # atomic: a concurrent process sees either nothing or the whole file
+    return target
+
+
+@dataclass
+class Environment:
+    """A running, isolated copy of the sites. Use as a context manager, or call `stop()`."""
+
+    specs: list[SiteSpec]
+    urls: dict[str, str]  # site name -> base URL, e.g. {"shopping": "http://127.0.0.1:41234"}
+    db_paths: dict[str, Path]  # database stem -> this environment's private copy
+    workdir: Path
+    _servers: ServerGroup = field(repr=False)
+
+    @property
+    def placeholders(self) -> dict[str, str]:
+        """WebArena placeholders (`__SHOPPING__` ...) mapped to this environment's URLs."""
+        return {spec.placeholder: self.urls[spec.name] for spec in self.specs}
+
+    def spec(self, site: str) -> SiteSpec:
+        for spec in self.specs:
+            if spec.name == site:
+                return spec
+        raise KeyError(f"no site named {site!r} in this environment (have: {', '.join(self.urls)})")
+
+    def storage_state(self, sites: Iterable[str]) -> dict[str, Any]:
+        """A Playwright storage state logged in to each listed site with its default account."""
+        cookies: list[dict[str, Any]] = []
+        for site in sites:
+            spec = self.spec(site)
+            cookies.extend(login_cookies(spec, self.urls[site]))
+        return storage_state(cookies)
+
+    def stop(self) -> None:
+        self._servers.stop()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def __enter__(self) -> "Environment":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+def start_environment(sites: Iterable[str] | None = None) -> Environment:
+    """Fresh databases, free ports, all (or the named) sites serving on 127.0.0.1."""
+    wanted = set(sites) if sites is not None else None
+    specs = [spec for spec in all_specs() if wanted is None or spec.name in wanted]
+    if wanted is not None and (missing := wanted - {spec.name for spec in specs}):
+        raise KeyError(f"unknown site(s): {', '.join(sorted(missing))}")
+    workdir = Path(tempfile.mkdtemp(prefix="webenv-"))
+    db_paths: dict[str, Path] = {}
+    for spec in specs:
+        if spec.database not in db_paths:
+            db_paths[spec.database] = workdir / f"{spec.database}.sqlite"
+            shutil.copyfile(template_database(spec), db_paths[spec.database])
+    # Ports are bound before the apps exist, so every app can be told every site's URL.
+    sockets = {spec.name: bind_loopback_socket() for spec in specs}
+    urls = {name: f"http://127.0.0.1:{sock.getsockname()[1]}" for name, sock in sockets.items()}
+    apps = {
+        spec.name: spec.create_app(SiteContext(db_path=db_paths[spec.database], urls=urls)) for spec in specs
+    }
+    servers = serve_apps(apps, sockets=sockets)
+    return Environment(specs=specs, urls=urls, db_paths=db_paths, workdir=workdir, _servers=servers)
