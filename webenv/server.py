@@ -37,9 +37,16 @@ def cache_dir() -> Path:
 
 
 def _seed_fingerprint(spec: SiteSpec) -> str:
-    """Changes whenever the seed code or its declared version changes, so stale caches are never used."""
-    source = inspect.getsource(inspect.getmodule(spec.build_database))  # type: ignore[arg-type]
-    return hashlib.sha256(f"{spec.seed_version}\n{source}".encode()).hexdigest()[:16]
+    """Changes whenever the seed code, its data files or its declared version change, so a stale cached
+    database is never used. By convention a site's seed lives in files whose path mentions "seed" (seed.py,
+    seed_data/...) plus its schema.sql."""
+    package_dir = Path(inspect.getfile(spec.build_database)).parent
+    digest = hashlib.sha256(spec.seed_version.encode())
+    for source in sorted(package_dir.rglob("*")):
+        relative = source.relative_to(package_dir).as_posix()
+        if source.is_file() and ("seed" in relative or source.name == "schema.sql") and "__pycache__" not in relative:
+            digest.update(relative.encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def template_database(spec: SiteSpec) -> Path:
