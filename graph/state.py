@@ -1,0 +1,121 @@
+"""The agent's state: everything an episode knows, and nothing that cannot be checkpointed.
+
+Only plain data lives here (strings, numbers, lists, dicts), so any checkpointer can store it and a run can be
+resumed in another process. Playwright objects stay in `tools.session`'s registry, keyed by `episode_id`.
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Annotated, Any, Literal, TypedDict
+
+Mode = Literal["react", "plan", "plan_and_act"]
+Status = Literal["running", "done", "stopped", "failed"]
+Role = Literal["planner", "executor", "replanner"]
+
+
+class PlanStep(TypedDict):
+    reasoning: str
+    instruction: str
+
+
+class Plan(TypedDict):
+    """The planner's plan. In `plan_and_act` mode the replanner rewrites it after every action, so `steps` are
+    the steps still to do (the first is the current one) and `notes` carry what was found on the way: the plan
+    is the agent's memory."""
+
+    steps: list[PlanStep]
+    notes: list[str]
+    raw: str  # exactly what the model wrote (kept for traces and training data)
+
+
+class PlanVersion(TypedDict):
+    after_action: int  # how many actions had been taken when this plan was written
+    plan: Plan
+
+
+class Tab(TypedDict):
+    index: int
+    url: str
+    title: str
+    active: bool
+
+
+class Observation(TypedDict):
+    url: str
+    title: str
+    text: str  # accessibility-tree lines: `[12] button "Add to cart"`
+    ids: list[int]  # element ids printed in `text`
+    tabs: list[Tab]
+    truncated: bool
+    fingerprint: str  # changes when anything visible changes (loop detection)
+    tokens: int
+
+
+class ToolCall(TypedDict):
+    id: str
+    name: str
+    args: dict[str, Any]
+
+
+class StepRecord(TypedDict):
+    """One executed action, with enough context to replay, report, or turn into training data."""
+
+    index: int
+    action: str
+    args: dict[str, Any]
+    result: str
+    ok: bool
+    url_before: str
+    url_after: str
+    page_changed: bool
+    plan_step: str  # the plan step the executor was carrying out
+    reasoning: str  # text the executor wrote with its tool call (chain of thought, if any)
+    started_at: float  # unix time
+    duration_ms: int
+    screenshot: str  # path of a screenshot after the action, or ""
+
+
+class RoleUsage(TypedDict):
+    input_tokens: int
+    output_tokens: int
+    calls: int
+
+
+def merge_usage(left: dict[str, RoleUsage] | None, right: dict[str, RoleUsage] | None) -> dict[str, RoleUsage]:
+    """Token counts per role add up across nodes (and across a resume)."""
+    merged: dict[str, RoleUsage] = {k: dict(v) for k, v in (left or {}).items()}  # type: ignore[misc]
+    for role, usage in (right or {}).items():
+        current = merged.setdefault(role, {"input_tokens": 0, "output_tokens": 0, "calls": 0})
+        for key in ("input_tokens", "output_tokens", "calls"):
+            current[key] += int(usage.get(key, 0))  # type: ignore[literal-required]
+    return merged
+
+
+class TaskInput(TypedDict, total=False):
+    """What a caller gives the graph (and what Studio's input form shows)."""
+
+    intent: str
+    start_url: str  # several start tabs may be joined with " |AND| ", as in WebArena configs
+    task_id: str
+    allowed_domains: list[str]  # default: the start URLs' hosts
+
+
+class AgentState(TaskInput, total=False):
+    episode_id: str  # keys the browser session registry; stable across resumes
+    status: Status
+    stop_reason: str
+    answer: str
+    plan: Plan | None
+    plans: Annotated[list[PlanVersion], operator.add]
+    observation: Observation | None
+    pending_action: ToolCall | None
+    executor_reasoning: str
+    history: Annotated[list[StepRecord], operator.add]
+    usage: Annotated[dict[str, RoleUsage], merge_usage]
+    feedback: list[str]  # messages for the executor's next turn (tool-call problems, loop warnings)
+    invalid_outputs: int  # malformed model outputs so far (all roles)
+    repeats: int  # consecutive identical actions that left the page unchanged
+    loop_replanned: bool  # a replan was already forced for the current repeat streak
+    force_replan: bool
+    resumes: int  # times the browser session was re-created (process restart, resume)

@@ -1,0 +1,128 @@
+"""Getting an episode's browser into the right place: first start, resume in a new process, and snapshots.
+
+On resume only the URL survives (browser state is not checkpointed), so the page is reloaded there and the
+form entries typed on it since it was loaded are typed again: a half-filled form is where the agent left it.
+Clicks are not replayed: they may have had effects on the server that must not happen twice.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from playwright.async_api import Error as PlaywrightError
+
+from graph.context import Context
+from graph.state import AgentState, Observation, StepRecord
+from tools.actions import run_action
+from tools.observation import ObservationOptions, snapshot
+from tools.session import BrowserSession, BrowserSettings, DomainPolicy
+
+AND = " |AND| "
+_REPLAYABLE = frozenset({"type", "select_option"})
+
+
+class StartPageError(RuntimeError):
+    """The start URL is malformed or does not load; the message says which and why."""
+
+
+def start_urls(state: AgentState) -> list[str]:
+    return [url.strip() for url in (state.get("start_url") or "").split(AND) if url.strip()]
+
+
+def check_url(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https", "file", "about", "data") or (
+            parts.scheme in ("http", "https") and not parts.hostname):
+        raise StartPageError(f"{url!r} is not a URL the browser can open (expected http://host/...)")
+
+
+def domain_policy(state: AgentState) -> DomainPolicy:
+    if state.get("allowed_domains"):
+        return DomainPolicy(tuple(state["allowed_domains"]))
+    return DomainPolicy.for_start_urls(start_urls(state))
+
+
+def browser_settings(ctx: Context) -> BrowserSettings:
+    return BrowserSettings(
+        headless=ctx.headless, navigation_timeout_ms=ctx.navigation_timeout_ms,
+        action_timeout_ms=ctx.action_timeout_ms, storage_state=ctx.storage_state or None)
+
+
+def observation_options(ctx: Context) -> ObservationOptions:
+    return ObservationOptions(viewport_only=ctx.viewport_only, token_budget=ctx.observation_tokens,
+                              link_urls=ctx.link_urls)
+
+
+async def open_start_pages(session: BrowserSession, urls: list[str]) -> None:
+    """One tab per start URL (WebArena's ` |AND| `); the first tab is active."""
+    if not urls:
+        raise StartPageError("the task has no start_url")
+    for url in urls:
+        check_url(url)
+        if not session.policy.allows(url):
+            raise StartPageError(session.policy.refusal(url))
+    for index, url in enumerate(urls):
+        page = session.pages[0] if index == 0 else await session.context.new_page()
+        try:
+            await page.goto(url, wait_until="load")
+        except PlaywrightError as exc:
+            raise StartPageError(f"could not load the start page {url}: {str(exc).splitlines()[0]}") from exc
+    session.active_index = 0
+    session.drain_events()
+
+
+async def restore(session: BrowserSession, state: AgentState, ctx: Context) -> None:
+    """Bring a fresh browser back to the episode's last page and re-type what was typed on it."""
+    observation = state.get("observation")
+    url = observation["url"] if observation else (start_urls(state) or ["about:blank"])[0]
+    try:
+        await session.page.goto(url, wait_until="load")
+    except PlaywrightError as exc:
+        raise StartPageError(f"could not reload {url} to resume: {str(exc).splitlines()[0]}") from exc
+    await snapshot(session.page, observation_options(ctx))  # ids first: the replayed actions use them
+    for step in _typed_on_current_page(state.get("history", []), url):
+        await run_action(session, step["action"], step["args"])
+    session.drain_events()
+
+
+def _typed_on_current_page(history: list[StepRecord], url: str) -> list[StepRecord]:
+    trailing: list[StepRecord] = []
+    for step in reversed(history):
+        if step["url_after"] != url or step["url_before"] != url:
+            break
+        trailing.append(step)
+    return [s for s in reversed(trailing) if s["action"] in _REPLAYABLE and s["ok"]]
+
+
+async def observe_page(session: BrowserSession, ctx: Context) -> Observation:
+    """Snapshot the active tab; a page caught mid-navigation is waited for and read again."""
+    last_error = ""
+    for _attempt in range(3):
+        page = session.page
+        try:
+            snap = await snapshot(page, observation_options(ctx))
+            return {"url": snap.url, "title": snap.title, "text": snap.text, "ids": snap.ids,
+                    "tabs": await session.tabs(), "truncated": snap.truncated, "fingerprint": snap.fingerprint,
+                    "tokens": snap.tokens}  # type: ignore[typeddict-item]
+        except PlaywrightError as exc:
+            last_error = str(exc).splitlines()[0]
+            try:
+                await page.wait_for_load_state("load", timeout=ctx.navigation_timeout_ms)
+            except PlaywrightError:
+                pass
+    url = session.page.url
+    return {"url": url, "title": "", "text": f"(the page could not be read: {last_error})", "ids": [],
+            "tabs": await session.tabs(), "truncated": False, "fingerprint": f"unreadable:{url}", "tokens": 0}
+
+
+async def save_screenshot(session: BrowserSession, ctx: Context, episode_id: str, index: int) -> str:
+    if not ctx.screenshots_dir:
+        return ""
+    path = Path(ctx.screenshots_dir) / episode_id / f"step-{index:03d}.jpg"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        await session.page.screenshot(path=str(path), type="jpeg", quality=70)
+    except PlaywrightError:
+        return ""
+    return str(path)

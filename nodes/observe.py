@@ -1,0 +1,102 @@
+"""The observe node: carry out the pending action in the browser, record it, and look at the page again.
+
+It is also where an episode starts (open the start URLs) and where a resumed episode gets its browser back,
+and where the budgets, the loop rule and the end of the episode are enforced.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+from langchain_core.runnables import RunnableConfig
+from langgraph.runtime import Runtime
+
+from graph.context import Context, settings
+from graph.state import AgentState, StepRecord, ToolCall
+from nodes.browser_access import (StartPageError, browser_settings, domain_policy, observe_page, open_start_pages,
+                                  restore, save_screenshot, start_urls)
+from nodes.guards import judge_step
+from nodes.toolset import tools_by_name
+from tools.actions import ERROR_PREFIX, STOP, run_action
+from tools.session import BrowserSession, sessions
+
+
+def _step_record(state: AgentState, call: ToolCall, result: str, url_after: str, fingerprint_after: str,
+                 started: float) -> StepRecord:
+    observation = state.get("observation") or {}
+    plan = state.get("plan")
+    return {
+        "index": len(state.get("history", [])),
+        "action": call["name"],
+        "args": call["args"],
+        "result": result,
+        "ok": not result.startswith(ERROR_PREFIX),
+        "url_before": observation.get("url", ""),
+        "url_after": url_after,
+        "page_changed": fingerprint_after != observation.get("fingerprint"),
+        "plan_step": plan["steps"][0]["instruction"] if plan and plan["steps"] else "",
+        "reasoning": state.get("executor_reasoning", ""),
+        "started_at": started,
+        "duration_ms": int((time.time() - started) * 1000),
+        "screenshot": "",
+    }
+
+
+async def _end(episode_id: str, ctx: Context, update: dict[str, Any]) -> dict[str, Any]:
+    if ctx.close_browser_at_end:
+        await sessions.close(episode_id)
+    return update
+
+
+async def _session_for(state: AgentState, ctx: Context, episode_id: str) -> tuple[BrowserSession, dict[str, Any]]:
+    """The episode's live session, starting one (first observe) or restoring one (resume) as needed."""
+    session = sessions.get(episode_id)
+    if session is not None:
+        return session, {}
+    session = await sessions.open(episode_id, browser_settings(ctx), domain_policy(state))
+    if state.get("observation") is None:
+        await open_start_pages(session, start_urls(state))
+        return session, {}
+    await restore(session, state, ctx)
+    return session, {"resumes": state.get("resumes", 0) + 1}
+
+
+async def observe(state: AgentState, runtime: Runtime[Context], config: RunnableConfig) -> dict[str, Any]:
+    ctx = settings(runtime, config)
+    episode_id = state.get("episode_id") or uuid.uuid4().hex
+    update: dict[str, Any] = {} if state.get("episode_id") else {"episode_id": episode_id, "status": "running"}
+    call = state.get("pending_action")
+
+    if call is not None and call["name"] == STOP:  # finishing needs no browser
+        answer = str(call["args"].get("answer", ""))
+        observation = state.get("observation") or {}
+        record = _step_record(state, call, f"stopped with answer: {answer}", observation.get("url", ""),
+                              observation.get("fingerprint", ""), time.time())
+        record["page_changed"] = False
+        return await _end(episode_id, ctx, {**update, "history": [record], "pending_action": None, "answer": answer,
+                                            "status": "done", "stop_reason": "the executor called stop"})
+    try:
+        session, opened = await _session_for(state, ctx, episode_id)
+    except StartPageError as exc:
+        return await _end(episode_id, ctx, {**update, "status": "failed", "stop_reason": str(exc)})
+    except Exception as exc:  # the browser itself would not start
+        return await _end(episode_id, ctx, {**update, "status": "failed",
+                                            "stop_reason": f"could not start the browser: {exc}"})
+    update.update(opened)
+
+    if call is None:  # the first look at the start page
+        update["observation"] = await observe_page(session, ctx)
+        return update
+
+    started = time.time()
+    result = await run_action(session, call["name"], call["args"], tools_by_name(ctx, session))
+    observation = await observe_page(session, ctx)
+    record = _step_record(state, call, result, observation["url"], observation["fingerprint"], started)
+    record["screenshot"] = await save_screenshot(session, ctx, episode_id, record["index"])
+    update.update(observation=observation, history=[record], pending_action=None, executor_reasoning="")
+    update.update(judge_step(state, record, ctx))
+    if update.get("status") in ("stopped", "failed"):
+        return await _end(episode_id, ctx, update)
+    return update

@@ -1,0 +1,152 @@
+"""The paper's plan text format, and the one tolerant parser every consumer shares.
+
+    ## Step 1
+    Reasoning: why this step, what the page shows
+    Step: what to do, specifically
+
+    ## Notes
+    - facts found so far (the replanner carries them forward: the plan is the agent's memory)
+
+Models rarely write exactly this. The parser accepts what they do write — chatty preambles, reasoning blocks,
+code fences, bold labels, `Step 1:` or `1.` headings, a title on the heading line, a missing `Reasoning:` — and
+says what it had to guess, so a caller can feed a clear correction back when nothing usable came out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from graph.state import Plan, PlanStep
+
+_THINKING = re.compile(r"<(think|thinking|reasoning)>.*?</\1>", re.S | re.I)
+_PLAN_BLOCK = re.compile(r"<plan>(.*?)(?:</plan>|$)", re.S | re.I)
+_FENCE = re.compile(r"^\s*```[a-zA-Z]*\s*$", re.M)
+_HEADING = re.compile(
+    r"^\s*(?:#{1,6}\s*)?(?:\*\*|__)?\s*step\s*(\d+)\s*(?:\*\*|__)?\s*[:.)-]?\s*(?:\*\*|__)?\s*(.*)$", re.I)
+_NUMBERED = re.compile(r"^\s*(\d+)[.)]\s+(.+)$")
+_LABEL = re.compile(r"^\s*(?:[-*]\s*)?(?:\*\*|__)?\s*(reasoning|reason|why|step|action|instruction|task)\s*"
+                    r"(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(.*)$", re.I)
+_NOTES_HEADING = re.compile(r"^\s*(?:#{1,6}\s*)?(?:\*\*|__)?\s*(notes?|memory|found so far|facts)\s*"
+                            r"(?:\*\*|__)?\s*:?\s*(?:\*\*|__)?\s*$", re.I)
+_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+(.*)$")
+
+
+@dataclass
+class ParsedPlan:
+    steps: list[PlanStep]
+    notes: list[str]
+    problems: list[str] = field(default_factory=list)
+
+    def as_plan(self, raw: str) -> Plan:
+        return {"steps": self.steps, "notes": self.notes, "raw": raw}
+
+
+def render_plan(steps: list[PlanStep], notes: list[str] | None = None) -> str:
+    """Write a plan in the canonical format (what prompts show and what training data contains)."""
+    blocks = [
+        f"## Step {number}\nReasoning: {step['reasoning'].strip()}\nStep: {step['instruction'].strip()}"
+        for number, step in enumerate(steps, start=1)
+    ]
+    if notes:
+        blocks.append("## Notes\n" + "\n".join(f"- {note}" for note in notes))
+    return "\n\n".join(blocks)
+
+
+def _clean(text: str) -> str:
+    text = _THINKING.sub("", text)
+    block = _PLAN_BLOCK.search(text)
+    if block:
+        text = block.group(1)
+    return _FENCE.sub("", text).replace("\r\n", "\n")
+
+
+def _strip_markup(text: str) -> str:
+    return re.sub(r"^(?:\*\*|__)|(?:\*\*|__)$", "", text.strip()).strip()
+
+
+def parse_plan(text: str) -> ParsedPlan:
+    """Steps and notes from a model's plan text; `problems` lists what was malformed or guessed."""
+    lines = _clean(text or "").split("\n")
+    problems: list[str] = []
+    notes: list[str] = []
+    blocks: list[tuple[str, list[str]]] = []  # (title on the heading line, body lines)
+    in_notes = False
+    for line in lines:
+        if _NOTES_HEADING.match(line):
+            in_notes = True
+            continue
+        heading = _HEADING.match(line)
+        if heading:
+            in_notes = False
+            blocks.append((_strip_markup(heading.group(2)), []))
+            continue
+        if in_notes:
+            bullet = _BULLET.match(line)
+            if bullet and bullet.group(1).strip():
+                notes.append(_strip_markup(bullet.group(1)))
+            elif line.strip().startswith("#"):
+                in_notes = False
+            elif line.strip() and notes:
+                notes[-1] += " " + line.strip()
+            elif line.strip():
+                notes.append(line.strip())
+            continue
+        if blocks:
+            blocks[-1][1].append(line)
+    if not blocks:
+        numbered = [m for m in (_NUMBERED.match(line) for line in lines) if m]
+        if numbered:
+            problems.append("no '## Step N' headings; read a numbered list as the steps")
+            steps = [{"reasoning": "", "instruction": _strip_markup(m.group(2))} for m in numbered]
+            return ParsedPlan(steps=steps, notes=notes, problems=problems)  # type: ignore[misc]
+        problems.append("found no steps: write each step as '## Step N' with 'Reasoning:' and 'Step:' lines")
+        return ParsedPlan(steps=[], notes=notes, problems=problems)
+    steps: list[PlanStep] = []
+    for number, (title, body) in enumerate(blocks, start=1):
+        step = _parse_block(title, body, number, problems)
+        if step is not None:
+            steps.append(step)
+    if not steps:
+        problems.append("the step headings had no instructions")
+    return ParsedPlan(steps=steps, notes=notes, problems=problems)
+
+
+def _parse_block(title: str, body: list[str], number: int, problems: list[str]) -> PlanStep | None:
+    fields: dict[str, list[str]] = {}
+    current: str | None = None
+    loose: list[str] = []
+    ended = False  # a blank line after the Step: field ends it (text after that is chatter)
+    for line in body:
+        label = _LABEL.match(line)
+        if label:
+            key = "reasoning" if label.group(1).lower() in ("reasoning", "reason", "why") else "instruction"
+            current = key
+            fields.setdefault(key, []).append(_strip_markup(label.group(2)))
+            ended = False
+            continue
+        if not line.strip():
+            if current == "instruction":
+                ended = True
+            continue
+        if current is not None and not ended:
+            fields[current].append(line.strip())
+        elif current is None:
+            loose.append(line.strip())
+    reasoning = " ".join(" ".join(fields.get("reasoning", [])).split())
+    instruction = " ".join(" ".join(fields.get("instruction", [])).split())
+    if not instruction:
+        if title:
+            instruction = title
+        elif loose:
+            instruction = " ".join(loose)
+            problems.append(f"step {number} had no 'Step:' line; used its text as the instruction")
+        elif reasoning:
+            instruction, reasoning = reasoning, ""
+            problems.append(f"step {number} had only reasoning; used it as the instruction")
+        else:
+            problems.append(f"step {number} was empty and was dropped")
+            return None
+    elif title and not reasoning:
+        reasoning = title
+    return {"reasoning": reasoning, "instruction": instruction}

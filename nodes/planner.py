@@ -1,0 +1,44 @@
+"""The planner node: the task and the first page -> a high-level plan in the paper's format."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.messages import AIMessage
+from langchain_core.runnables import RunnableConfig
+from langgraph.runtime import Runtime
+
+from graph.context import Context, settings
+from graph.models import ModelConfigError, model_for_role
+from graph.state import AgentState, Plan
+from nodes import prompts
+from nodes.model_calls import ask
+from nodes.plan_text import parse_plan
+
+
+def plan_from(message: AIMessage) -> tuple[Plan | None, str]:
+    """A plan with at least one step, or what was wrong with the text."""
+    raw = str(message.content or "")
+    parsed = parse_plan(raw)
+    if not parsed.steps:
+        return None, "; ".join(parsed.problems) or "the plan had no steps"
+    return parsed.as_plan(raw), ""
+
+
+async def planner(state: AgentState, runtime: Runtime[Context], config: RunnableConfig) -> dict[str, Any]:
+    ctx = settings(runtime, config)
+    try:
+        model = model_for_role(ctx, "planner")
+    except ModelConfigError as exc:
+        return {"status": "failed", "stop_reason": f"planner model: {exc}"}
+    messages = prompts.planner_messages(state["intent"], state.get("observation"), cot=ctx.cot)
+    answer = await ask(model, messages, "planner", plan_from, ctx.max_invalid_outputs)
+    update: dict[str, Any] = {"usage": answer.usage,
+                              "invalid_outputs": state.get("invalid_outputs", 0) + answer.invalid}
+    if answer.error:
+        return {**update, "status": "failed", "stop_reason": f"planner model error: {answer.error}"}
+    if answer.value is None:
+        return {**update, "status": "failed",
+                "stop_reason": f"planner wrote no usable plan in {answer.invalid} tries; last problem: {answer.problem}"}
+    return {**update, "plan": answer.value, "plans": [{"after_action": len(state.get("history", [])),
+                                                       "plan": answer.value}]}

@@ -1,0 +1,216 @@
+"""Every message list a model sees is built here, and nowhere else.
+
+The runtime nodes call these builders, and the synthetic-data export calls the very same ones, so a model
+fine-tuned on our data meets at serving time exactly the prompts it was trained on. The few `read_*` helpers
+go the other way (prompt -> facts) for policies that answer from the prompt alone, like the reference oracle.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+
+from graph.state import Mode, Observation, Plan, Role, StepRecord
+from nodes.plan_text import render_plan
+from tools import secrets
+
+PLAN_FORMAT = """Write the plan in exactly this format, one block per step:
+
+## Step 1
+Reasoning: <why this step is needed; for step 1, what the current page shows>
+Step: <one high-level, specific instruction, e.g. "Search for 'hiking boots' and open the cheapest result">
+
+## Step 2
+...
+
+## Notes
+- <each fact already found that the final answer needs (numbers, names, URLs); omit the section if none>
+
+Steps are high level (one step may take several clicks or typing), name concrete values, may include
+conditions ("if no results, ..."), and the last step says what answer to give or what to confirm."""
+
+PLANNER_SYSTEM = """You are the PLANNER of a web agent that works in a real browser.
+Given a user's task and the starting page, write a high-level plan that an executor will carry out one
+browser action at a time. You do not act yourself.
+
+""" + PLAN_FORMAT
+
+REPLANNER_SYSTEM = """You are the REPLANNER of a web agent that works in a real browser.
+After every action you see the task, the previous plan, the actions taken so far and the current page.
+Check whether the last actions worked, then rewrite the plan: only the steps still to do (Step 1 is what the
+executor does next), adjusted to what the page now shows. Copy into Notes every fact found so far that the
+answer will need (counts, prices, names read from pages): the plan is the agent's only memory. If the task is
+complete, the single remaining step is to stop and give the answer (with the exact values).
+
+""" + PLAN_FORMAT
+
+EXECUTOR_SYSTEM = """You are the EXECUTOR of a web agent that works in a real browser.
+Each turn you get the task, {plan_clause} the actions taken so far and the current page as an accessibility
+tree, where every element you can use has an id in brackets: [12] button "Add to cart". Call exactly ONE tool
+for the next browser action, using ids from the current page only. When the task is done, call `stop` with
+the answer (the exact information asked for, or a short confirmation of what was done); if the task cannot
+be done on this site, call `stop` with "N/A" and the reason. Do not stop before the task is complete."""
+
+_PLAN_CLAUSES: dict[str, str] = {
+    "react": "",
+    "plan": "a plan to follow (work through it in order; the action history shows how far you are),",
+    "plan_and_act": "the current step of a plan (kept up to date after every action) and notes found so far,",
+}
+
+COT_PLANNER = "\n\nFirst think step by step inside <thinking>...</thinking>, then write the plan."
+COT_EXECUTOR = "\n\nBefore the tool call, write one or two sentences of reasoning about the page and the step."
+
+_ACTIONS_HEADER = re.compile(r"^## Actions so far \((\d+) taken, (\d+) succeeded\)", re.M)
+_PAGE_SECTION = re.compile(r"^## Current page\n(.*?)(?=^## |\Z)", re.S | re.M)
+
+
+def _format_args(args: dict[str, Any]) -> str:
+    return ", ".join(f"{key}={json.dumps(value, ensure_ascii=False)}" for key, value in args.items())
+
+
+def format_action(name: str, args: dict[str, Any]) -> str:
+    """`click(id=12)`, `type(id=5, text="duffle", press_enter=true)`: how actions appear in every prompt."""
+    return f"{name}({_format_args(args)})"
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def render_observation(observation: Observation | None) -> str:
+    if not observation:
+        return "(no page loaded)"
+    lines = []
+    tabs = observation.get("tabs") or []
+    if len(tabs) > 1:
+        for tab in tabs:
+            marker = " (current)" if tab["active"] else ""
+            lines.append(f"Tab {tab['index']}{marker}: {tab['title']} — {tab['url']}")
+    lines.append(f"URL: {observation['url']}")
+    lines.append(f"Title: {observation['title']}")
+    lines.append(observation["text"] or "(the page is empty)")
+    return secrets.redact("\n".join(lines))
+
+
+def render_history(history: Sequence[StepRecord], window: int | None = None) -> str:
+    """One line per action. The last `window` keep their results in full; older ones are shortened, the way
+    the paper collapses earlier rounds, so long episodes do not crowd out the current page."""
+    succeeded = sum(1 for step in history if step["ok"])
+    header = f"## Actions so far ({len(history)} taken, {succeeded} succeeded)"
+    if not history:
+        return header + "\n(none yet)"
+    recent_from = len(history) - window if window else 0
+    lines = [header]
+    for position, step in enumerate(history):
+        limit = 400 if position >= recent_from else 120
+        status = "ok" if step["ok"] else "FAILED"
+        lines.append(f"{step['index'] + 1}. {format_action(step['action'], step['args'])} -> {status}: "
+                     f"{_clip(step['result'], limit)}")
+    return secrets.redact("\n".join(lines))
+
+
+def _render_notes(notes: list[str]) -> str:
+    return "## Notes\n" + "\n".join(f"- {note}" for note in notes) if notes else ""
+
+
+def _render_plan_for_executor(plan: Plan | None, mode: Mode) -> str:
+    if mode == "react" or not plan or not plan["steps"]:
+        return ""
+    steps = plan["steps"]
+    if mode == "plan_and_act":
+        current = steps[0]
+        text = f"## Current step\n{current['instruction']}"
+        if current["reasoning"]:
+            text += f"\n(Why: {current['reasoning']})"
+        if len(steps) > 1:
+            text += "\n\n## Later steps\n" + "\n".join(
+                f"{n}. {s['instruction']}" for n, s in enumerate(steps[1:], start=2))
+        return text
+    return "## Plan\n" + "\n".join(f"{n}. {s['instruction']}" for n, s in enumerate(steps, start=1))
+
+
+def _secrets_hint() -> str:
+    names = secrets.secret_names()
+    if not names:
+        return ""
+    return ("## Secrets\nType these with the placeholder, never ask for the value: "
+            + ", ".join("{{secret:" + name + "}}" for name in names))
+
+
+def _join(*sections: str) -> str:
+    return "\n\n".join(section for section in sections if section)
+
+
+def planner_messages(intent: str, observation: Observation | None, *, cot: bool = False) -> list[BaseMessage]:
+    return [
+        SystemMessage(PLANNER_SYSTEM + (COT_PLANNER if cot else "")),
+        HumanMessage(_join(f"## Task\n{intent}", "## Current page\n" + render_observation(observation),
+                           "## Your turn\nWrite the plan.")),
+    ]
+
+
+def replanner_messages(intent: str, plan: Plan | None, history: Sequence[StepRecord],
+                       observation: Observation | None, *, cot: bool = False) -> list[BaseMessage]:
+    previous = render_plan(plan["steps"], plan["notes"]) if plan else "(no plan yet)"
+    return [
+        SystemMessage(REPLANNER_SYSTEM + (COT_PLANNER if cot else "")),
+        HumanMessage(_join(f"## Task\n{intent}", "## Previous plan\n" + previous.replace("## ", "### "),
+                           render_history(history), "## Current page\n" + render_observation(observation),
+                           "## Your turn\nWrite the updated plan.")),
+    ]
+
+
+def executor_messages(intent: str, plan: Plan | None, mode: Mode, history: Sequence[StepRecord],
+                      observation: Observation | None, feedback: Sequence[str] = (), *, window: int = 8,
+                      cot: bool = False) -> list[BaseMessage]:
+    notes = _render_notes(plan["notes"]) if plan and mode != "react" else ""
+    problems = ("## Feedback\n" + "\n".join(f"- {item}" for item in feedback)) if feedback else ""
+    return [
+        SystemMessage(EXECUTOR_SYSTEM.format(plan_clause=_PLAN_CLAUSES[mode]) + (COT_EXECUTOR if cot else "")),
+        HumanMessage(_join(f"## Task\n{intent}", _render_plan_for_executor(plan, mode), notes,
+                           render_history(history, window), _secrets_hint(),
+                           "## Current page\n" + render_observation(observation), problems,
+                           "## Your turn\nCall exactly one tool for the next action.")),
+    ]
+
+
+def correction_messages(output: AIMessage | str, problem: str) -> list[BaseMessage]:
+    """What a model sees after an unusable answer: its own answer, then what was wrong with it."""
+    ai = output if isinstance(output, AIMessage) else AIMessage(content=output)
+    if ai.tool_calls:  # the correction answers the calls, so providers accept the next turn
+        ai = AIMessage(content=ai.content or "(tool call)")
+    return [ai, HumanMessage(f"That output could not be used: {problem}. Answer again, following the format.")]
+
+
+# --- reading prompts back (for policies that answer from the prompt alone) ---
+
+def read_role(messages: Sequence[BaseMessage]) -> Role:
+    system = next((str(m.content) for m in messages if isinstance(m, SystemMessage)), "")
+    if system.startswith("You are the PLANNER"):
+        return "planner"
+    if system.startswith("You are the REPLANNER"):
+        return "replanner"
+    return "executor"
+
+
+def _last_human(messages: Sequence[BaseMessage]) -> str:
+    humans = [str(m.content) for m in messages if isinstance(m, HumanMessage)]
+    return humans[0] if humans else ""
+
+
+def read_progress(messages: Sequence[BaseMessage]) -> tuple[int, int]:
+    """(actions taken, actions that succeeded) as the prompt states them."""
+    match = _ACTIONS_HEADER.search(_last_human(messages))
+    return (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+
+
+def read_page(messages: Sequence[BaseMessage]) -> str:
+    """The current page section of the prompt (URL line, title line, accessibility tree)."""
+    match = _PAGE_SECTION.search(_last_human(messages))
+    return match.group(1).strip() if match else ""
+

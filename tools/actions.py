@@ -1,0 +1,312 @@
+"""WebArena's action set as LangChain tools over one episode's browser session.
+
+The session is an injected argument (hidden from the model's schema), so one set of tools serves every episode
+and the executor binds exactly these schemas. A tool never raises into the graph: whatever goes wrong (an id
+that is not on the page, a hidden element, a navigation timeout, a blocked domain) comes back as a result that
+starts with "error:", which the executor reads on its next turn.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from langchain_core.tools import BaseTool, InjectedToolArg, tool
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Locator, Page
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+from pydantic import ValidationError
+
+from tools import secrets
+from tools.observation import ID_ATTRIBUTE
+from tools.session import BrowserSession
+
+Session = Annotated[BrowserSession, InjectedToolArg]
+ERROR_PREFIX = "error:"
+
+
+class ActionError(Exception):
+    """An action that cannot be carried out; its message is what the executor reads."""
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+async def _element(session: BrowserSession, element_id: int, *, must_be_visible: bool = True) -> Locator:
+    locator = session.page.locator(f'[{ID_ATTRIBUTE}="{int(element_id)}"]')
+    if await locator.count() == 0:
+        raise ActionError(f"there is no element [{element_id}] on the current page; use an id from the latest "
+                          "observation")
+    if must_be_visible and not await locator.first.is_visible():
+        raise ActionError(f"element [{element_id}] is hidden (not visible on the page), so it cannot be used; "
+                          "open the menu or section that shows it first")
+    return locator.first
+
+
+async def _settle(session: BrowserSession) -> str:
+    """Wait for whatever the action started (a navigation, a form post) to finish loading."""
+    page = session.page
+    try:
+        await page.wait_for_load_state("load", timeout=session.settings.navigation_timeout_ms)
+    except PlaywrightTimeout:
+        return f" (the page was still loading after {session.settings.navigation_timeout_ms} ms)"
+    except PlaywrightError:
+        pass  # the page closed or navigated again; the next observation shows where we are
+    return ""
+
+
+async def _report(session: BrowserSession, done: str, url_before: str) -> str:
+    """One line for the executor: what happened, where the page is now, and any side events."""
+    note = await _settle(session)
+    page = session.page
+    parts = [done + note]
+    if page.url != url_before:
+        parts.append(f"the page is now {page.url}")
+    parts.extend(session.drain_events())
+    return "; ".join(parts)
+
+
+async def _guarded(session: BrowserSession, action: str, body: Any) -> str:
+    """Run an action body and turn every failure into an `error:` result."""
+    try:
+        return await body()
+    except ActionError as exc:
+        return f"{ERROR_PREFIX} {exc}"
+    except secrets.UnknownSecret as exc:
+        return f"{ERROR_PREFIX} no secret named {exc.args[0]!r} is configured (known: {', '.join(secrets.secret_names()) or 'none'})"
+    except PlaywrightTimeout as exc:
+        return f"{ERROR_PREFIX} {action} timed out: {_first_line(exc)}"
+    except PlaywrightError as exc:
+        events = session.drain_events()
+        if events:  # e.g. a click whose navigation the domain policy blocked
+            return f"{ERROR_PREFIX} {'; '.join(events)}"
+        return f"{ERROR_PREFIX} {action} failed: {_first_line(exc)}"
+
+
+@tool
+async def click(id: int, session: Session) -> str:
+    """Click the element with this id (a link, button, checkbox, tab, ...)."""
+
+    async def body() -> str:
+        element = await _element(session, id)
+        before = session.page.url
+        await element.click()
+        return await _report(session, f"clicked [{id}]", before)
+
+    return await _guarded(session, "click", body)
+
+
+@tool("type")
+async def type_text(id: int, text: str, session: Session, press_enter: bool = False) -> str:
+    """Replace the text in the field with this id (press_enter=true submits); {{secret:NAME}} types a secret."""
+
+    async def body() -> str:
+        element = await _element(session, id)
+        before = session.page.url
+        await element.fill(secrets.resolve(text))
+        if press_enter:
+            await element.press("Enter")
+        typed = f"typed {text!r} into [{id}]" + (" and pressed Enter" if press_enter else "")
+        return await _report(session, typed, before)
+
+    return await _guarded(session, "type", body)
+
+
+@tool
+async def hover(id: int, session: Session) -> str:
+    """Move the mouse over the element with this id (opens hover menus and tooltips)."""
+
+    async def body() -> str:
+        element = await _element(session, id)
+        await element.hover()
+        return await _report(session, f"hovered over [{id}]", session.page.url)
+
+    return await _guarded(session, "hover", body)
+
+
+@tool
+async def select_option(id: int, option: str, session: Session) -> str:
+    """Choose the option with this visible label (or value) in the dropdown with this id."""
+
+    async def body() -> str:
+        element = await _element(session, id)
+        if await element.evaluate("el => el.tagName") != "SELECT":
+            raise ActionError(f"element [{id}] is not a dropdown (<select>); click it instead")
+        labels: list[str] = await element.evaluate(
+            "el => [...el.options].map(o => o.label || o.textContent.trim())")
+        values: list[str] = await element.evaluate("el => [...el.options].map(o => o.value)")
+        before = session.page.url
+        if option in labels:
+            await element.select_option(label=option)
+        elif option in values:
+            await element.select_option(value=option)
+        else:
+            matches = [label for label in labels if label.strip().lower() == option.strip().lower()]
+            if not matches:
+                raise ActionError(f"dropdown [{id}] has no option {option!r}; its options are: "
+                                  + ", ".join(repr(label) for label in labels[:30]))
+            await element.select_option(label=matches[0])
+        return await _report(session, f"selected {option!r} in [{id}]", before)
+
+    return await _guarded(session, "select_option", body)
+
+
+@tool
+async def press(keys: str, session: Session) -> str:
+    """Press a key or key combination on the focused element, e.g. "Enter", "Tab", "Control+a", "PageDown"."""
+
+    async def body() -> str:
+        before = session.page.url
+        await session.page.keyboard.press(keys)
+        return await _report(session, f"pressed {keys}", before)
+
+    return await _guarded(session, "press", body)
+
+
+@tool
+async def scroll(direction: Literal["up", "down"], session: Session) -> str:
+    """Scroll the page one screen up or down."""
+
+    async def body() -> str:
+        sign = 1 if direction == "down" else -1
+        position = await session.page.evaluate(
+            """(sign) => { window.scrollBy(0, sign * Math.round(window.innerHeight * 0.8));
+                 return [Math.round(window.scrollY), window.innerHeight,
+                         document.documentElement.scrollHeight]; }""", sign)
+        top, height, total = position
+        return f"scrolled {direction}; showing {top}-{min(top + height, total)} px of {total} px"
+
+    return await _guarded(session, "scroll", body)
+
+
+@tool
+async def goto(url: str, session: Session) -> str:
+    """Open this URL in the current tab."""
+
+    async def body() -> str:
+        if not session.policy.allows(url):
+            raise ActionError(session.policy.refusal(url))
+        page = session.page
+        response = await page.goto(url, wait_until="load")
+        status = f" (HTTP {response.status})" if response is not None and response.status >= 400 else ""
+        return "; ".join([f"opened {page.url}{status}", *session.drain_events()])
+
+    return await _guarded(session, "goto", body)
+
+
+@tool
+async def go_back(session: Session) -> str:
+    """Go back to the previous page in this tab."""
+
+    async def body() -> str:
+        response = await session.page.go_back(wait_until="load")
+        if response is None and session.page.url in ("", "about:blank"):
+            raise ActionError("there is no previous page in this tab")
+        return f"went back to {session.page.url}"
+
+    return await _guarded(session, "go_back", body)
+
+
+@tool
+async def go_forward(session: Session) -> str:
+    """Go forward to the next page in this tab's history."""
+
+    async def body() -> str:
+        before = session.page.url
+        await session.page.go_forward(wait_until="load")
+        if session.page.url == before:
+            raise ActionError("there is no next page in this tab's history")
+        return f"went forward to {session.page.url}"
+
+    return await _guarded(session, "go_forward", body)
+
+
+@tool
+async def new_tab(session: Session) -> str:
+    """Open a new, empty tab and switch to it."""
+
+    async def body() -> str:
+        page: Page = await session.context.new_page()
+        session.active_index = session.pages.index(page)
+        session.drain_events()
+        return f"opened tab {session.active_index} (empty) and switched to it"
+
+    return await _guarded(session, "new_tab", body)
+
+
+@tool
+async def tab_focus(index: int, session: Session) -> str:
+    """Switch to the tab with this index (0 is the first tab)."""
+
+    async def body() -> str:
+        pages = session.pages
+        if not 0 <= index < len(pages):
+            raise ActionError(f"there is no tab {index}; open tabs are 0..{len(pages) - 1}")
+        session.active_index = index
+        await pages[index].bring_to_front()
+        return f"switched to tab {index} ({pages[index].url})"
+
+    return await _guarded(session, "tab_focus", body)
+
+
+@tool
+async def close_tab(session: Session) -> str:
+    """Close the current tab and switch to the last remaining one."""
+
+    async def body() -> str:
+        await session.page.close()
+        if not session.pages:
+            await session.context.new_page()
+        session.drain_events()
+        session.active_index = len(session.pages) - 1
+        return f"closed the tab; now on tab {session.active_index} ({session.page.url})"
+
+    return await _guarded(session, "close_tab", body)
+
+
+@tool
+async def stop(answer: str) -> str:
+    """Finish: `answer` holds the information asked for, or a summary of what was done, or "N/A: why not"."""
+    return f"stopped with answer: {answer}"
+
+
+ACTION_TOOLS: tuple[BaseTool, ...] = (
+    click, type_text, hover, select_option, press, scroll, goto, go_back, go_forward, new_tab, tab_focus,
+    close_tab, stop,
+)
+TOOLS_BY_NAME: dict[str, BaseTool] = {t.name: t for t in ACTION_TOOLS}
+STOP = "stop"
+
+
+def validate_call(name: str, args: dict[str, Any], tools: dict[str, BaseTool] | None = None) -> str | None:
+    """Why this tool call cannot run (unknown tool, missing or ill-typed arguments), or None if it can."""
+    tools = tools or TOOLS_BY_NAME
+    if name not in tools:
+        return f"there is no tool named {name!r}; the tools are: {', '.join(tools)}"
+    if not isinstance(args, dict):
+        return f"the arguments of {name} must be an object"
+    try:
+        tools[name].tool_call_schema.model_validate(args)  # type: ignore[union-attr]
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'arguments'}: {e['msg']}"
+                             for e in exc.errors())
+        return f"bad arguments for {name}: {problems}"
+    return None
+
+
+async def run_action(session: BrowserSession, name: str, args: dict[str, Any],
+                     tools: dict[str, BaseTool] | None = None) -> str:
+    """Execute one validated tool call in the session; always returns a result string."""
+    tools = tools or TOOLS_BY_NAME
+    problem = validate_call(name, args, tools)
+    if problem:
+        return f"{ERROR_PREFIX} {problem}"
+    chosen = tools[name]
+    call_args = dict(args)
+    if chosen in ACTION_TOOLS and name != STOP:
+        call_args["session"] = session
+    try:
+        return str(await chosen.ainvoke(call_args))
+    except Exception as exc:  # a tool from elsewhere (e.g. langchain-community) that raised anyway
+        return f"{ERROR_PREFIX} {name} failed: {_first_line(exc)}"
+
