@@ -43,3 +43,25 @@ async def context(browser: Browser) -> AsyncIterator[BrowserContext]:
 @pytest.fixture
 async def page(context: BrowserContext) -> Page:
     return await context.new_page()
+
+
+@pytest.fixture
+def outfitters():
+    """The agent-test shop on a free loopback port: yields (base URL, its in-memory state)."""
+    from tests.support.outfitters import ShopState, create_app
+    from webenv.serving import serve_apps
+
+    state = ShopState()
+    group = serve_apps({"shop": create_app(state)})
+    yield group.urls["shop"], state
+    state.results_gate.opened.set()
+    group.stop()
+
+
+@pytest.fixture(autouse=True)
+async def _close_browser_sessions():
+    """Episodes close their browser when they end; this catches the ones a failing test left open."""
+    yield
+    from tools.session import sessions
+
+    await sessions.close_all(stop_driver=False)

@@ -22,6 +22,11 @@ from tools.session import BrowserSession
 
 Session = Annotated[BrowserSession, InjectedToolArg]
 ERROR_PREFIX = "error:"
+_OPENS_NEW_TAB = """el => {
+  const owner = el.closest('a[href], area[href], form');
+  const target = owner && (owner.getAttribute('target') || '');
+  return !!target && !['_self', '_parent', '_top'].includes(target.toLowerCase());
+}"""
 
 
 class ActionError(Exception):
@@ -90,7 +95,12 @@ async def click(id: int, session: Session) -> str:
     async def body() -> str:
         element = await _element(session, id)
         before = session.page.url
-        await element.click()
+        if await element.evaluate(_OPENS_NEW_TAB):
+            # Wait for the tab here, so the result (and the next observation) already shows it.
+            async with session.context.expect_page(timeout=session.settings.navigation_timeout_ms):
+                await element.click()
+        else:
+            await element.click()
         return await _report(session, f"clicked [{id}]", before)
 
     return await _guarded(session, "click", body)

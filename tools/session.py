@@ -103,9 +103,9 @@ class BrowserSession:
         context.set_default_navigation_timeout(settings.navigation_timeout_ms)
         session = cls(browser=browser, context=context, policy=policy, settings=settings)
         await context.route("**/*", session._guard_navigation)
-        context.on("page", session._on_new_page)
         page = await context.new_page()
         session._watch(page)
+        context.on("page", session._on_new_page)  # after the first tab: only later tabs are news
         return session
 
     @property
@@ -125,7 +125,8 @@ class BrowserSession:
         leave the allowed domains than `goto` can."""
         if request.is_navigation_request() and not self.policy.allows(request.url):
             self.events.append(self.policy.refusal(request.url))
-            await route.abort("blockedbyclient")
+            # 204 No Content makes the browser stay where it was (an abort would show Chrome's error page).
+            await route.fulfill(status=204, body="")
             return
         await route.continue_()
 
@@ -216,9 +217,12 @@ class SessionRegistry:
         if session is not None:
             await session.close()
 
-    async def close_all(self) -> None:
+    async def close_all(self, *, stop_driver: bool = True) -> None:
+        """Close every session; with `stop_driver`, the Playwright driver too (at the end of a process)."""
         for episode_id in list(self._sessions):
             await self.close(episode_id)
+        if not stop_driver:
+            return
         if self._playwright is not None and self._loop is asyncio.get_running_loop():
             await self._playwright.stop()
         self._playwright = None
