@@ -21,6 +21,10 @@ from nodes.planner import planner
 from nodes.replan import replan
 
 GRAPH_NAME = "plan_and_act"
+# Each action is three supersteps (executor, observe, replan); `max_steps` is the real budget, so the
+# framework's own limit only needs to stay out of the way (its default of 25 would stop a run at ~8 actions
+# when it is served by `langgraph dev`, where callers rarely set it).
+RECURSION_LIMIT = 1000
 
 
 def build_graph(checkpointer: BaseCheckpointSaver | None = None) -> CompiledStateGraph:
@@ -34,7 +38,7 @@ def build_graph(checkpointer: BaseCheckpointSaver | None = None) -> CompiledStat
     builder.add_conditional_edges("planner", after_model, ["executor", END])
     builder.add_conditional_edges("replan", after_model, ["executor", END])
     builder.add_conditional_edges("executor", after_executor, ["observe", END])
-    return builder.compile(checkpointer=checkpointer, name=GRAPH_NAME)
+    return builder.compile(checkpointer=checkpointer, name=GRAPH_NAME).with_config(recursion_limit=RECURSION_LIMIT)
 
 
 graph = build_graph()
