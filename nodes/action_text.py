@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any
 
-_FENCED = re.compile(r"```(?:[a-z]*)\s*\n?(.*?)```", re.S)
+_FENCED = re.compile(r"```(?:[a-z]*\n)?(.*?)```", re.S)
 _BRACKETS = re.compile(r"\[([^\]]*)\]")
 _VERBS = {
     "click": "click", "type": "type", "hover": "hover", "press": "press", "scroll": "scroll", "goto": "goto",
