@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +55,7 @@ _VALUE_ROLES = frozenset({"textbox", "searchbox", "combobox", "spinbutton", "sli
 _TEXT_ROLES = frozenset({"StaticText", "text"})
 _BOOLEAN_PROPS = ("focused", "disabled", "required", "expanded", "selected", "pressed", "multiselectable")
 MAX_OPTIONS = 25
+_FOCUSED = re.compile(r" focused(?=\s|$)", re.M)
 
 
 @dataclass(frozen=True)
@@ -310,7 +312,9 @@ async def snapshot(page: Page, options: ObservationOptions | None = None) -> Sna
     lines = formatter.lines()
     text, truncated = _fit(lines, options.token_budget)
     title = await page.title()
-    fingerprint = hashlib.sha256(f"{page.url}\n{text}".encode()).hexdigest()[:16]
+    # Focus moves with every click; it must not make an action that changed nothing look like progress.
+    visible = _FOCUSED.sub("", text)
+    fingerprint = hashlib.sha256(f"{page.url}\n{visible}".encode()).hexdigest()[:16]
     return Snapshot(url=page.url, title=title, text=text, ids=formatter.ids, truncated=truncated,
                     fingerprint=fingerprint, tokens=estimate_tokens(text))
 
