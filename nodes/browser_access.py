@@ -7,6 +7,7 @@ Clicks are not replayed: they may have had effects on the server that must not h
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -120,9 +121,14 @@ async def save_screenshot(session: BrowserSession, ctx: Context, episode_id: str
     if not ctx.screenshots_dir:
         return ""
     path = Path(ctx.screenshots_dir) / episode_id / f"step-{index:03d}.jpg"
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        await session.page.screenshot(path=str(path), type="jpeg", quality=70)
+        image = await session.page.screenshot(type="jpeg", quality=70)
     except PlaywrightError:
         return ""
+
+    def write() -> None:  # file I/O off the event loop
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(image)
+
+    await asyncio.to_thread(write)
     return str(path)

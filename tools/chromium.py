@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 
@@ -46,6 +47,6 @@ def chromium_executable() -> str:
 
 
 async def launch_chromium(playwright: Playwright, *, headless: bool = True) -> Browser:
-    return await playwright.chromium.launch(
-        executable_path=chromium_executable(), headless=headless, args=list(CHROMIUM_ARGS)
-    )
+    # Looking the binary up touches the file system: off the event loop (`langgraph dev` rejects blocking calls).
+    executable = await asyncio.to_thread(chromium_executable)
+    return await playwright.chromium.launch(executable_path=executable, headless=headless, args=list(CHROMIUM_ARGS))

@@ -1,0 +1,112 @@
+"""Serving: `langgraph dev` loads langgraph.json's graph, and langgraph_sdk runs a task through it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from langgraph_sdk import get_client
+
+from policies.reference import ReferencePolicy
+from tests.support import openai_server
+from tests.support.paths import REPO
+from webenv.serving import serve_apps
+from webenv.tasks.solution import parse_solution
+
+INTENT = "Add Summit Hiking Boots to the cart and tell me the price"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_ok(url: str, process: subprocess.Popen, log: Path, deadline_s: float = 180) -> None:
+    """Poll /ok until the server answers; fail with its log if it exits or never comes up."""
+    give_up = time.monotonic() + deadline_s
+    while time.monotonic() < give_up:
+        if process.poll() is not None:
+            raise AssertionError(f"langgraph dev exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{url}/ok", timeout=5).json().get("ok") is True:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.25)  # readiness polling, as the LangGraph docs advise; not a race being hidden
+    raise AssertionError(f"langgraph dev did not answer /ok in {deadline_s}s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="module")
+def dev_server(tmp_path_factory) -> Iterator[str]:
+    """`langgraph dev` on a port checked to be free, with the offline settings; ready when /ok answers."""
+    port = free_port()
+    env = {**os.environ, "LANGGRAPH_CLI_NO_ANALYTICS": "1", "LANGGRAPH_NO_VERSION_CHECK": "true",
+           "PYTHONUNBUFFERED": "1"}
+    for key in ("LANGSMITH_TRACING", "LANGCHAIN_TRACING_V2", "OPENAI_API_KEY"):
+        env.pop(key, None)
+    command = [str(Path(sys.executable).parent / "langgraph"), "dev", "--no-browser", "--no-reload",
+               "--host", "127.0.0.1", "--port", str(port), "--config", str(REPO / "langgraph.json")]
+    log = tmp_path_factory.mktemp("langgraph-dev") / "server.log"
+    with log.open("w") as sink:
+        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=sink, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_ok(url, process, log)
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+@pytest.fixture
+def loopback_openai():
+    solution = parse_solution(json.loads((REPO / "tests/support/outfitters_solution.json").read_text()), "x")
+    log = openai_server.CompletionLog()
+    group = serve_apps({"openai": openai_server.create_app(ReferencePolicy(solution=solution).invoke, log)})
+    yield group.urls["openai"] + "/v1", log
+    group.stop()
+
+
+async def test_run_a_task_through_the_langgraph_api(dev_server, outfitters, loopback_openai) -> None:
+    url, shop = outfitters
+    base_url, log = loopback_openai
+    client = get_client(url=dev_server)
+    assistants = await client.assistants.search(graph_id="plan_and_act")
+    assert assistants, "langgraph.json's graph is not served"
+    thread = await client.threads.create()
+    settings = {"mode": "plan_and_act", "planner_model": "openai:loopback", "executor_model": "openai:loopback",
+                "base_url": base_url}
+    final = await client.runs.wait(thread["thread_id"], "plan_and_act", input={"intent": INTENT, "start_url": url},
+                                   config={"configurable": settings}, metadata={"task_id": "outfitters-1"})
+    assert final["status"] == "done" and final["answer"] == "$129.00", final.get("stop_reason")
+    assert shop.cart == ["summit-boots"]
+    state = await client.threads.get_state(thread["thread_id"])
+    assert state["next"] == [] and len(state["values"]["history"]) == 7
+    assert state["values"]["usage"] == log.usage_by_role()  # the server's own checkpointer kept everything
+    history = await client.threads.get_history(thread["thread_id"], limit=100)
+    nodes = {node for h in history for node in h["next"]}
+    assert {"observe", "planner", "executor", "replan"} <= nodes
+    assert len(history) >= 1 + 1 + 7 * 2 + 6  # input + planner + (executor, observe) x 7 + 6 replans
+
+
+async def test_settings_can_also_arrive_as_context(dev_server, outfitters, loopback_openai) -> None:
+    url, _shop = outfitters
+    base_url, log = loopback_openai
+    client = get_client(url=dev_server)
+    thread = await client.threads.create()
+    final = await client.runs.wait(thread["thread_id"], "plan_and_act", input={"intent": INTENT, "start_url": url},
+                                   context={"mode": "react", "executor_model": "openai:loopback",
+                                            "base_url": base_url})
+    assert final["status"] == "done" and final["answer"] == "$129.00"
+    assert {s.role for s in log.served} == {"executor"}  # react mode: no planner was asked
