@@ -53,8 +53,11 @@ async def run_episode(intent: str, start_url: str, context: Context, *, task_id:
     """Run one task to the end and return the final state."""
     graph = build_graph(checkpointer=checkpointer)
     config = run_config(thread_id or uuid.uuid4().hex, context, task_id)
+    # "sync" durability writes each checkpoint before the next node runs (what a resume needs); LangGraph
+    # 1.2 fails on it when there is no checkpointer at all, so it is only asked for when there is one.
+    durability = "sync" if checkpointer is not None else None
     result: dict[str, Any] = await graph.ainvoke(task_input(intent, start_url, task_id, allowed_domains), config,
-                                                 context=context, durability="sync")
+                                                 context=context, durability=durability)
     return result  # type: ignore[return-value]
 
 

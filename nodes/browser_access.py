@@ -15,6 +15,7 @@ from playwright.async_api import Error as PlaywrightError
 
 from graph.context import Context
 from graph.state import AgentState, Observation, StepRecord
+from tools import secrets
 from tools.actions import run_action
 from tools.observation import ObservationOptions, snapshot
 from tools.session import BrowserSession, BrowserSettings, DomainPolicy
@@ -103,7 +104,9 @@ async def observe_page(session: BrowserSession, ctx: Context) -> Observation:
         page = session.page
         try:
             snap = await snapshot(page, observation_options(ctx))
-            return {"url": snap.url, "title": snap.title, "text": snap.text, "ids": snap.ids,
+            # Redacted here, before it enters state: state is checkpointed and traced, not only prompted.
+            return {"url": snap.url, "title": secrets.redact(snap.title), "text": secrets.redact(snap.text),
+                    "ids": snap.ids,
                     "tabs": await session.tabs(), "truncated": snap.truncated, "fingerprint": snap.fingerprint,
                     "tokens": snap.tokens}  # type: ignore[typeddict-item]
         except PlaywrightError as exc:
