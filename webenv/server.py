@@ -37,14 +37,15 @@ def cache_dir() -> Path:
 
 
 def _seed_fingerprint(spec: SiteSpec) -> str:
-    """Changes whenever the seed code, its data files or its declared version change, so a stale cached
-    database is never used. By convention a site's seed lives in files whose path mentions "seed" (seed.py,
-    seed_data/...) plus its schema.sql."""
+    """Changes whenever anything the seed could depend on changes — any code or data file of the site's
+    package (a seed imports helpers: distance formulas, category tables) — or its declared version, so a
+    stale cached database is never used. Templates and static files do not count."""
     package_dir = Path(inspect.getfile(spec.build_database)).parent
     digest = hashlib.sha256(spec.seed_version.encode())
     for source in sorted(package_dir.rglob("*")):
         relative = source.relative_to(package_dir).as_posix()
-        if source.is_file() and ("seed" in relative or source.name == "schema.sql") and "__pycache__" not in relative:
+        if (source.is_file() and source.suffix in {".py", ".sql", ".json", ".csv", ".txt"}
+                and not relative.startswith(("templates/", "static/")) and "__pycache__" not in relative):
             digest.update(relative.encode() + b"\0" + source.read_bytes())
     return digest.hexdigest()[:16]
 

@@ -1,0 +1,502 @@
+"""The map's tasks in WebArena's config format (template ids 5000+), each with a reference solution.
+
+Modelled on WebArena-Lite's map tasks: travel times and distances by mode, full addresses and zip codes,
+"closest X to Y", comparisons, coordinates, phone numbers, showing a route or a nearby search (url_match),
+filling the directions form or opening a place page (program_html), and two tasks the map cannot do.
+Every answer comes from `queries.py` on the seed database; every place a solution types is checked to resolve to
+the intended place, so a wording change in the data cannot silently make a task wrong.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from webenv.sites.map import queries
+from webenv.sites.map.geo import format_distance, format_duration, js_round
+from webenv.sites.map.places import Place
+from webenv.sites.map.routing import PROFILES, Profile, Route, profile_for
+from webenv.sites.map.solution_builder import SolutionBuilder, choose, click_button, click_link, fill
+from webenv.sites.map.urls import directions_path, search_path
+
+START = "__MAP__"
+FROM_LOCATOR = "document.querySelector('[name=\"route_from\"]').value"
+TO_LOCATOR = "document.querySelector('[name=\"route_to\"]').value"
+ENGINE_LOCATOR = "document.querySelector(\"div#content select.routing_engines\").selectedIndex"
+HEADING_LOCATOR = "document.querySelector('#sidebar_content h1').outerText"
+SIDEBAR_LOCATOR = "document.querySelector('#sidebar_content').outerText"
+
+
+# ---------------------------------------------------------------- answer phrasing (with fair alternatives)
+
+def time_phrases(seconds: float) -> str:
+    """A travel time as the page shows it (h:mm) or as people write it ("18 min", "1h 45min")."""
+    hours, minutes = divmod(js_round(seconds / 60), 60)
+    options = [format_duration(seconds)]
+    if hours == 0:
+        options += [f"{minutes} min", f"{minutes}min"]
+    else:
+        unit = "hour" if hours == 1 else "hours"
+        options += [f"{hours}h {minutes}min", f"{hours} h {minutes} min", f"{hours} {unit} {minutes} min",
+                    f"{hours} {unit} and {minutes} min"]
+    return " |OR| ".join(options)
+
+
+def distance_phrases(metres: float) -> str:
+    """A distance as the page shows it ("1.4km", "653m") or with a space before the unit."""
+    text = format_distance(metres)
+    number = text.removesuffix("km").removesuffix("m")
+    return f"{text} |OR| {number} {text[len(number):]}"
+
+
+def _string_eval(must_include: list[str], raw: str) -> dict[str, Any]:
+    return {"eval_types": ["string_match"], "reference_answers": {"must_include": must_include},
+            "reference_url": "", "program_html": [], "string_note": "", "reference_answer_raw_annotation": raw}
+
+
+def _task(template_id: int, template: str, values: dict[str, str], evaluation: dict[str, Any],
+          solution: dict[str, Any]) -> dict[str, Any]:
+    intent = template
+    for key, value in values.items():
+        intent = intent.replace("{{" + key + "}}", value)
+    return {
+        "sites": ["map"], "require_login": True, "storage_state": None, "start_url": START, "geolocation": None,
+        "intent_template": template, "instantiation_dict": values, "intent": intent, "require_reset": False,
+        "eval": evaluation, "intent_template_id": template_id, "reference_solution": solution,
+    }
+
+
+# ---------------------------------------------------------------- plan fragments
+
+class _Map:
+    """The seed database plus checks that what a solution types really finds the intended place."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def place(self, name: str) -> Place:
+        return queries.place_named(self.conn, name)
+
+    def typed(self, text: str, meant: Place) -> str:
+        found = queries.resolves_to(self.conn, text)
+        if found is None or found.id != meant.id:
+            raise ValueError(f"typing {text!r} finds {found.name if found else 'nothing'}, not {meant.name}")
+        return text
+
+    def route(self, origin: Place, destination: Place, mode: str) -> Route:
+        return queries.route(self.conn, origin, destination, mode)
+
+
+def _route_note(origin: Place, destination: Place, profile: Profile, route: Route) -> str:
+    return (f"{profile.label} route from {origin.name} to {destination.name}: "
+            f"Distance {route.distance_text}, Time {route.duration_text}")
+
+
+def _open_directions(plan: SolutionBuilder) -> None:
+    plan.step("Open the directions page",
+              "Routes, with their distance and travel time, are computed on the directions page, which the "
+              "Directions link at the top of every page opens.",
+              click_link("Directions"))
+
+
+def _ask_route(plan: SolutionBuilder, world: _Map, origin: Place, destination: Place, mode: str) -> Route:
+    profile = profile_for(mode)
+    route = world.route(origin, destination, mode)
+    plan.step(f"Get the {profile.label} route from {origin.name} to {destination.name}",
+              f"The From and To boxes take place names, and the Mode select must say {profile.label} because "
+              f"travel time depends on how one travels.",
+              fill("From", world.typed(origin.name, origin)), fill("To", world.typed(destination.name, destination)),
+              choose("Mode", profile.label), click_button("Go"),
+              notes=(_route_note(origin, destination, profile, route),))
+    return route
+
+
+def _search(plan: SolutionBuilder, query: str, reasoning: str, notes: tuple[str, ...] = ()) -> None:
+    plan.step(f"Search the map for “{query}”", reasoning, fill("Search", query, submit=True), notes=notes)
+
+
+def _open_place(plan: SolutionBuilder, world: _Map, place: Place, query: str) -> None:
+    hits = queries.search_hits(world.conn, query)
+    index = next(i for i, hit in enumerate(hits) if hit.place.id == place.id)
+    nth = sum(1 for hit in hits[:index] if hit.place.name == place.name)
+    plan.step(f"Open the result for {place.name}",
+              "The place page lists the full address, coordinates and contact details.",
+              click_link(place.name, nth),
+              notes=(f"{place.name}: {place.display_name}; coordinates {place.coordinates}"
+                     + (f"; phone {place.phone}" if place.phone else ""),))
+
+
+# ---------------------------------------------------------------- templates
+
+TRAVEL_TIME = "How long does it take to {{mode}} from {{origin}} to {{destination}}?"
+TRAVEL_TIME_CASES = (("drive", "car", "Carnegie Mellon University", "Randyland"),
+                     ("drive", "car", "Homewood Suites by Hilton Southpointe", "PPG Paints Arena"),
+                     ("drive", "car", "Pittsburgh", "Philadelphia"),
+                     ("walk", "foot", "Carnegie Museum of Art", "Hunt Library"),
+                     ("walk", "foot", "Massachusetts Institute of Technology", "Harvard University"),
+                     ("bike", "bike", "University of Pittsburgh", "The Frick Pittsburgh"))
+
+
+def travel_time_tasks(world: _Map) -> list[dict[str, Any]]:
+    tasks = []
+    for verb, mode, origin_name, destination_name in TRAVEL_TIME_CASES:
+        origin, destination = world.place(origin_name), world.place(destination_name)
+        plan = SolutionBuilder()
+        _open_directions(plan)
+        route = _ask_route(plan, world, origin, destination, mode)
+        solution = plan.stop("Report the travel time from the route summary",
+                             "The summary line above the turn-by-turn steps gives the time as h:mm.",
+                             route.duration_text)
+        values = {"mode": verb, "origin": origin_name, "destination": destination_name}
+        evaluation = _string_eval([time_phrases(route.duration_s)], route.duration_text)
+        tasks.append(_task(5000, TRAVEL_TIME, values, evaluation, solution))
+    return tasks
+
+
+DISTANCE = "What is the {{mode}} distance from {{origin}} to {{destination}}?"
+DISTANCE_CASES = (("driving", "car", "Carnegie Mellon University", "Pittsburgh International Airport"),
+                  ("driving", "car", "Carnegie Mellon University", "TD Garden"),
+                  ("walking", "foot", "Carnegie Mellon University", "Phipps Conservatory and Botanical Gardens"),
+                  ("cycling", "bike", "Harvard University", "Boston Logan International Airport"))
+
+
+def distance_tasks(world: _Map) -> list[dict[str, Any]]:
+    tasks = []
+    for adjective, mode, origin_name, destination_name in DISTANCE_CASES:
+        origin, destination = world.place(origin_name), world.place(destination_name)
+        plan = SolutionBuilder()
+        _open_directions(plan)
+        route = _ask_route(plan, world, origin, destination, mode)
+        solution = plan.stop("Report the route distance from the summary",
+                             "The summary line gives the length of the route the mode would take.",
+                             route.distance_text)
+        values = {"mode": adjective, "origin": origin_name, "destination": destination_name}
+        tasks.append(_task(5001, DISTANCE, values,
+                           _string_eval([distance_phrases(route.distance_m)], route.distance_text), solution))
+    return tasks
+
+
+ADDRESS = "Tell me the full address of {{place}}"
+ADDRESS_CASES = ("Carnegie Music Hall", "Fuku Tea", "Pittsburgh International Airport")
+
+
+def address_tasks(world: _Map) -> list[dict[str, Any]]:
+    tasks = []
+    for name in ADDRESS_CASES:
+        place = world.place(name)
+        plan = SolutionBuilder()
+        _search(plan, world.typed(name, place), "Searching by name finds the place and links to its page.")
+        _open_place(plan, world, place, name)
+        solution = plan.stop("Report the address shown on the place page",
+                             "The Address line is the full address.", place.display_name)
+        parts = [part for part in (place.housenumber, place.street, place.city or place.county, place.postcode)
+                 if part]
+        tasks.append(_task(5002, ADDRESS, {"place": name}, _string_eval(parts, place.display_name), solution))
+    return tasks
+
+
+ZIP_CODE = "What is the zip code of {{place}}?"
+ZIP_CASES = ("Chatham University", "Fenway Park")
+
+
+def zip_code_tasks(world: _Map) -> list[dict[str, Any]]:
+    tasks = []
+    for name in ZIP_CASES:
+        place = world.place(name)
+        plan = SolutionBuilder()
+        _search(plan, world.typed(name, place),
+                "Search results show each place's full address, which ends with the zip code.",
+                notes=(f"{place.name}: {place.display_name}",))
+        solution = plan.stop("Report the zip code from the address",
+                             "The five digits before the country are the zip code.", place.postcode)
+        tasks.append(_task(5003, ZIP_CODE, {"place": name}, _string_eval([place.postcode], place.display_name),
+                           solution))
+    return tasks
+
+
+CLOSEST = "What is the closest {{category}} to {{place}}?"
+CLOSEST_CASES = (("hotel", "hotels", "Carnegie Mellon University"),
+                 ("cafe", "cafes", "University of Pittsburgh"),
+                 ("supermarket", "supermarkets", "DoubleTree by Hilton Hotel Pittsburgh Airport"),
+                 ("national park", "national parks", "Pittsburgh"),
+                 ("hospital", "hospitals", "PNC Park"))
+
+
+def closest_tasks(world: _Map) -> list[dict[str, Any]]:
+    tasks = []
+    for category, plural, anchor_name in CLOSEST_CASES:
+        anchor = world.place(anchor_name)
+        world.typed(anchor_name, anchor)
+        hits = queries.nearest(world.conn, category, anchor)
+        first, second = hits[0], hits[1]
+        assert first.distance_m is not None and second.distance_m is not None
+        if second.distance_m - first.distance_m < 50:
+            raise ValueError(f"closest {category} to {anchor_name} is a near tie")
+        # An agent may measure by walking route instead of straight line; both must name the same place.
+        by_walking = min(hits[:3], key=lambda hit: world.route(anchor, hit.place, "foot").distance_m)
+        if by_walking.place.id != first.place.id:
+            raise ValueError(f"closest {category} to {anchor_name} depends on how distance is measured")
+        plan = SolutionBuilder()
+        _search(plan, f"{plural} near {anchor_name}",
+                "A “near” search lists places of that kind ordered by distance, closest first.",
+                notes=(f"Closest {category} to {anchor_name}: {first.place.name} ({first.distance_text}); "
+                       f"next {second.place.name} ({second.distance_text})",))
+        solution = plan.stop("Report the first result", "Results are sorted by distance.", first.place.name)
+        values = {"category": category, "place": anchor_name}
+        tasks.append(_task(5004, CLOSEST, values, _string_eval([first.place.name], first.place.name), solution))
+    return tasks
+
+
+SHORTER_DRIVE = "Which is a shorter drive from {{origin}}: {{option1}} or {{option2}}?"
+SHORTER_DRIVE_CASES = (("Carnegie Mellon University", "PNC Park", "PPG Paints Arena"),
+                       ("Harvard University", "Fenway Park", "TD Garden"))
+
+
+def shorter_drive_tasks(world: _Map) -> list[dict[str, Any]]:
+    tasks = []
+    for origin_name, first_name, second_name in SHORTER_DRIVE_CASES:
+        origin, first, second = world.place(origin_name), world.place(first_name), world.place(second_name)
+        plan = SolutionBuilder()
+        _open_directions(plan)
+        first_route = _ask_route(plan, world, origin, first, "car")
+        second_route = world.route(origin, second, "car")
+        plan.step(f"Change the destination to {second_name} and get the new route",
+                  "Comparing needs the second route's distance; the start stays as it is.",
+                  fill("To", world.typed(second_name, second)), click_button("Go"),
+                  notes=(_route_note(origin, second, profile_for("car"), second_route),))
+        shorter, longer = ((first, second) if first_route.distance_m < second_route.distance_m else (second, first))
+        ratio = max(first_route.distance_m, second_route.distance_m) / min(first_route.distance_m,
+                                                                           second_route.distance_m)
+        if ratio < 1.1:
+            raise ValueError(f"{first_name} and {second_name} are about equally far from {origin_name}")
+        solution = plan.stop("Report the destination with the shorter driving distance",
+                             f"{first_name} is {first_route.distance_text} away and {second_name} "
+                             f"{second_route.distance_text}.", shorter.name)
+        values = {"origin": origin_name, "option1": first_name, "option2": second_name}
+        raw = (f"{first_name}: {first_route.distance_text}; {second_name}: {second_route.distance_text}; "
+               f"longer: {longer.name}")
+        tasks.append(_task(5005, SHORTER_DRIVE, values, _string_eval([shorter.name], raw), solution))
+    return tasks
+
+
+COMPARE = "Compare the time for walking and driving from {{origin}} to {{destination}}"
+COMPARE_CASES = (("Randyland", "Carnegie Mellon University"),
+                 ("Carnegie Mellon University", "Pittsburgh Union Station"))
+
+
+def compare_tasks(world: _Map) -> list[dict[str, Any]]:
+    tasks = []
+    for origin_name, destination_name in COMPARE_CASES:
+        origin, destination = world.place(origin_name), world.place(destination_name)
+        plan = SolutionBuilder()
+        _open_directions(plan)
+        walk = _ask_route(plan, world, origin, destination, "foot")
+        drive = world.route(origin, destination, "car")
+        plan.step("Switch the mode to Car (OSRM) and route again",
+                  "The same start and destination by car gives the driving time to compare with.",
+                  choose("Mode", profile_for("car").label), click_button("Go"),
+                  notes=(_route_note(origin, destination, profile_for("car"), drive),))
+        answer = f"Walking: {walk.duration_text}; driving: {drive.duration_text}"
+        solution = plan.stop("Report both times", "Both summaries have been read.", answer)
+        tasks.append(_task(5006, COMPARE, {"origin": origin_name, "destination": destination_name},
+                           _string_eval([time_phrases(walk.duration_s), time_phrases(drive.duration_s)], answer),
+                           solution))
+    return tasks
+
+
+COORDINATES = "Tell me the coordinates of {{place}} in DD format"
+COORDINATE_CASES = ("Allegheny General Hospital",)
+
+
+def _degree_phrases(value: float, positive: str, negative: str) -> str:
+    """A coordinate as the page shows it (four decimals) or rounded to three, signed or with a hemisphere."""
+    hemisphere = positive if value >= 0 else negative
+    options = [f"{value:.4f}", f"{value:.3f}"]
+    for digits in (f"{abs(value):.4f}", f"{abs(value):.3f}"):
+        options += [f"{digits}° {hemisphere}", f"{digits} {hemisphere}"]
+    return " |OR| ".join(options)
+
+
+def coordinate_tasks(world: _Map) -> list[dict[str, Any]]:
+    tasks = []
+    for name in COORDINATE_CASES:
+        place = world.place(name)
+        plan = SolutionBuilder()
+        _search(plan, world.typed(name, place), "Searching by name finds the place and links to its page.")
+        _open_place(plan, world, place, name)
+        solution = plan.stop("Report the coordinates", "The place page shows latitude and longitude in "
+                             "decimal degrees.", place.coordinates)
+        phrases = [_degree_phrases(place.lat, "N", "S"), _degree_phrases(place.lon, "E", "W")]
+        tasks.append(_task(5007, COORDINATES, {"place": name}, _string_eval(phrases, place.coordinates), solution))
+    return tasks
+
+
+PHONE = "What is the phone number of {{place}}?"
+PHONE_CASES = (("Western Pennsylvania Hospital", "West Penn Hospital"),)
+
+
+def phone_tasks(world: _Map) -> list[dict[str, Any]]:
+    tasks = []
+    for asked, name in PHONE_CASES:
+        place = world.place(name)
+        plan = SolutionBuilder()
+        _search(plan, world.typed(asked, place),
+                f"The map knows “{asked}” under another name; search finds it by either.")
+        _open_place(plan, world, place, asked)
+        solution = plan.stop("Report the phone number", "The place page lists the phone number.", place.phone)
+        area, exchange, line = place.phone.split()[1:]
+        written = f"{area} {exchange} {line} |OR| ({area}) {exchange}-{line} |OR| {area}-{exchange}-{line}"
+        tasks.append(_task(5008, PHONE, {"place": asked}, _string_eval([written], place.phone), solution))
+    return tasks
+
+
+SHOW_ROUTE = "Show me the route from {{origin}} to {{destination}} by {{mode}}"
+SHOW_ROUTE_CASES = (("bike", "bike", "Carnegie Mellon University", "PNC Park"),)
+
+
+def show_route_tasks(world: _Map) -> list[dict[str, Any]]:
+    tasks = []
+    for word, mode, origin_name, destination_name in SHOW_ROUTE_CASES:
+        origin, destination = world.place(origin_name), world.place(destination_name)
+        plan = SolutionBuilder()
+        _open_directions(plan)
+        _ask_route(plan, world, origin, destination, mode)
+        solution = plan.stop("Stop on the route page", "The route is on screen; nothing needs reporting.")
+        url = START + directions_path(profile_for(mode).engine, (origin.lat, origin.lon),
+                                      (destination.lat, destination.lon))
+        evaluation = {"eval_types": ["url_match"], "reference_answers": None, "reference_url": url,
+                      "program_html": [], "url_note": "GOLD in PRED"}
+        tasks.append(_task(5009, SHOW_ROUTE, {"mode": word, "origin": origin_name, "destination": destination_name},
+                           evaluation, solution))
+    return tasks
+
+
+AROUND = "Find the {{category}} around {{place}}"
+AROUND_CASES = (("hotels", "hotel", "Carnegie Music Hall"),)
+
+
+def around_tasks(world: _Map) -> list[dict[str, Any]]:
+    tasks = []
+    for plural, singular, name in AROUND_CASES:
+        place = world.place(name)
+        world.typed(name, place)
+        query = f"{plural} near {name}"
+        hits = queries.search_hits(world.conn, query)
+        plan = SolutionBuilder()
+        _search(plan, query, "A “near” search lists the places of that kind around a place, closest first.",
+                notes=(f"Closest {singular}: {hits[0].place.name} ({hits[0].distance_text})",))
+        solution = plan.stop("Stop on the results", "The listing is what was asked for.")
+        url = " |OR| ".join(START + search_path(f"{word} near {name}") for word in (plural, singular))
+        evaluation = {"eval_types": ["url_match"], "reference_answers": None, "reference_url": url,
+                      "program_html": [], "url_note": "GOLD in PRED"}
+        tasks.append(_task(5010, AROUND, {"category": plural, "place": name}, evaluation, solution))
+    return tasks
+
+
+def _address_parts(place: Place) -> list[str]:
+    parts = [place.name, place.street, place.city if place.city != place.name else "", place.state]
+    return [part for part in parts if part]
+
+
+GET_DIRECTIONS = "Get directions from {{origin}} to {{destination}} using {{mode}} options."
+GET_DIRECTIONS_CASES = (("driving", "car", "Carnegie Hall", "Carnegie Mellon University"),
+                        ("walking", "foot", "Allentown", "Hoboken"))
+
+
+def get_directions_tasks(world: _Map) -> list[dict[str, Any]]:
+    tasks = []
+    for word, mode, origin_name, destination_name in GET_DIRECTIONS_CASES:
+        origin, destination = world.place(origin_name), world.place(destination_name)
+        plan = SolutionBuilder()
+        _open_directions(plan)
+        _ask_route(plan, world, origin, destination, mode)
+        solution = plan.stop("Stop on the route page", "The form now holds both places and the chosen mode.")
+        engine_index = str([profile.mode for profile in PROFILES].index(mode))
+        checks = [
+            {"url": "last", "locator": FROM_LOCATOR, "required_contents": {"must_include": _address_parts(origin)}},
+            {"url": "last", "locator": TO_LOCATOR,
+             "required_contents": {"must_include": _address_parts(destination)}},
+            {"url": "last", "locator": ENGINE_LOCATOR, "required_contents": {"exact_match": engine_index}},
+        ]
+        evaluation = {"eval_types": ["program_html"], "reference_answers": None, "reference_url": "",
+                      "program_html": checks}
+        values = {"mode": word, "origin": origin_name, "destination": destination_name}
+        tasks.append(_task(5011, GET_DIRECTIONS, values, evaluation, solution))
+    return tasks
+
+
+PLACE_PAGE = "Pull up the description page of {{place}} on Map"
+PLACE_PAGE_CASES = (("Carnegie Music Hall", "Carnegie Music Hall", "Carnegie Music Hall"),
+                    ("the memorial to Flight 93", "Flight 93 National Memorial", "Flight 93"))
+
+
+def place_page_tasks(world: _Map) -> list[dict[str, Any]]:
+    tasks = []
+    for asked, name, search_text in PLACE_PAGE_CASES:
+        place = world.place(name)
+        query = world.typed(search_text, place)
+        plan = SolutionBuilder()
+        _search(plan, query, "Searching by name finds the place and links to its page.")
+        _open_place(plan, world, place, query)
+        solution = plan.stop("Stop on the place page", "The description page of the place is open.")
+        checks = [
+            {"url": "last", "locator": HEADING_LOCATOR, "required_contents": {"must_include": [place.name]}},
+            {"url": "last", "locator": SIDEBAR_LOCATOR,
+             "required_contents": {"must_include": [place.county or place.postcode]}},
+        ]
+        evaluation = {"eval_types": ["program_html"], "reference_answers": None, "reference_url": "",
+                      "program_html": checks}
+        tasks.append(_task(5012, PLACE_PAGE, {"place": asked}, evaluation, solution))
+    return tasks
+
+
+def _not_achievable(note: str) -> dict[str, Any]:
+    return {"eval_types": ["string_match"], "reference_answers": {"fuzzy_match": ["N/A"]}, "reference_url": "",
+            "program_html": [], "string_note": note, "reference_answer_raw_annotation": "N/A"}
+
+
+TRANSIT = "How long does it take to get from {{origin}} to {{destination}} by {{mode}}?"
+
+
+def transit_tasks(world: _Map) -> list[dict[str, Any]]:
+    origin, destination = world.place("Carnegie Mellon University"), world.place("Pittsburgh International Airport")
+    modes = ", ".join(profile.label for profile in PROFILES)
+    plan = SolutionBuilder()
+    plan.step("Open the directions page and look at the travel modes",
+              "Whether the map can answer depends on the modes its directions offer.",
+              click_link("Directions"), notes=(f"The Mode select offers only {modes}",))
+    solution = plan.stop("Report that the map cannot answer",
+                         "There is no public transit mode, so no transit time can be found.", "N/A")
+    values = {"origin": origin.name, "destination": destination.name, "mode": "public transit"}
+    note = f"The map's directions offer only {modes}; it has no public transit routing"
+    return [_task(5013, TRANSIT, values, _not_achievable(note), solution)]
+
+
+MISSING = "What is the walking distance from {{origin}} to the nearest {{brand}} store?"
+
+
+def missing_place_tasks(world: _Map) -> list[dict[str, Any]]:
+    origin, brand = world.place("Carnegie Mellon University"), "IKEA"
+    if queries.matching(world.conn, brand):
+        raise ValueError(f"the map has a {brand}; the task would be achievable")
+    plan = SolutionBuilder()
+    _search(plan, brand, "The store must be on the map before a walking route to it can be asked for.",
+            notes=(f"Searching for {brand} finds no results",))
+    solution = plan.stop("Report that the map cannot answer", f"There is no {brand} on the map.", "N/A")
+    note = f"There is no {brand} store on the map"
+    return [_task(5014, MISSING, {"origin": origin.name, "brand": brand}, _not_achievable(note), solution)]
+
+
+TEMPLATES = (travel_time_tasks, distance_tasks, address_tasks, zip_code_tasks, closest_tasks,
+             shorter_drive_tasks, compare_tasks, coordinate_tasks, phone_tasks, show_route_tasks, around_tasks,
+             get_directions_tasks, place_page_tasks, transit_tasks, missing_place_tasks)
+
+
+def build_tasks(db_path: Path) -> list[dict[str, Any]]:
+    conn = sqlite3.connect(db_path)
+    try:
+        world = _Map(conn)
+        return [task for template in TEMPLATES for task in template(world)]
+    finally:
+        conn.close()
