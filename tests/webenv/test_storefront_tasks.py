@@ -1,0 +1,168 @@
+"""The storefront's task suite: its shape, and that every reference solution really solves its task.
+
+Each task runs in a fresh environment (its own database copy) in real Chromium: the reference solution is
+replayed from the start URL, then the task's own `eval` block is scored by the project's evaluators (with the
+offline judge for fuzzy answers). Tasks that change state are also checked in the database, and checked *not*
+to pass before the solution runs, so no task is satisfied by the seed data alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from playwright.async_api import Browser
+
+from webenv.evaluators import EvalContext, Outcome, build_evaluator
+from webenv.judges import OfflineJudge
+from webenv.server import start_environment, template_database
+from webenv.sites.shop import STOREFRONT
+from webenv.sites.shop.seed import EMMA_EMAIL
+from webenv.sites.shop.storefront_tasks import build_tasks
+from webenv.tasks.config import parse_task
+from webenv.tasks.replay import replay
+from webenv.tasks.solution import parse_solution, substitute
+
+TASKS = build_tasks(template_database(STOREFRONT))
+CONCURRENCY = 6
+
+
+def _label(config: dict[str, Any]) -> str:
+    return f"{config['intent_template_id']}-{config['intent'][:48]}"
+
+
+def test_suite_has_the_size_and_mix_of_webarena_lite_shopping() -> None:
+    assert len(TASKS) >= 44
+    templates = {config["intent_template_id"] for config in TASKS}
+    assert len(templates) >= 10 and min(templates) >= 1000 and max(templates) < 2000
+    mix = Counter("+".join(config["eval"]["eval_types"]) for config in TASKS)
+    assert mix["string_match"] >= 20 and mix["program_html"] >= 10 and mix["url_match"] >= 8
+    assert mix["url_match+program_html"] >= 1
+    unachievable = [c for c in TASKS if "N/A" in str(c["eval"].get("reference_answers"))]
+    assert len(unachievable) >= 2 and all(c["eval"]["string_note"] for c in unachievable)
+
+
+def test_every_task_is_a_valid_webarena_config_with_a_valid_solution() -> None:
+    intents = set()
+    for index, config in enumerate(TASKS):
+        parsed = parse_task({**config, "task_id": index})
+        solution = parse_solution(config["reference_solution"], task=_label(config))
+        assert parsed.sites == ("shopping",) or list(parsed.sites) == ["shopping"]
+        assert config["require_login"] and config["storage_state"] == "./.auth/shopping_state.json"
+        assert config["start_url"].startswith("__SHOPPING__")
+        assert all(step.reasoning for step in solution.steps)
+        intents.add(config["intent"])
+    assert len(intents) == len(TASKS), "two tasks ask the same thing"
+
+
+def test_build_tasks_is_deterministic() -> None:
+    assert build_tasks(template_database(STOREFRONT)) == TASKS
+
+
+# --- state checks for tasks that change the customer's data --------------------------------------------------
+
+def _emma_id(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT id FROM customers WHERE email = ?", (EMMA_EMAIL,)).fetchone()[0])
+
+
+def _wanted(config: dict[str, Any]) -> list[str]:
+    return list(config["eval"]["program_html"][0]["required_contents"]["must_include"])
+
+
+def _wishlisted(conn: sqlite3.Connection, config: dict[str, Any]) -> None:
+    names = [row[0].lower() + " " + (row[1] or "").lower() for row in conn.execute(
+        "SELECT p.name, p.color FROM wishlist_items w JOIN products p ON p.id = w.product_id WHERE w.customer_id = ?"
+        " ORDER BY w.added_at DESC LIMIT 1", (_emma_id(conn),))]
+    assert names and all(part.lower() in names[0] for part in _wanted(config))
+
+
+def _subscribed(conn: sqlite3.Connection, config: dict[str, Any]) -> None:
+    assert conn.execute("SELECT newsletter FROM customers WHERE id = ?", (_emma_id(conn),)).fetchone()[0] == 1
+
+
+def _moved(conn: sqlite3.Connection, config: dict[str, Any]) -> None:
+    street, city_line = _wanted(config)
+    city, region, postcode = city_line.split(", ")
+    row = conn.execute("SELECT street, city, region, postcode FROM addresses WHERE customer_id = ? AND"
+                       " is_default_shipping = 1 AND is_default_billing = 1", (_emma_id(conn),)).fetchone()
+    assert tuple(row) == (street, city, region, postcode)
+
+
+def _not_sent(conn: sqlite3.Connection, config: dict[str, Any]) -> None:
+    assert conn.execute("SELECT count(*) FROM contact_messages").fetchone()[0] == 0, "the draft was submitted"
+
+
+def _ordered(conn: sqlite3.Connection, config: dict[str, Any]) -> None:
+    order = conn.execute("SELECT id, status FROM orders WHERE customer_id = ? ORDER BY created_at DESC LIMIT 1",
+                         (_emma_id(conn),)).fetchone()
+    assert order[1] == "pending" and order[0] > SEED_LAST_ORDER
+    skus = {row[0]: row[1] for row in conn.execute("SELECT sku, qty FROM order_items WHERE order_id = ?", (order[0],))}
+    wanted = _wanted(config)
+    assert wanted[0] in skus
+    if len(wanted) > 1:  # "Ordered: N"
+        assert skus[wanted[0]] == int(wanted[1].split(": ")[1])
+    assert conn.execute("SELECT count(*) FROM cart_items WHERE customer_id = ?", (_emma_id(conn),)).fetchone()[0] == 0
+
+
+def _in_cart(conn: sqlite3.Connection, config: dict[str, Any]) -> None:
+    names = {row[0] for row in conn.execute("SELECT p.name FROM cart_items c JOIN products p ON p.id = c.product_id"
+                                            " WHERE c.customer_id = ?", (_emma_id(conn),))}
+    assert _wanted(config)[0] in names
+
+
+STATE_CHECKS: dict[int, Callable[[sqlite3.Connection, dict[str, Any]], None]] = {
+    1030: _wishlisted, 1031: _wishlisted, 1032: _subscribed, 1033: _moved, 1034: _not_sent, 1035: _not_sent,
+    1036: _ordered, 1037: _ordered, 1038: _ordered, 1039: _in_cart,
+}
+with sqlite3.connect(template_database(STOREFRONT)) as _seed:
+    SEED_LAST_ORDER = int(_seed.execute("SELECT max(id) FROM orders").fetchone()[0])
+
+
+def test_every_state_changing_task_has_a_database_check() -> None:
+    changing = {c["intent_template_id"] for c in TASKS if "program_html" in c["eval"]["eval_types"]}
+    assert changing == set(STATE_CHECKS)
+
+
+async def _solve(browser: Browser, config: dict[str, Any]) -> None:
+    """Replay one task's reference solution in a fresh environment and score it with the task's own eval."""
+    with start_environment(sites=["shopping"]) as env:
+        context = await browser.new_context(storage_state=env.storage_state(["shopping"]))  # type: ignore[arg-type]
+        try:
+            page = await context.new_page()
+            await page.goto(substitute(config["start_url"], env.placeholders) or "")
+            evaluator = build_evaluator(parse_task({**config, "task_id": 0}))
+            scoring = EvalContext(placeholders=env.placeholders, judge=OfflineJudge())
+            if config["eval"]["eval_types"] != ["string_match"]:
+                # Not one check may pass on the untouched state: each phrase must be the solution's doing.
+                before = await evaluator.evaluate(Outcome(answer="", last_url=page.url), page, scoring)
+                assert not any(check.passed for check in before.checks), f"satisfied before acting:\n{before.report()}"
+            result = await replay(page, parse_solution(config["reference_solution"], _label(config)),
+                                  env.placeholders)
+            outcome = Outcome(answer=result.answer, last_url=result.final_url)
+            score = await evaluator.evaluate(outcome, result.page, scoring)
+            assert score.passed, score.report()
+            if (check := STATE_CHECKS.get(config["intent_template_id"])) is not None:
+                with sqlite3.connect(Path(env.db_paths["shop"])) as conn:
+                    check(conn, config)
+        finally:
+            await context.close()
+
+
+async def test_every_reference_solution_solves_its_task(browser: Browser) -> None:
+    """All tasks, a few at a time (each in its own environment and browser context), failures reported together."""
+    limit = asyncio.Semaphore(CONCURRENCY)
+
+    async def run(config: dict[str, Any]) -> str | None:
+        async with limit:
+            try:
+                await _solve(browser, config)
+            except Exception as exc:  # collect every failure, not just the first
+                return f"{_label(config)}: {type(exc).__name__}: {exc}"
+            return None
+
+    failures = [failure for failure in await asyncio.gather(*(run(config) for config in TASKS)) if failure]
+    assert not failures, "\n\n".join(failures)
