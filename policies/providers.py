@@ -3,8 +3,9 @@
 - `scripted:NAME` — a ScriptedChatModel registered in this process with `register_scripted` (tests).
 - `reference:PATH` — a ReferencePolicy for the solution in a JSON file (a bare solution, or a task config that
   has a "reference_solution"); works in any process, e.g. `plan-and-act run ... --planner-model reference:x.json`.
-- `oracle:TASK_ID` — the reference policy of a task in the suite registered with `register_oracle` (the
-  embedded environment's runner does this, with the placeholders of the environment it started).
+- `oracle:NAME` — a reference policy registered with `register_oracle` under a name (the embedded
+  environment's runner does this per episode, with the placeholders of the environment it started).
+- `stop-at-once:` — gives up at once with an empty answer (the floor of any benchmark).
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from pathlib import Path
 from langchain_core.language_models import BaseChatModel
 
 from graph.models import ModelConfigError, ModelRequest, register_provider
+from policies.baselines import StopAtOnce
 from policies.reference import ReferencePolicy
 from webenv.tasks.solution import ReferenceSolution, SolutionError, parse_solution
 
 _scripted: dict[str, BaseChatModel] = {}
-_oracle_solutions: dict[str, ReferenceSolution] = {}
-_oracle_placeholders: dict[str, str] = {}
+_oracles: dict[str, ReferencePolicy] = {}
 
 
 def register_scripted(name: str, model: BaseChatModel) -> str:
@@ -30,12 +31,15 @@ def register_scripted(name: str, model: BaseChatModel) -> str:
     return f"scripted:{name}"
 
 
-def register_oracle(solutions: dict[str, ReferenceSolution], placeholders: dict[str, str]) -> None:
-    """Make `oracle:<task_id>` resolve to the reference policy of that task, in this environment."""
-    _oracle_solutions.clear()
-    _oracle_solutions.update(solutions)
-    _oracle_placeholders.clear()
-    _oracle_placeholders.update(placeholders)
+def register_oracle(name: str, solution: ReferenceSolution, placeholders: dict[str, str]) -> str:
+    """Make `oracle:<name>` resolve to the reference policy of one task in one environment (episodes running
+    side by side each register their own name); returns the model string."""
+    _oracles[name] = ReferencePolicy(solution=solution, placeholders=dict(placeholders))
+    return f"oracle:{name}"
+
+
+def forget_oracle(name: str) -> None:
+    _oracles.pop(name, None)
 
 
 def _scripted_model(request: ModelRequest) -> BaseChatModel:
@@ -64,11 +68,12 @@ def _reference_model(request: ModelRequest) -> BaseChatModel:
 
 
 def _oracle_model(request: ModelRequest) -> BaseChatModel:
-    if request.name not in _oracle_solutions:
-        raise ModelConfigError(f"no reference solution registered for task {request.name!r}")
-    return ReferencePolicy(solution=_oracle_solutions[request.name], placeholders=dict(_oracle_placeholders))
+    if request.name not in _oracles:
+        raise ModelConfigError(f"no reference policy registered as {request.name!r}")
+    return _oracles[request.name]
 
 
 register_provider("scripted", _scripted_model)
 register_provider("reference", _reference_model)
 register_provider("oracle", _oracle_model)
+register_provider("stop-at-once", lambda request: StopAtOnce())

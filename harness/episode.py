@@ -1,0 +1,164 @@
+"""One embedded task, end to end: fresh environment -> policy -> graph in a real browser -> WebArena evaluation.
+
+The agent's browser stays open when the episode ends, so `program_html` checks read the agent's own last page
+(unsaved form values included), exactly as WebArena evaluates; then everything the episode started is stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+
+from graph.builder import build_graph
+from graph.context import Context
+from graph.runs import run_config, task_input
+from policies.providers import forget_oracle, register_oracle
+from tools.session import sessions
+from webenv.evaluators import EvalContext, Outcome, build_evaluator
+from webenv.server import Environment, start_environment
+from webenv.tasks.config import substitute
+from webenv.tasks.suite import EmbeddedTask
+
+UpdateCallback = Callable[[str, dict[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class PolicyChoice:
+    """Who plays the roles: the task's reference solution ("oracle"), the give-up baseline ("stop-at-once"), or
+    real models (init_chat_model strings, optionally behind an OpenAI-compatible `base_url`)."""
+
+    kind: str = "oracle"
+    planner_model: str = ""
+    executor_model: str = ""
+    replanner_model: str = ""
+    base_url: str = ""
+
+    @classmethod
+    def models(cls, model: str = "", *, planner: str = "", executor: str = "", replanner: str = "",
+               base_url: str = "") -> "PolicyChoice":
+        return cls(kind="models", planner_model=planner or model, executor_model=executor or model,
+                   replanner_model=replanner, base_url=base_url)
+
+    @property
+    def label(self) -> str:
+        if self.kind != "models":
+            return self.kind
+        return self.executor_model if self.planner_model == self.executor_model else (
+            f"{self.planner_model} + {self.executor_model}")
+
+    def model_settings(self, task: EmbeddedTask, placeholders: dict[str, str], key: str) -> dict[str, str]:
+        if self.kind == "oracle":
+            name = register_oracle(key, task.solution, placeholders)
+            return {"planner_model": name, "executor_model": name}
+        if self.kind == "stop-at-once":
+            return {"planner_model": "stop-at-once:", "executor_model": "stop-at-once:"}
+        return {"planner_model": self.planner_model, "executor_model": self.executor_model,
+                "replanner_model": self.replanner_model, "base_url": self.base_url}
+
+
+@dataclass
+class EpisodeResult:
+    task_id: int
+    group: str
+    sites: list[str]
+    eval_types: list[str]
+    intent: str
+    policy: str
+    mode: str
+    status: str
+    stop_reason: str
+    answer: str
+    score: float
+    checks: list[str]
+    steps: int
+    seconds: float
+    usage: dict[str, Any] = field(default_factory=dict)
+    actions: list[dict[str, Any]] = field(default_factory=list)
+    final_url: str = ""
+    screenshots: list[str] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.score >= 1.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items()}
+
+
+def _storage_state_file(env: Environment, task: EmbeddedTask) -> str:
+    """Log in to the task's sites (WebArena starts `require_login` tasks logged in) and save the cookies in the
+    environment's private folder, which is deleted with it."""
+    if not task.config.require_login:
+        return ""
+    sites = [site for site in task.sites if any(spec.name == site and spec.login for spec in env.specs)]
+    if not sites:
+        return ""
+    path = env.workdir / "storage_state.json"
+    path.write_text(json.dumps(env.storage_state(sites)))
+    return str(path)
+
+
+async def run_embedded_task(task: EmbeddedTask, policy: PolicyChoice, *, mode: str = "plan_and_act",
+                            judge: BaseChatModel | None = None, max_steps: int = 30,
+                            screenshots_dir: str = "", on_update: UpdateCallback | None = None,
+                            extra_settings: dict[str, Any] | None = None) -> EpisodeResult:
+    started = time.monotonic()
+    key = f"{task.task_id}-{uuid.uuid4().hex[:8]}"
+    env = await asyncio.to_thread(start_environment, task.sites)
+    episode_id = ""
+    try:
+        storage = await asyncio.to_thread(_storage_state_file, env, task)
+        context = Context(mode=mode, max_steps=max_steps, storage_state=storage, close_browser_at_end=False,
+                          screenshots_dir=screenshots_dir, **policy.model_settings(task, env.placeholders, key),
+                          **(extra_settings or {}))
+        start_url = substitute(task.config.start_url, env.placeholders)
+        graph = build_graph()
+        state: dict[str, Any] = {}
+        config = run_config(key, context, str(task.task_id))
+        async for kind, chunk in graph.astream(task_input(task.config.intent, start_url, str(task.task_id)), config,
+                                               context=context, stream_mode=["updates", "values"]):
+            if kind == "values":
+                state = chunk
+            elif on_update is not None:
+                for node, values in chunk.items():
+                    if not node.startswith("__"):
+                        on_update(node, values or {})
+        episode_id = state.get("episode_id", "")
+        session = sessions.get(episode_id)
+        answer = state.get("answer") or ""
+        last_url = session.page.url if session is not None else (state.get("observation") or {}).get("url", "")
+        evaluation = await build_evaluator(task.config).evaluate(
+            Outcome(answer=answer, last_url=last_url), session.page if session is not None else None,
+            EvalContext(placeholders=env.placeholders, judge=judge))
+        history = state.get("history", [])
+        return EpisodeResult(
+            task_id=task.task_id, group=task.group, sites=task.sites, eval_types=list(task.config.eval.eval_types),
+            intent=task.config.intent, policy=policy.label, mode=mode, status=state.get("status", "?"),
+            stop_reason=state.get("stop_reason", ""), answer=answer, score=evaluation.score,
+            checks=[check.describe() for check in evaluation.checks], steps=len(history),
+            seconds=round(time.monotonic() - started, 2), usage=state.get("usage", {}),
+            actions=[{"action": s["action"], "args": s["args"], "ok": s["ok"], "url": s["url_after"],
+                      "result": s["result"][:300], "plan_step": s["plan_step"]} for s in history],
+            final_url=last_url, screenshots=[s["screenshot"] for s in history if s.get("screenshot")])
+    finally:
+        if episode_id:
+            await sessions.close(episode_id)
+        forget_oracle(key)
+        await asyncio.to_thread(env.stop)
+
+
+def failed_result(task: EmbeddedTask, policy: PolicyChoice, mode: str, error: BaseException) -> EpisodeResult:
+    """A result for an episode that crashed (a bug, not an agent failure): it scores 0 and says why."""
+    return EpisodeResult(task_id=task.task_id, group=task.group, sites=task.sites,
+                         eval_types=list(task.config.eval.eval_types), intent=task.config.intent,
+                         policy=policy.label, mode=mode, status="error", stop_reason="", answer="", score=0.0,
+                         checks=[], steps=0, seconds=0.0, error=f"{type(error).__name__}: {error}")
+
