@@ -1,0 +1,206 @@
+"""Every forum task is solvable as written: its reference solution replays in Chromium on a fresh environment,
+the task's own evaluator (WebArena semantics) fails before and passes after, and state-changing tasks leave the
+intended change in the database. Near misses (the wrong post, the wrong forum) must fail the evaluator too."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from playwright.async_api import Browser
+
+from webenv.evaluators import EvalContext, Outcome, build_evaluator
+from webenv.server import start_environment, template_database
+from webenv.sites.forum import FORUM, queries
+from webenv.sites.forum.seed import DEFAULT_USER
+from webenv.sites.forum.tasks import build_tasks
+from webenv.tasks.config import parse_task
+from webenv.tasks.replay import replay
+from webenv.tasks.solution import parse_solution, substitute
+
+TASKS = build_tasks(template_database(FORUM))
+COUNTED = ("submissions", "comments", "submission_votes", "forums", "subscriptions")
+
+
+def test_the_task_set_matches_the_brief() -> None:
+    assert len(TASKS) >= 19
+    templates = Counter(task["intent_template_id"] for task in TASKS)
+    assert len(templates) >= 5 and all(3000 <= tid < 4000 for tid in templates)
+    mix = Counter("+".join(task["eval"]["eval_types"]) for task in TASKS)
+    assert mix["url_match+program_html"] >= 8 and mix["program_html"] >= 5 and mix["string_match"] >= 2
+    assert any(task["eval"]["reference_answers"] == {"fuzzy_match": ["N/A"]} and task["eval"]["string_note"]
+               for task in TASKS)
+    assert len({task["intent"] for task in TASKS}) == len(TASKS)
+    for task in TASKS:
+        parsed = parse_task(task)
+        assert parsed.sites == ("reddit",) and parsed.require_login
+        assert task["start_url"].startswith("__REDDIT__")
+        assert task["storage_state"] == "./.auth/reddit_state.json"
+        assert "{{" not in task["intent"]
+        parse_solution(task["reference_solution"], task["intent"])
+
+
+def _id(raw: dict[str, Any]) -> str:
+    return f"{raw['intent_template_id']}-{re.sub(r'[^a-z0-9]+', '-', raw['intent'].lower())[:40]}"
+
+
+def _counts(conn: sqlite3.Connection) -> dict[str, int]:
+    return {table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in COUNTED}
+
+
+def _post_id(url: str) -> int:
+    match = re.search(r"/f/[^/]+/(\d+)", url)
+    assert match, url
+    return int(match.group(1))
+
+
+def _me(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT id FROM users WHERE username = ?", (DEFAULT_USER,)).fetchone()[0]
+
+
+# What each state-changing template must have done to the database (read-only templates change nothing).
+
+def _posted(conn: sqlite3.Connection, raw: dict[str, Any]) -> None:
+    forum = raw["eval"]["reference_url"].rsplit("/", 1)[1]
+    rows = conn.execute("SELECT s.title, s.body FROM submissions s JOIN forums f ON f.id = s.forum_id "
+                        "WHERE s.user_id = ? AND f.name = ? ORDER BY s.id DESC", (_me(conn), forum)).fetchall()
+    assert rows, f"no new post in {forum}"
+    text = f"{rows[0]['title']} {rows[0]['body'] or ''}".lower()
+    for value in raw["instantiation_dict"].values():
+        assert value.lower() in text
+
+
+def _replied(conn: sqlite3.Connection, raw: dict[str, Any]) -> None:
+    values = raw["instantiation_dict"]
+    row = conn.execute("SELECT c.submission_id, p.user_id AS parent_user, c.user_id FROM comments c "
+                       "LEFT JOIN comments p ON p.id = c.parent_id WHERE c.body = ?", (values["content"],)).fetchone()
+    assert row is not None and row["user_id"] == _me(conn)
+    assert row["submission_id"] == _post_id(raw["start_url"])
+    if "user" in values:
+        author = conn.execute("SELECT id FROM users WHERE username = ?", (values["user"],)).fetchone()[0]
+        assert row["parent_user"] == author
+    else:
+        assert row["parent_user"] is None
+
+
+def _voted(conn: sqlite3.Connection, raw: dict[str, Any]) -> None:
+    for target in raw["eval"]["program_html"]:
+        wanted = 1 if "upvoted" in target["required_contents"]["must_include"][0] else -1
+        row = conn.execute("SELECT choice FROM submission_votes WHERE submission_id = ? AND user_id = ?",
+                           (_post_id(target["url"]), _me(conn))).fetchone()
+        assert row is not None and row["choice"] == wanted
+
+
+def _bio(conn: sqlite3.Connection, raw: dict[str, Any]) -> None:
+    bio = conn.execute("SELECT biography FROM users WHERE id = ?", (_me(conn),)).fetchone()[0]
+    assert bio == raw["instantiation_dict"]["content"]
+
+
+def _forum_created(conn: sqlite3.Connection, raw: dict[str, Any]) -> None:
+    values = raw["instantiation_dict"]
+    row = conn.execute("SELECT id, description, sidebar FROM forums WHERE name = ?", (values["name"],)).fetchone()
+    assert row is not None and row["description"] == values["description"]
+    for item in ("Fiction", "Art", "Gardening", "Energy"):
+        assert item in row["sidebar"]
+    assert conn.execute("SELECT 1 FROM moderators WHERE forum_id = ? AND user_id = ?",
+                        (row["id"], _me(conn))).fetchone()
+
+
+def _subscribed(conn: sqlite3.Connection, raw: dict[str, Any]) -> None:
+    forum = raw["eval"]["reference_url"].rsplit("/", 1)[1]
+    assert conn.execute("SELECT 1 FROM subscriptions s JOIN forums f ON f.id = s.forum_id "
+                        "WHERE f.name = ? AND s.user_id = ?", (forum, _me(conn))).fetchone()
+
+
+def _edited(conn: sqlite3.Connection, raw: dict[str, Any]) -> None:
+    values = raw["instantiation_dict"]
+    row = conn.execute("SELECT body, edited_at FROM submissions WHERE title = ?", (values["title"],)).fetchone()
+    assert row["edited_at"] is not None and row["body"].endswith(values["content"])
+
+
+STATE_CHECKS: dict[int, Callable[[sqlite3.Connection, dict[str, Any]], None]] = {
+    3000: _posted, 3001: _posted, 3002: _replied, 3003: _replied, 3004: _voted, 3005: _voted, 3010: _voted,
+    3006: _bio, 3007: _forum_created, 3008: _subscribed, 3009: _edited,
+}
+
+
+async def _solve(raw: dict[str, Any], browser: Browser) -> None:
+    """Replay one task's reference solution on a fresh environment and check it as the evaluator would."""
+    task = parse_task(raw)
+    solution = parse_solution(raw["reference_solution"], raw["intent"])
+    env = start_environment(sites=task.sites)
+    context = await browser.new_context(storage_state=env.storage_state(task.sites) if task.require_login else None)
+    conn = sqlite3.connect(env.db_paths["forum"])
+    conn.row_factory = sqlite3.Row
+    try:
+        before = _counts(conn)
+        page = await context.new_page()
+        await page.goto(substitute(task.start_url, env.placeholders))
+        evaluator = build_evaluator(task)
+        ctx = EvalContext(placeholders=env.placeholders)
+        untouched = await evaluator.evaluate(Outcome(answer="", last_url=page.url), page, ctx)
+        assert not untouched.passed, "the evaluator already passes before the task is done"
+
+        result = await replay(page, solution, env.placeholders)
+        verdict = await evaluator.evaluate(Outcome(answer=result.answer, last_url=result.final_url), result.page, ctx)
+        assert verdict.passed, verdict.report()
+
+        check = STATE_CHECKS.get(raw["intent_template_id"])
+        if check is not None:
+            check(conn, raw)
+        else:
+            assert _counts(conn) == before, "a question-answering task changed the data"
+    finally:
+        conn.close()
+        await context.close()
+        env.stop()
+
+
+async def test_every_reference_solution_solves_its_task(browser: Browser) -> None:
+    """All tasks, a few at a time (each on its own environment and browser context): most of a replay is
+    waiting on page loads, so running them side by side keeps this test fast."""
+    gate = asyncio.Semaphore(4)
+
+    async def attempt(raw: dict[str, Any]) -> str | None:
+        async with gate:
+            try:
+                await _solve(raw, browser)
+            except Exception as error:  # collect every failure, not just the first
+                return f"{_id(raw)}: {type(error).__name__}: {error}"
+        return None
+
+    failures = [failure for failure in await asyncio.gather(*(attempt(raw) for raw in TASKS)) if failure]
+    assert not failures, "\n\n".join(failures)
+
+
+async def test_near_misses_fail_the_evaluator(browser: Browser) -> None:
+    """Upvoting the second-newest post, or asking the NYC question in /f/books, must not count."""
+    upvote = next(t for t in TASKS if t["intent_template_id"] == 3004)
+    question = next(t for t in TASKS if t["intent_template_id"] == 3000)
+    env = start_environment(sites=["reddit"])
+    context = await browser.new_context(storage_state=env.storage_state(["reddit"]))
+    try:
+        conn = sqlite3.connect(env.db_paths["forum"])
+        conn.row_factory = sqlite3.Row
+        forum = queries.forum_by_name(conn, upvote["instantiation_dict"]["forum"])
+        second_newest = queries.submissions(conn, sort="new", forum_id=forum["id"], limit=2)[1]
+        conn.close()
+        with httpx.Client(base_url=env.urls["reddit"], cookies={
+                c["name"]: c["value"] for c in env.storage_state(["reddit"])["cookies"]}) as http:
+            assert http.post(f"/sv/{second_newest['id']}", data={"choice": "1"}).status_code == 303
+            posted = http.post("/submit/books", data={"title": question["instantiation_dict"]["question"]})
+            wrong_forum_url = env.urls["reddit"] + posted.headers["location"]
+        page = await context.new_page()
+        ctx = EvalContext(placeholders=env.placeholders)
+        for raw, last_url in ((upvote, env.urls["reddit"]), (question, wrong_forum_url)):
+            await page.goto(last_url)
+            verdict = await build_evaluator(parse_task(raw)).evaluate(Outcome("", last_url), page, ctx)
+            assert not verdict.passed, f"{raw['intent']}: {verdict.report()}"
+    finally:
+        await context.close()
+        env.stop()
