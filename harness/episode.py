@@ -82,7 +82,6 @@ class EpisodeResult:
     usage: dict[str, Any] = field(default_factory=dict)
     actions: list[dict[str, Any]] = field(default_factory=list)
     final_url: str = ""
-    screenshots: list[str] = field(default_factory=list)
     error: str = ""
 
     @property
@@ -146,8 +145,9 @@ async def run_embedded_task(task: EmbeddedTask, policy: PolicyChoice, *, mode: s
             checks=[check.describe() for check in evaluation.checks], steps=len(history),
             seconds=round(time.monotonic() - started, 2), usage=state.get("usage", {}),
             actions=[{"action": s["action"], "args": s["args"], "ok": s["ok"], "url": s["url_after"],
-                      "result": s["result"][:300], "plan_step": s["plan_step"]} for s in history],
-            final_url=last_url, screenshots=[s["screenshot"] for s in history if s.get("screenshot")])
+                      "result": s["result"][:300], "plan_step": s["plan_step"], "screenshot": s["screenshot"]}
+                     for s in history],
+            final_url=last_url)
     finally:
         if episode_id:
             await sessions.close(episode_id)

@@ -1,0 +1,3 @@
+from bench.cli import main
+import sys
+sys.exit(main())

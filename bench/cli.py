@@ -1,0 +1,142 @@
+"""`plan-and-act-bench`: sweeps over the embedded suite, the paper's ablation table, and the suite as JSON.
+
+    plan-and-act-bench sweep --policy oracle                 # every task through the real graph (should be 100%)
+    plan-and-act-bench sweep --policy stop-at-once           # the floor (should be 0%)
+    plan-and-act-bench sweep --model openai:gpt-4o-mini      # a real model
+    plan-and-act-bench ablation --model openai:gpt-4o-mini   # react / plan / plan_and_act, one table
+    plan-and-act-bench export tasks.json                     # the suite in WebArena's config format
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import sys
+from pathlib import Path
+
+from bench.benchmarks_md import update_section
+from bench.report import write_report
+from bench.results import failures, summary_table, write_jsonl
+from bench.selection import select
+from bench.sweep import sweep
+from graph.context import MODES
+from graph.models import ModelConfigError, load_chat_model
+from harness.episode import EpisodeResult, PolicyChoice
+from webenv.judges import OfflineJudge
+from webenv.tasks.suite import export_suite, load_suite
+
+
+def _policy(args: argparse.Namespace) -> PolicyChoice:
+    if args.model or args.executor_model:
+        return PolicyChoice.models(args.model, planner=args.planner_model, executor=args.executor_model,
+                                   base_url=args.base_url)
+    return PolicyChoice(kind=args.policy)
+
+
+def _judge(args: argparse.Namespace):
+    if not args.judge_model:
+        return OfflineJudge()
+    return load_chat_model(args.judge_model, base_url=args.base_url, role="planner")
+
+
+def _run_dir(args: argparse.Namespace, label: str) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return Path(args.out) if args.out else Path("runs") / f"{stamp}-{label.replace(':', '_').replace('/', '_')}"
+
+
+async def _sweep_once(args: argparse.Namespace, mode: str, out: Path) -> list[EpisodeResult]:
+    import policies.providers  # noqa: F401  (model-string prefixes for the policies)
+
+    tasks = select(load_suite(), ids=args.tasks, groups=args.group or (), sample=args.sample)
+    policy = _policy(args)
+    screenshots = str(out / "screenshots") if args.screenshots else ""
+    results = await sweep(tasks, policy, mode=mode, workers=args.workers, judge=_judge(args),
+                          max_steps=args.max_steps, screenshots_dir=screenshots)
+    write_jsonl(results, out / f"results-{mode}.jsonl")
+    write_report(results, out / f"report-{mode}.html", f"{policy.label} / {mode}")
+    return results
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    policy = _policy(args)
+    out = _run_dir(args, f"{policy.label}-{args.mode}")
+    results = asyncio.run(_sweep_once(args, args.mode, out))
+    table = summary_table(results)
+    print(table)
+    for line in failures(results):
+        print("  " + line)
+    print(f"results: {out}/results-{args.mode}.jsonl  report: {out}/report-{args.mode}.html")
+    if args.benchmarks_section:
+        command = " ".join(["plan-and-act-bench", *sys.argv[1:]])
+        update_section(Path(args.benchmarks_md), args.benchmarks_section,
+                       f"`{command}` — {dt.date.today().isoformat()}, policy {policy.label}, mode {args.mode}, "
+                       f"{len(results)} tasks, {args.workers} workers, judge "
+                       f"{args.judge_model or 'offline containment judge'}\n\n{table}")
+    return 0 if all(r.status != "error" for r in results) else 1
+
+
+def cmd_ablation(args: argparse.Namespace) -> int:
+    """The paper's rows for one model: executor alone, plan once, replan after every action."""
+    policy = _policy(args)
+    out = _run_dir(args, f"ablation-{policy.label}")
+    rows = ["| mode | n | passed | success % | mean steps |", "|---|---:|---:|---:|---:|"]
+    for mode in MODES:
+        results = asyncio.run(_sweep_once(args, mode, out))
+        passed = sum(r.passed for r in results)
+        steps = sum(r.steps for r in results) / max(1, len(results))
+        rows.append(f"| {mode} | {len(results)} | {passed} | {100 * passed / max(1, len(results)):.1f} | {steps:.1f} |")
+    table = "\n".join(rows)
+    print(table)
+    if args.benchmarks_section:
+        update_section(Path(args.benchmarks_md), args.benchmarks_section,
+                       f"`plan-and-act-bench {' '.join(sys.argv[1:])}` — {dt.date.today().isoformat()}\n\n{table}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    count = export_suite(Path(args.path))
+    print(f"wrote {count} tasks to {args.path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="plan-and-act-bench", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, handler in (("sweep", cmd_sweep), ("ablation", cmd_ablation)):
+        command = commands.add_parser(name)
+        command.add_argument("--policy", choices=("oracle", "stop-at-once"), default="oracle")
+        command.add_argument("--model", default="", help="a real model for every role (init_chat_model string)")
+        command.add_argument("--planner-model", default="")
+        command.add_argument("--executor-model", default="")
+        command.add_argument("--base-url", default="", help="OpenAI-compatible server for the models")
+        command.add_argument("--judge-model", default="", help="fuzzy_match judge (default: offline judge)")
+        if name == "sweep":
+            command.add_argument("--mode", choices=MODES, default="plan_and_act")
+        command.add_argument("--tasks", default="", help="task ids, e.g. 0-9,15")
+        command.add_argument("--group", action="append", help="site group(s): shopping, reddit, ..., multi")
+        command.add_argument("--sample", action="store_true", help="one task per site group and eval type")
+        command.add_argument("--workers", type=int, default=2)
+        command.add_argument("--max-steps", type=int, default=30)
+        command.add_argument("--screenshots", action="store_true", help="screenshots in the HTML report")
+        command.add_argument("--out", default="", help="run directory (default runs/<time>-<policy>)")
+        command.add_argument("--benchmarks-section", default="", help="write the table into BENCHMARKS.md")
+        command.add_argument("--benchmarks-md", default="BENCHMARKS.md")
+        command.set_defaults(handler=handler)
+    export = commands.add_parser("export", help="write the embedded suite as WebArena config JSON")
+    export.add_argument("path")
+    export.set_defaults(handler=cmd_export)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except ModelConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

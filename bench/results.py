@@ -1,0 +1,65 @@
+"""Summaries of sweep results: success rate overall, per site group and per eval type, in WebArena-Lite's terms."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.episode import EpisodeResult
+
+GROUP_ORDER = ("shopping", "shopping_admin", "reddit", "gitlab", "map", "multi")
+
+
+@dataclass(frozen=True)
+class Tally:
+    label: str
+    total: int
+    passed: int
+    mean_steps: float
+
+    @property
+    def rate(self) -> float:
+        return 100.0 * self.passed / self.total if self.total else 0.0
+
+
+def tally(label: str, results: Sequence[EpisodeResult]) -> Tally:
+    steps = [r.steps for r in results]
+    return Tally(label, len(results), sum(r.passed for r in results), sum(steps) / len(steps) if steps else 0.0)
+
+
+def by(results: Iterable[EpisodeResult], key: str) -> dict[str, list[EpisodeResult]]:
+    groups: dict[str, list[EpisodeResult]] = defaultdict(list)
+    for result in results:
+        value = getattr(result, key)
+        groups["+".join(value) if isinstance(value, list) else str(value)].append(result)
+    return dict(groups)
+
+
+def summary_table(results: Sequence[EpisodeResult]) -> str:
+    """A Markdown table: overall, then each site group, then each eval-type combination."""
+    rows = [tally("all", results)]
+    groups = by(results, "group")
+    rows += [tally(name, groups[name]) for name in GROUP_ORDER if name in groups]
+    types = by(results, "eval_types")
+    rows += [tally(f"eval: {name}", items) for name, items in sorted(types.items())]
+    lines = ["| tasks | n | passed | success % | mean steps |", "|---|---:|---:|---:|---:|"]
+    lines += [f"| {row.label} | {row.total} | {row.passed} | {row.rate:.1f} | {row.mean_steps:.1f} |" for row in rows]
+    return "\n".join(lines)
+
+
+def write_jsonl(results: Sequence[EpisodeResult], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r.to_json(), ensure_ascii=False) + "\n" for r in results))
+
+
+def read_jsonl(path: Path) -> list[EpisodeResult]:
+    return [EpisodeResult(**json.loads(line)) for line in path.read_text().splitlines() if line.strip()]
+
+
+def failures(results: Sequence[EpisodeResult]) -> list[str]:
+    return [f"task {r.task_id} ({r.group}): {r.status} — {r.error or r.stop_reason}; "
+            + "; ".join(c for c in r.checks if c.startswith("[FAIL]"))[:400]
+            for r in results if not r.passed]
