@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
@@ -76,7 +77,7 @@ def require_login(request: Request, login_path: str) -> RedirectResponse | None:
     """A redirect to the login page (remembering where to come back to) when nobody is logged in."""
     if request.session.get("user_id") is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return redirect(f"{login_path}?next={target}")
+        return redirect(f"{login_path}?next={quote(target, safe='/')}")
     return None
 
 
