@@ -119,10 +119,11 @@ async def run_embedded_task(task: EmbeddedTask, policy: PolicyChoice, *, mode: s
                           screenshots_dir=screenshots_dir, **policy.model_settings(task, env.placeholders, key),
                           **(extra_settings or {}))
         start_url = substitute(task.config.start_url, env.placeholders)
+        intent = substitute(task.config.intent, env.placeholders)  # multi-site intents name the other site
         graph = build_graph()
         state: dict[str, Any] = {}
         config = run_config(key, context, str(task.task_id))
-        async for kind, chunk in graph.astream(task_input(task.config.intent, start_url, str(task.task_id)), config,
+        async for kind, chunk in graph.astream(task_input(intent, start_url, str(task.task_id)), config,
                                                context=context, stream_mode=["updates", "values"]):
             if kind == "values":
                 state = chunk
@@ -140,7 +141,7 @@ async def run_embedded_task(task: EmbeddedTask, policy: PolicyChoice, *, mode: s
         history = state.get("history", [])
         return EpisodeResult(
             task_id=task.task_id, group=task.group, sites=task.sites, eval_types=list(task.config.eval.eval_types),
-            intent=task.config.intent, policy=policy.label, mode=mode, status=state.get("status", "?"),
+            intent=intent, policy=policy.label, mode=mode, status=state.get("status", "?"),
             stop_reason=state.get("stop_reason", ""), answer=answer, score=evaluation.score,
             checks=[check.describe() for check in evaluation.checks], steps=len(history),
             seconds=round(time.monotonic() - started, 2), usage=state.get("usage", {}),
