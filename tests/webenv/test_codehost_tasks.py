@@ -1,0 +1,209 @@
+"""Every code host task is solvable as written: its reference solution replays in Chromium on a fresh
+environment, the task's own evaluator (WebArena semantics) scores it 1 afterwards — and 0 before, for tasks that
+change state — and state-changing tasks leave exactly the intended change in the database."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from playwright.async_api import Browser
+
+from webenv.evaluators import EvalContext, Outcome, build_evaluator
+from webenv.server import start_environment, template_database
+from webenv.sites.codehost import GITLAB
+from webenv.sites.codehost.tasks import build_tasks
+from webenv.tasks.config import parse_task
+from webenv.tasks.replay import replay
+from webenv.tasks.solution import parse_solution, substitute
+
+TASKS = build_tasks(template_database(GITLAB))
+WATCHED = ("issues", "notes", "issue_labels", "merge_requests", "mr_reviewers", "stars", "follows", "project_members",
+           "projects", "repo_files", "commits")
+Task = dict[str, Any]
+
+
+def test_the_task_set_matches_the_brief() -> None:
+    assert len(TASKS) >= 30
+    templates = Counter(task["intent_template_id"] for task in TASKS)
+    assert len(templates) >= 8 and all(4000 <= tid < 5000 for tid in templates)
+    mix = Counter("+".join(task["eval"]["eval_types"]) for task in TASKS)
+    assert mix["program_html"] >= 13 and mix["string_match"] >= 8 and mix["url_match"] >= 5
+    assert mix["string_match+url_match"] >= 2 and mix["url_match+program_html"] >= 2
+    unachievable = [t for t in TASKS if t["eval"]["reference_answers"] == {"fuzzy_match": "N/A"}]
+    assert unachievable and all(t["eval"]["string_note"] for t in unachievable)
+    assert len({task["intent"] for task in TASKS}) == len(TASKS)
+    for task in TASKS:
+        parsed = parse_task(task)
+        assert parsed.sites == ("gitlab",) and parsed.require_login
+        assert task["start_url"].startswith("__GITLAB__") and task["storage_state"] == "./.auth/gitlab_state.json"
+        assert "{{" not in task["intent"] and "task_id" not in task
+        parse_solution(task["reference_solution"], task["intent"])
+
+
+def test_tasks_are_built_deterministically() -> None:
+    assert build_tasks(template_database(GITLAB)) == TASKS
+
+
+def _id(task: Task) -> str:
+    return f"{task['intent_template_id']}-{re.sub(r'[^a-z0-9]+', '-', task['intent'].lower())[:48]}"
+
+
+def _counts(conn: sqlite3.Connection) -> dict[str, int]:
+    return {table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in WATCHED}
+
+
+def _one(conn: sqlite3.Connection, sql: str, *params: Any) -> sqlite3.Row:
+    row = conn.execute(sql, params).fetchone()
+    assert row is not None, f"no row for {sql} {params}"
+    return row
+
+
+def _project_id(conn: sqlite3.Connection, name: str) -> int:
+    return int(_one(conn, "SELECT id FROM projects WHERE name = ?", name)["id"])
+
+
+def _check_invite(conn: sqlite3.Connection, task: Task) -> None:
+    values = task["instantiation_dict"]
+    row = _one(conn, """SELECT pm.access_level FROM project_members pm JOIN users u ON u.id = pm.user_id
+                        WHERE pm.project_id = ? AND (u.username = ? OR u.name = ?)""",
+               _project_id(conn, values["project"]), values["person"], values["person"])
+    assert row["access_level"] == {"Guest": 10, "Reporter": 20, "Developer": 30, "Maintainer": 40}[values["role"]]
+
+
+def _check_new_project(conn: sqlite3.Connection, task: Task) -> None:
+    values = task["instantiation_dict"]
+    project = _one(conn, "SELECT * FROM projects WHERE name = ?", values["name"])
+    readme = conn.execute("SELECT content FROM repo_files WHERE project_id = ? AND path = 'README.md'",
+                          (project["id"],)).fetchone()
+    if task["intent_template_id"] == 4008:
+        assert readme is None and project["path"] == values["name"]
+    else:
+        assert readme is not None and values["name"] in readme["content"]
+        assert project["visibility"] == values["visibility"]
+
+
+def _check_new_issue(conn: sqlite3.Connection, task: Task) -> None:
+    values = task["instantiation_dict"]
+    issue = _one(conn, """SELECT i.*, u.username AS assignee FROM issues i LEFT JOIN users u ON u.id = i.assignee_id
+                          WHERE i.title = ? AND i.state = 'opened'""", values["title"])
+    assert issue["project_id"] == _project_id(conn, values["project"])
+    if "due" in values:
+        assert issue["assignee"] == "byteblaze" and issue["due_date"] == values["due"]
+
+
+def _check_label(conn: sqlite3.Connection, task: Task) -> None:
+    values = task["instantiation_dict"]
+    _one(conn, """SELECT 1 FROM issue_labels il JOIN issues i ON i.id = il.issue_id JOIN labels l ON l.id = il.label_id
+                  WHERE i.title = ? AND l.title = ?""", values["title"], values["label"])
+
+
+def _check_stars(conn: sqlite3.Connection, task: Task) -> None:
+    starred = {r["name"] for r in conn.execute("""SELECT p.name FROM stars s JOIN projects p ON p.id = s.project_id
+                                                  JOIN users u ON u.id = s.user_id WHERE u.username = 'byteblaze'""")}
+    wanted = task["eval"]["program_html"][0]["required_contents"]["must_include"]
+    assert set(wanted) <= starred
+
+
+def _check_file(conn: sqlite3.Connection, task: Task) -> None:
+    values = task["instantiation_dict"]
+    row = _one(conn, "SELECT content FROM repo_files WHERE project_id = ? AND path = ?",
+               _project_id(conn, values["project"]), values["path"])
+    assert row["content"] == values["content"]
+
+
+def _check_closed(conn: sqlite3.Connection, task: Task) -> None:
+    values = task["instantiation_dict"]
+    row = _one(conn, "SELECT state FROM issues WHERE project_id = ? AND title = ?",
+               _project_id(conn, values["project"]), values["title"])
+    assert row["state"] == "closed"
+
+
+def _check_comment(conn: sqlite3.Connection, task: Task) -> None:
+    note = _one(conn, "SELECT * FROM notes WHERE system = 0 ORDER BY id DESC LIMIT 1")
+    assert note["body"] == task["instantiation_dict"]["comment"] and note["noteable_type"] == "merge_request"
+
+
+def _check_merge_request(conn: sqlite3.Connection, task: Task) -> None:
+    values = task["instantiation_dict"]
+    mr = _one(conn, "SELECT * FROM merge_requests WHERE source_branch = ? AND state = 'opened'", values["branch"])
+    assert mr["target_branch"] == "main"
+    _one(conn, """SELECT 1 FROM mr_reviewers r JOIN users u ON u.id = r.user_id WHERE r.mr_id = ? AND u.name = ?""",
+         mr["id"], values["reviewer"])
+
+
+def _check_status(conn: sqlite3.Connection, task: Task) -> None:
+    row = _one(conn, "SELECT status_message FROM users WHERE username = 'byteblaze'")
+    assert row["status_message"] == task["instantiation_dict"]["status"]
+
+
+def _check_follows(conn: sqlite3.Connection, task: Task) -> None:
+    followed = {r["name"] for r in conn.execute("""SELECT u.name FROM follows f JOIN users u ON u.id = f.followee_id
+                                                   JOIN users me ON me.id = f.follower_id
+                                                   WHERE me.username = 'byteblaze'""")}
+    assert set(task["instantiation_dict"]["names"]) <= followed
+
+
+STATE_CHECKS: dict[int, Callable[[sqlite3.Connection, Task], None]] = {
+    4006: _check_invite, 4007: _check_new_project, 4008: _check_new_project, 4009: _check_new_issue,
+    4010: _check_new_issue, 4011: _check_label, 4012: _check_stars, 4013: _check_stars, 4014: _check_file,
+    4015: _check_closed, 4016: _check_comment, 4018: _check_merge_request, 4020: _check_status, 4021: _check_follows,
+}
+
+
+async def _solve(raw: Task, browser: Browser) -> None:
+    """Replay one task on a fresh environment and grade it with its own evaluator, before and after."""
+    task = parse_task(raw)
+    solution = parse_solution(raw["reference_solution"], raw["intent"])
+    evaluator = build_evaluator(task)
+    with start_environment(sites=["gitlab"]) as env:
+        conn = sqlite3.connect(env.db_paths["codehost"])
+        conn.row_factory = sqlite3.Row
+        before = _counts(conn)
+        context = await browser.new_context(storage_state=env.storage_state(["gitlab"]))
+        errors: list[str] = []
+        try:
+            page = await context.new_page()
+            page.on("response", lambda r: errors.append(f"{r.status} {r.request.method} {r.url}")
+                    if r.status >= 400 else None)
+            await page.goto(substitute(raw["start_url"], env.placeholders) or "")
+            ctx = EvalContext(placeholders=env.placeholders)
+            if raw["require_reset"]:  # a state-changing task must not already be "done" on the fresh seed
+                untouched = await evaluator.evaluate(Outcome(answer="", last_url=page.url), page, ctx)
+                assert not untouched.passed, "the evaluator passes before the task is done"
+            result = await replay(page, solution, env.placeholders)
+            assert not errors, f"HTTP errors during the replay: {errors}"
+            verdict = await evaluator.evaluate(Outcome(answer=result.answer, last_url=result.final_url),
+                                               result.page, ctx)
+            assert verdict.passed, verdict.report()
+        finally:
+            await context.close()
+        check = STATE_CHECKS.get(raw["intent_template_id"]) if raw["eval"]["program_html"] else None
+        try:
+            if check is not None:
+                check(conn, raw)
+            else:
+                assert _counts(conn) == before, "an information-seeking task changed the database"
+        finally:
+            conn.close()
+
+
+async def test_every_reference_solution_solves_its_task(browser: Browser) -> None:
+    """All tasks, four at a time (each with its own environment and browser context): a replay mostly waits on
+    page loads, so running them side by side keeps the suite fast. Every failure is reported, not just the first."""
+    gate = asyncio.Semaphore(4)
+
+    async def attempt(raw: Task) -> str | None:
+        async with gate:
+            try:
+                await _solve(raw, browser)
+            except Exception as error:
+                return f"{_id(raw)}: {type(error).__name__}: {error}"
+        return None
+
+    failures = [failure for failure in await asyncio.gather(*(attempt(raw) for raw in TASKS)) if failure]
+    assert not failures, "\n\n".join(failures)

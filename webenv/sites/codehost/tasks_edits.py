@@ -1,0 +1,344 @@
+"""State-changing code host tasks, graded by `program_html` on the page that shows the change.
+
+Each check reads markup that only the intended change produces (a role cell, a title heading, a label block),
+and each subject is chosen so the check fails before the task is done: the user is not yet a member, the
+project not yet starred, the issue still open. The site tests verify both halves in a browser.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from webenv.sites.codehost import queries, writes
+from webenv.sites.codehost.clock import human_date
+from webenv.sites.codehost.task_kit import HOME, Plan, click, select, task_config, type_into
+from webenv.sites.codehost.task_steps import ME, World, open_issue, open_merge_request, open_project
+
+Task = dict[str, Any]
+TITLE = "document.querySelector('[data-qa-selector=\"title_content\"]').outerText"
+LAST_NOTE = ("document.querySelector('[id=\"notes-list\"]').lastElementChild"
+             ".querySelector('.timeline-discussion-body').outerText")
+
+
+def invite_members(world: World) -> list[Task]:
+    template = "Invite {{person}} to my {{project}} repository as a {{role}}"
+    tasks = []
+    for person, full_path, role in (("Jakub Klinkovský", "byteblaze/gimmiethat.space", "Developer"),
+                                    ("abisubramanya27", "byteblaze/remove-board-movement-events-from-the-github-issue-timeline",
+                                     "Maintainer")):
+        project = world.project(full_path)
+        user = queries.find_user(world.conn, person)
+        assert user is not None and not queries.access_level(world.conn, project, user["id"])
+        plan = Plan()
+        open_project(plan, world, project)
+        plan.step(f"Open Members and invite {user['username']} as {role}",
+                  "The invite form takes a username and a role; the members table then shows the new role.",
+                  click("link", "Members"), type_into("textbox", "Username or email", user["username"]),
+                  select("Select a role", role), click("button", "Invite"))
+        tasks.append(task_config(
+            template_id=4006, intent_template=template,
+            instantiation={"person": person, "project": project["name"], "role": role}, solution=plan.finish(),
+            eval_types=["program_html"], changes_state=True,
+            program_html=[{"url": f"{HOME}/{full_path}/-/project_members",
+                           "locator": f"func:gitlab_get_project_memeber_role(__page__, '{user['username']}')",
+                           "required_contents": {"must_include": [role]}}]))
+    nobody = "Linus Torvalds"
+    assert queries.find_user(world.conn, nobody) is None
+    plan = Plan().step(f"Search for the user '{nobody}'", "Only existing users can be invited.",
+                       type_into("searchbox", "Search GitLab", "Linus", enter=True), click("link", "Users"),
+                       note="No user matches 'Linus'")
+    tasks.append(task_config(
+        template_id=4006, intent_template=template,
+        instantiation={"person": nobody, "project": "dotfiles", "role": "Developer"},
+        solution=plan.finish("N/A", reasoning="There is no such user to invite, so the task cannot be done."),
+        eval_types=["string_match"], reference_answers={"fuzzy_match": "N/A"}, raw_annotation="N/A",
+        string_note=f"There is no user named {nobody} on this GitLab"))
+    return tasks
+
+
+def _new_project_steps(name: str, visibility: str | None, readme: bool) -> Plan:
+    plan = Plan().step(f"Start a new project named '{name}'", "The top bar's New project link opens the form.",
+                       click("link", "New project"), type_into("textbox", "Project name", name))
+    if visibility:
+        plan.step(f"Make it {visibility}", "Visibility is a radio group; Private is preselected.",
+                  click("radio", visibility.capitalize()))
+    if not readme:
+        plan.step("Untick 'Initialize repository with a README'",
+                  "The box is ticked by default, and an empty repository must not get a README.",
+                  click("checkbox", "Initialize repository with a README"))
+    plan.step("Create the project", "Submitting the form creates the project and opens its page.",
+              click("button", "Create project"))
+    return plan
+
+
+def create_projects(world: World) -> list[Task]:
+    template = 'Create a new {{visibility}} project named "{{name}}" with a README'
+    tasks = []
+    for visibility, name in (("public", "awesome-llm-reading-list"), ("private", "Do it myself")):
+        slug = writes.project_slug(name)
+        assert queries.project_by_path(world.conn, ME, slug) is None
+        tasks.append(task_config(
+            template_id=4007, intent_template=template, instantiation={"visibility": visibility, "name": name},
+            solution=_new_project_steps(name, visibility, readme=True).finish(), eval_types=["program_html"],
+            changes_state=True,
+            program_html=[
+                {"url": f"{HOME}/{ME}/{slug}", "locator": "document.querySelector('.visibility-icon').getAttribute('title')",
+                 "required_contents": {"must_include": [visibility]}},
+                {"url": f"{HOME}/{ME}/{slug}/-/raw/main/README.md", "locator": "",
+                 "required_contents": {"must_include": [name]}},
+            ]))
+    name = "awesome_llm_reading"
+    assert queries.project_by_path(world.conn, ME, name) is None
+    tasks.append(task_config(
+        template_id=4008, intent_template="Set up a new, empty repository with the name {{name}}",
+        instantiation={"name": name}, solution=_new_project_steps(name, None, readme=False).finish(),
+        eval_types=["program_html"], changes_state=True,
+        program_html=[{"url": f"{HOME}/{ME}/{name}", "locator": "document.querySelector('.empty-repo h2').outerText",
+                       "required_contents": {"exact_match": "The repository for this project is empty"}}]))
+    return tasks
+
+
+def _new_issue_steps(plan: Plan, title: str) -> None:
+    plan.step("Open the Issues list and start a new issue", "New issue is at the top of the project's issue list.",
+              click("link", "Issues"), click("link", "New issue"), type_into("textbox", "Title", title))
+
+
+def open_issues(world: World) -> list[Task]:
+    template = 'Open an issue in {{project}} titled "{{title}}"'
+    tasks = []
+    for full_path, title in (("primer/design", "Document focus ring colors for dark mode"),):
+        project = world.project(full_path)
+        iid = queries.next_iid(world.conn, "issue", project["id"])
+        plan = Plan()
+        open_project(plan, world, project)
+        _new_issue_steps(plan, title)
+        plan.step("Create the issue", "Nothing else was asked for, so submit the form.", click("button", "Create issue"))
+        tasks.append(task_config(
+            template_id=4009, intent_template=template, instantiation={"project": project["name"], "title": title},
+            solution=plan.finish(), eval_types=["program_html"], changes_state=True,
+            program_html=[{"url": f"{HOME}/{full_path}/-/issues/{iid}", "locator": TITLE,
+                           "required_contents": {"exact_match": title}}]))
+    return tasks
+
+
+def open_assigned_issues(world: World) -> list[Task]:
+    template = ('Create an issue in {{project}} with title "{{title}}". Assign the issue to myself and set the due '
+                "date to {{due}}")
+    tasks = []
+    for full_path, title, due in (("a11yproject/a11yproject.com", "404 for many URLs", "2030-01-03"),
+                                  ("convexegg/chatgpt", "Exported conversations lose code blocks", "2030-02-14")):
+        project = world.project(full_path)
+        plan = Plan()
+        open_project(plan, world, project)
+        _new_issue_steps(plan, title)
+        plan.step(f"Assign it to myself and set the due date to {due}, then create it",
+                  "As a project member I can set the assignee and due date directly on the new issue form.",
+                  select("Assignee", world.me["name"]), type_into("textbox", "Due date", due),
+                  click("button", "Create issue"))
+        tasks.append(task_config(
+            template_id=4010, intent_template=template, instantiation={"project": project["name"], "title": title,
+                                                                       "due": due},
+            solution=plan.finish(), eval_types=["url_match", "program_html"], changes_state=True,
+            reference_url=f"{HOME}/{full_path}/-/issues",
+            program_html=[
+                {"url": "last", "locator": TITLE, "required_contents": {"exact_match": title}},
+                {"url": "last", "locator": "document.querySelector('[data-testid=\"sidebar-due-date\"]').outerText",
+                 "required_contents": {"must_include": [human_date(due)]}},
+                {"url": "last", "locator": "document.querySelector('.block.assignee').outerText",
+                 "required_contents": {"must_include": [world.me["name"]]}},
+            ]))
+    return tasks
+
+
+def label_issues(world: World) -> list[Task]:
+    template = 'Add the label "{{label}}" to the issue "{{title}}" in {{project}}'
+    tasks = []
+    for full_path, label in (("a11yproject/a11yproject.com", "Priority: High"), ("byteblaze/a11y-webring.club", "help wanted")):
+        project = world.project(full_path)
+        issue = next(i for i in queries.open_issues(world.conn, project["id"])
+                     if label not in {l["title"] for l in i["labels"]})
+        plan = Plan()
+        open_project(plan, world, project)
+        open_issue(plan, issue["title"])
+        plan.step(f"Add the label '{label}' from the sidebar", "The sidebar's label picker adds one label at a time.",
+                  select("Add a label", label), click("button", "Add label"))
+        tasks.append(task_config(
+            template_id=4011, intent_template=template,
+            instantiation={"label": label, "title": issue["title"], "project": project["name"]},
+            solution=plan.finish(), eval_types=["program_html"], changes_state=True,
+            program_html=[{"url": f"{HOME}/{full_path}/-/issues/{issue['iid']}",
+                           "locator": "document.querySelector('.block.labels').outerText",
+                           "required_contents": {"must_include": [label]}}]))
+    return tasks
+
+
+def star_projects(world: World) -> list[Task]:
+    template = "Star the {{project}} project"
+    starred = queries.starred_project_ids(world.conn, world.me["id"])
+    tasks = []
+    for full_path in ("keycloak/keycloak",):
+        project = world.project(full_path)
+        assert project["id"] not in starred
+        plan = Plan()
+        open_project(plan, world, project)
+        plan.step("Click Star", "The project is not starred yet, so the button reads Star.", click("button", "Star"))
+        tasks.append(task_config(
+            template_id=4012, intent_template=template, instantiation={"project": project["name"]},
+            solution=plan.finish(), eval_types=["program_html"], changes_state=True,
+            program_html=[{"url": f"{HOME}/users/{ME}/starred", "locator": "",
+                           "required_contents": {"must_include": [project["name"]]}}]))
+    n = 3
+    top = queries.most_starred(world.conn, n + 1)
+    assert top[n - 1]["star_count"] > top[n]["star_count"]
+    plan = Plan().step("Find the most starred projects in Explore",
+                       "The Most starred tab orders every project by stars.",
+                       click("link", "Explore projects"), click("link", "Most starred"),
+                       note="Top 3: " + ", ".join(p["name"] for p in top[:n]))
+    plan.step("Check which of them I have starred already",
+              "Star is a toggle: clicking it on a starred project would unstar it.",
+              click("link", "Your projects"), click("link", "Starred"),
+              note="Already starred: " + (", ".join(p["name"] for p in top[:n] if p["id"] in starred) or "none"))
+    for project in top[:n]:
+        if project["id"] in starred:
+            continue
+        plan.step(f"Open {project['name']} and star it", "It is among the top three and not starred yet.",
+                  click("link", "Explore projects"), click("link", "Most starred"),
+                  click("link", project["name_with_namespace"]), click("button", "Star"))
+    tasks.append(task_config(
+        template_id=4013, intent_template="Star the top {{n}} most starred projects on GitLab",
+        instantiation={"n": n}, solution=plan.finish(), eval_types=["program_html"], changes_state=True,
+        program_html=[{"url": f"{HOME}/users/{ME}/starred", "locator": "",
+                       "required_contents": {"must_include": [p["name"] for p in top[:n]]}}]))
+    return tasks
+
+
+def create_files(world: World) -> list[Task]:
+    template = 'Create a file named {{path}} in my {{project}} repository with the content "{{content}}"'
+    tasks = []
+    for full_path, path, content in (("byteblaze/gimmiethat.space", "links/friends.txt", "https://a11y-webring.club"),):
+        project = world.project(full_path)
+        assert queries.file_at(world.conn, project["id"], path) is None
+        plan = Plan()
+        open_project(plan, world, project)
+        plan.step(f"Add a new file {path} with the content", "The project page links to the new-file editor.",
+                  click("link", "New file"), type_into("textbox", "File name", path),
+                  type_into("textbox", "File content", content), click("button", "Commit changes"))
+        tasks.append(task_config(
+            template_id=4014, intent_template=template,
+            instantiation={"path": path, "project": project["name"], "content": content},
+            solution=plan.finish(), eval_types=["program_html"], changes_state=True,
+            program_html=[{"url": f"{HOME}/{full_path}/-/raw/main/{path}", "locator": "",
+                           "required_contents": {"must_include": [content]}}]))
+    return tasks
+
+
+def close_issues(world: World) -> list[Task]:
+    template = 'Close the issue "{{title}}" in my {{project}} repository'
+    tasks = []
+    for full_path in ("byteblaze/dotfiles",):
+        project = world.project(full_path)
+        issue = queries.open_issues(world.conn, project["id"])[-1]
+        plan = Plan()
+        open_project(plan, world, project)
+        open_issue(plan, issue["title"])
+        plan.step("Close it", "The Close issue button changes its state.", click("button", "Close issue"))
+        tasks.append(task_config(
+            template_id=4015, intent_template=template, instantiation={"title": issue["title"], "project": project["name"]},
+            solution=plan.finish(), eval_types=["program_html"], changes_state=True,
+            program_html=[{"url": f"{HOME}/{full_path}/-/issues/{issue['iid']}",
+                           "locator": "document.querySelector('.issuable-status-badge').outerText",
+                           "required_contents": {"exact_match": "Closed"}}]))
+    return tasks
+
+
+def comment_on_merge_requests(world: World) -> list[Task]:
+    template = 'Post "{{comment}}" on the merge request about {{topic}} in {{project}}'
+    tasks = []
+    for full_path, title, topic, comment in (
+        ("a11yproject/a11yproject.com", "Add color utility classes", "color utility classes", "Good idea"),
+        ("byteblaze/a11y-webring.club", "Add verification functions for member sites", "verification functions",
+         "Thanks, I will review this today"),
+    ):
+        project = world.project(full_path)
+        mr = queries.merge_request_by_title(world.conn, project["id"], title)
+        assert mr is not None and mr["state"] == "opened"
+        plan = Plan()
+        open_project(plan, world, project)
+        open_merge_request(plan, title)
+        plan.step("Write the comment and post it", "The comment box is below the activity timeline.",
+                  type_into("textbox", "Comment", comment), click("button", "Comment"))
+        tasks.append(task_config(
+            template_id=4016, intent_template=template,
+            instantiation={"comment": comment, "topic": topic, "project": project["name"]},
+            solution=plan.finish(), eval_types=["program_html"], changes_state=True,
+            program_html=[{"url": f"{HOME}/{full_path}/-/merge_requests/{mr['iid']}", "locator": LAST_NOTE,
+                           "required_contents": {"exact_match": comment}}]))
+    return tasks
+
+
+def submit_merge_request(world: World) -> list[Task]:
+    template = ("Submit a merge request for the {{branch}} branch of {{project}} to be merged into main, and assign "
+                "{{reviewer}} as the reviewer")
+    full_path, branch, reviewer = "a11yproject/a11yproject.com", "redesign", "Roshan Jossy"
+    project = world.project(full_path)
+    assert branch in queries.unmerged_branches(world.conn, project["id"])
+    user = queries.user_by_name(world.conn, reviewer)
+    assert user is not None and queries.access_level(world.conn, project, user["id"])
+    plan = Plan()
+    open_project(plan, world, project)
+    plan.step("Open Merge requests and start a new one", "New merge request opens the branch and reviewer form.",
+              click("link", "Merge requests"), click("link", "New merge request"))
+    plan.step(f"Choose {branch} as source, main as target, {reviewer} as reviewer, and create it",
+              "The title defaults to the branch name, which is fine here.",
+              select("Source branch", branch), select("Target branch", "main"), select("Reviewer", reviewer),
+              click("button", "Create merge request"))
+    description = "document.querySelectorAll(\".detail-page-description > a.gl-font-monospace\")"
+    return [task_config(
+        template_id=4018, intent_template=template,
+        instantiation={"branch": branch, "project": project["name"], "reviewer": reviewer},
+        solution=plan.finish(), eval_types=["url_match", "program_html"], changes_state=True,
+        reference_url=f"{HOME}/{full_path}/-/merge_requests",
+        program_html=[
+            {"url": "last", "locator": f"{description}[0].outerText", "required_contents": {"exact_match": branch}},
+            {"url": "last", "locator": f"{description}[1].outerText", "required_contents": {"exact_match": "main"}},
+            {"url": "last", "locator": "document.querySelector('.block.reviewer').outerText",
+             "required_contents": {"must_include": [reviewer]}},
+        ])]
+
+
+def set_status(world: World) -> list[Task]:
+    status = "Enjoying life"
+    assert world.me["status_message"] != status
+    plan = Plan().step("Open Edit profile, type the status and save",
+                       "The profile form holds the status message shown on my profile.",
+                       click("link", "Edit profile"), type_into("textbox", "Status message", status),
+                       click("button", "Update profile settings"))
+    return [task_config(
+        template_id=4020, intent_template="Set my gitlab status as {{status}}.", instantiation={"status": status},
+        solution=plan.finish(), eval_types=["program_html"], changes_state=True,
+        program_html=[{"url": f"{HOME}/{ME}", "locator": "document.querySelector('.cover-status').lastChild.textContent",
+                       "required_contents": {"exact_match": status}}])]
+
+
+def follow_people(world: World) -> list[Task]:
+    names = ["Jakub Klinkovský", "Koushik Dutta", "Vinta Chen"]
+    following = {u["username"] for u in queries.following(world.conn, world.me["id"])}
+    people = [queries.user_by_name(world.conn, name) for name in names]
+    assert all(p is not None and p["username"] not in following for p in people)
+    plan = Plan()
+    for person in people:
+        assert person is not None
+        first = person["name"].split()[0]
+        plan.step(f"Find {person['name']} through search and follow them",
+                  "The user search finds people by name; their profile has the Follow button.",
+                  type_into("searchbox", "Search GitLab", first, enter=True), click("link", "Users"),
+                  click("link", person["name"]), click("button", "Follow"))
+    return [task_config(
+        template_id=4021, intent_template="Follow {{names}} on Gitlab", instantiation={"names": names},
+        solution=plan.finish(), eval_types=["program_html"], changes_state=True,
+        program_html=[{"url": f"{HOME}/users/{ME}/following", "locator": "document.querySelector('.user-profile').outerText",
+                       "required_contents": {"must_include": [f"@{p['username']}" for p in people if p]}}])]
+
+
+BUILDERS = (invite_members, create_projects, open_issues, open_assigned_issues, label_issues, star_projects,
+            create_files, close_issues, comment_on_merge_requests, submit_merge_request, set_status, follow_people)
