@@ -50,7 +50,7 @@ class ReferencePolicy(BaseChatModel):
         if action.target is not None:
             args["id"] = resolve(action.target, page)
         if action.action == "type":
-            args.update(text=action.text or "", press_enter=action.press_enter)
+            args.update(text=substitute(action.text, self.placeholders) or "", press_enter=action.press_enter)
         elif action.action == "select_option":
             args["option"] = action.option or ""
         elif action.action == "press":

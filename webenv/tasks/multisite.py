@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from webenv.sites.codehost import queries as code_queries
 from webenv.sites.common import connect
 from webenv.sites.map import queries as map_queries
 from webenv.sites.map.routing import profile_for
@@ -208,9 +209,40 @@ def customer_drives(shop: sqlite3.Connection, places: sqlite3.Connection) -> Ite
                           solution=solution, start_url=ADMIN, storage_state="./.auth/shopping_admin_state.json")
 
 
+# --- code host -> forum: promote a project ------------------------------------------------------------------
+
+PROMOTE_TEMPLATE = ("Promote the project {{project}} from our code host (" + GITLAB + ") in the /f/{{forum}} forum of "
+                    "Postmill (" + FORUM + "): title the post with the project's name, and put the project's own "
+                    "description and its URL in the body")
+PROMOTIONS = (("auth0/angular-storage", "technology"), ("convexegg/chatgpt", "MachineLearning"))
+
+
+def project_promotions(code: sqlite3.Connection) -> Iterator[Task]:
+    for full_path, forum in PROMOTIONS:
+        namespace, path = full_path.split("/")
+        project = code_queries.project_by_path(code, namespace, path)
+        if project is None:
+            raise LookupError(f"the code host seed has no project {full_path}")
+        url = f"{GITLAB}/{full_path}"
+        plan = (Plan()
+                .step("The project's page shows its name and description.",
+                      f"Open the project {full_path} on the code host.", goto(url),
+                      notes=[f"{full_path}: {project['description']} ({url})"]))
+        solution = _post(plan, forum, project["name"], f"{project['description']}\n{url}",
+                         "The body quotes the description and links the project.").finish(
+            "The project is promoted.", "Finish: the post is up.")
+        evaluation = html_eval(html_check(LAST_POST, POST_TITLE, must_include=[project["name"]]),
+                               html_check(LAST_POST, POST_BODY, must_include=[project["description"], url]),
+                               reference_url=f"{FORUM}/f/{forum}")
+        yield task_config(sites=["gitlab", "reddit"], template_id=6004, template=PROMOTE_TEMPLATE,
+                          values={"project": full_path, "forum": forum}, evaluation=evaluation, solution=solution,
+                          start_url=GITLAB, storage_state="./.auth/gitlab.reddit_state.json")
+
+
 def build_tasks(databases: dict[str, Path]) -> list[Task]:
     with ExitStack() as stack:
         shop = stack.enter_context(connect(databases["shop"]))
         places = stack.enter_context(connect(databases["map"]))
+        code = stack.enter_context(connect(databases["codehost"]))
         return [*review_digests(shop), *bestseller_posts(shop), *walk_invitations(places),
-                *customer_drives(shop, places)]
+                *customer_drives(shop, places), *project_promotions(code)]

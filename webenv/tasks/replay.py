@@ -63,7 +63,7 @@ async def perform(context: BrowserContext, page: Page, action: RefAction, placeh
         elif name == "hover":
             await element.hover()
         elif name == "type":
-            await element.fill(action.text or "")
+            await element.fill(substitute(action.text, placeholders) or "")
             if action.press_enter:
                 await element.press("Enter")
         else:

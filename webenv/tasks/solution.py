@@ -186,7 +186,8 @@ def parse_solution(raw: Any, task: str = "?") -> ReferenceSolution:
 
 
 def substitute(text: str | None, placeholders: dict[str, str]) -> str | None:
-    """Replace WebArena placeholders (`__SHOPPING__` ...) with this environment's URLs."""
+    """Replace WebArena placeholders (`__SHOPPING__` ...) with this environment's URLs (in goto URLs, typed text
+    and answers alike: a task may ask to post a link to another site)."""
     if text is None:
         return None
     for placeholder, url in placeholders.items():
