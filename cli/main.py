@@ -174,9 +174,13 @@ def build_parser() -> argparse.ArgumentParser:
     threads.set_defaults(handler=cmd_threads)
 
     demo = commands.add_parser("demo", help="the offline demo: the embedded shop, the reference policy")
-    _add_model_options(demo)
-    demo.add_argument("--task-id", default=None, help="which embedded task to run")
-    demo.add_argument("--headful", action="store_true")
+    demo.add_argument("--model", default="", help="a real model instead of the reference policy, e.g. "
+                      "openai:gpt-4o-mini (init_chat_model string)")
+    demo.add_argument("--base-url", default=os.environ.get("PLAN_AND_ACT_BASE_URL", ""),
+                      help="OpenAI-compatible server for --model (vLLM, Ollama, llama.cpp)")
+    demo.add_argument("--mode", choices=MODES, default="plan_and_act")
+    demo.add_argument("--task-id", default=None, help="which embedded task to run (default: a purchase task)")
+    demo.add_argument("--headful", action="store_true", help="show the browser window")
     demo.set_defaults(handler=cmd_demo)
     return parser
 

@@ -19,6 +19,7 @@ from tools import secrets
 class EpisodePrinter:
     def __init__(self, console: Console | None = None) -> None:
         self.console = console or Console(file=sys.stdout, highlight=False, soft_wrap=True)
+        self._notes_shown: set[str] = set()  # the replanner repeats its notes; each is printed once
 
     def line(self, text: str, style: str = "") -> None:
         self.console.print(secrets.redact(text) if not style else f"[{style}]{escape(secrets.redact(text))}[/]",
@@ -57,7 +58,9 @@ class EpisodePrinter:
             for number, step in enumerate(steps, start=1):
                 self.line(f"  {number}. {step['instruction']}")
         for note in plan.get("notes", []):
-            self.line(f"  note: {note}", "magenta")
+            if note not in self._notes_shown:
+                self._notes_shown.add(note)
+                self.line(f"  note: {note}", "magenta")
 
     def outcome(self, state: dict[str, Any]) -> None:
         status = state.get("status", "?")
