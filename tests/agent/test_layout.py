@@ -27,7 +27,7 @@ def test_one_node_per_file() -> None:
         tree = ast.parse((REPO / path).read_text())
         async_defs = [f.name for f in tree.body if isinstance(f, ast.AsyncFunctionDef) and not f.name.startswith("_")]
         assert async_defs == [node], (path, async_defs)
-        assert graph.nodes[node].bound.func.__module__ == path[:-3].replace("/", ".")  # type: ignore[union-attr]
+        assert graph.nodes[node].bound.afunc.__module__ == path[:-3].replace("/", ".")  # type: ignore[union-attr]
 
 
 def test_model_messages_are_built_only_in_prompts() -> None:
