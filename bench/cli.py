@@ -94,6 +94,20 @@ def cmd_ablation(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_perf(args: argparse.Namespace) -> int:
+    from bench.perf import observation_stats, perf_report, step_overhead
+
+    import policies.providers  # noqa: F401
+
+    start_seconds, pages = asyncio.run(observation_stats(args.repeats))
+    report = perf_report(start_seconds, pages, asyncio.run(step_overhead(args.episodes)))
+    print(report)
+    if args.benchmarks_section:
+        update_section(Path(args.benchmarks_md), args.benchmarks_section,
+                       f"`plan-and-act-bench {' '.join(sys.argv[1:])}` — {dt.date.today().isoformat()}\n\n{report}")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     count = export_suite(Path(args.path))
     print(f"wrote {count} tasks to {args.path}")
@@ -123,6 +137,12 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--benchmarks-section", default="", help="write the table into BENCHMARKS.md")
         command.add_argument("--benchmarks-md", default="BENCHMARKS.md")
         command.set_defaults(handler=handler)
+    perf = commands.add_parser("perf", help="observation latency/size per site and the graph's overhead per step")
+    perf.add_argument("--repeats", type=int, default=15)
+    perf.add_argument("--episodes", type=int, default=12)
+    perf.add_argument("--benchmarks-section", default="")
+    perf.add_argument("--benchmarks-md", default="BENCHMARKS.md")
+    perf.set_defaults(handler=cmd_perf)
     export = commands.add_parser("export", help="write the embedded suite as WebArena config JSON")
     export.add_argument("path")
     export.set_defaults(handler=cmd_export)
