@@ -5,6 +5,7 @@
     plan-and-act-bench sweep --model openai:gpt-4o-mini      # a real model
     plan-and-act-bench ablation --model openai:gpt-4o-mini   # react / plan / plan_and_act, one table
     plan-and-act-bench export tasks.json                     # the suite in WebArena's config format
+    plan-and-act-bench webarena test_webarena_lite.raw.json --site __SHOPPING__=http://host:7770 ... --model M
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def _policy(args: argparse.Namespace) -> PolicyChoice:
     if args.model or args.executor_model:
         return PolicyChoice.models(args.model, planner=args.planner_model, executor=args.executor_model,
                                    base_url=args.base_url)
-    return PolicyChoice(kind=args.policy)
+    return PolicyChoice(kind=args.policy or "oracle")
 
 
 def _judge(args: argparse.Namespace):
@@ -108,6 +109,48 @@ def cmd_perf(args: argparse.Namespace) -> int:
     return 0
 
 
+def _site_urls(pairs: list[str]) -> dict[str, str]:
+    urls = {}
+    for pair in pairs:
+        placeholder, sep, url = pair.partition("=")
+        if not sep or not placeholder.startswith("__"):
+            raise SystemExit(f"error: --site takes __PLACEHOLDER__=URL, not {pair!r}")
+        urls[placeholder] = url.rstrip("/")
+    return urls
+
+
+def cmd_webarena(args: argparse.Namespace) -> int:
+    """Published WebArena configs, unchanged, against sites the user runs (e.g. real WebArena)."""
+    from bench.sweep import sweep_setups
+    from harness.webarena import WebArenaSetupError, webarena_setup
+    from webenv.tasks.config import load_tasks
+
+    import policies.providers  # noqa: F401
+
+    policy = _policy(args)
+    configs = load_tasks(args.configs)
+    if args.tasks:
+        from bench.selection import parse_ids
+
+        wanted = parse_ids(args.tasks)
+        configs = [c for c in configs if c.task_id in wanted]
+    try:
+        setups = [webarena_setup(c, _site_urls(args.site), policy, Path(args.auth_dir) if args.auth_dir else None)
+                  for c in configs]
+    except WebArenaSetupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    out = _run_dir(args, f"webarena-{policy.label}-{args.mode}")
+    screenshots = str(out / "screenshots") if args.screenshots else ""
+    results = asyncio.run(sweep_setups(setups, policy, mode=args.mode, workers=args.workers, judge=_judge(args),
+                                       max_steps=args.max_steps, screenshots_dir=screenshots))
+    write_jsonl(results, out / f"results-{args.mode}.jsonl")
+    write_report(results, out / f"report-{args.mode}.html", f"WebArena: {policy.label} / {args.mode}")
+    print(summary_table(results))
+    print(f"results: {out}/results-{args.mode}.jsonl  report: {out}/report-{args.mode}.html")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     count = export_suite(Path(args.path))
     print(f"wrote {count} tasks to {args.path}")
@@ -137,6 +180,23 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--benchmarks-section", default="", help="write the table into BENCHMARKS.md")
         command.add_argument("--benchmarks-md", default="BENCHMARKS.md")
         command.set_defaults(handler=handler)
+    webarena = commands.add_parser("webarena", help="published WebArena configs against your own sites")
+    webarena.add_argument("configs", help="a WebArena config JSON file (e.g. test_webarena_lite.raw.json)")
+    webarena.add_argument("--site", action="append", default=[], help="__PLACEHOLDER__=URL (repeat per site)")
+    webarena.add_argument("--auth-dir", default="", help="directory with WebArena's .auth/*_state.json files")
+    webarena.add_argument("--policy", choices=("stop-at-once",), default=None)
+    webarena.add_argument("--model", default="")
+    webarena.add_argument("--planner-model", default="")
+    webarena.add_argument("--executor-model", default="")
+    webarena.add_argument("--base-url", default="")
+    webarena.add_argument("--judge-model", default="")
+    webarena.add_argument("--mode", choices=MODES, default="plan_and_act")
+    webarena.add_argument("--tasks", default="")
+    webarena.add_argument("--workers", type=int, default=1)
+    webarena.add_argument("--max-steps", type=int, default=30)
+    webarena.add_argument("--screenshots", action="store_true")
+    webarena.add_argument("--out", default="")
+    webarena.set_defaults(handler=cmd_webarena)
     perf = commands.add_parser("perf", help="observation latency/size per site and the graph's overhead per step")
     perf.add_argument("--repeats", type=int, default=15)
     perf.add_argument("--episodes", type=int, default=12)

@@ -23,7 +23,7 @@ from policies.providers import forget_oracle, register_oracle
 from tools.session import sessions
 from webenv.evaluators import EvalContext, Outcome, build_evaluator
 from webenv.server import Environment, start_environment
-from webenv.tasks.config import substitute
+from webenv.tasks.config import TaskConfig, substitute
 from webenv.tasks.suite import EmbeddedTask
 
 UpdateCallback = Callable[[str, dict[str, Any]], None]
@@ -53,9 +53,13 @@ class PolicyChoice:
         return self.executor_model if self.planner_model == self.executor_model else (
             f"{self.planner_model} + {self.executor_model}")
 
-    def model_settings(self, task: EmbeddedTask, placeholders: dict[str, str], key: str) -> dict[str, str]:
+    def model_settings(self, task: EmbeddedTask | None = None, placeholders: dict[str, str] | None = None,
+                       key: str = "") -> dict[str, str]:
+        """Context settings for the roles; the oracle registers the task's reference policy under `key`."""
         if self.kind == "oracle":
-            name = register_oracle(key, task.solution, placeholders)
+            if task is None:
+                raise ValueError("the oracle policy needs a task with a reference solution")
+            name = register_oracle(key, task.solution, placeholders or {})
             return {"planner_model": name, "executor_model": name}
         if self.kind == "stop-at-once":
             return {"planner_model": "stop-at-once:", "executor_model": "stop-at-once:"}
@@ -105,61 +109,79 @@ def _storage_state_file(env: Environment, task: EmbeddedTask) -> str:
     return str(path)
 
 
-async def run_embedded_task(task: EmbeddedTask, policy: PolicyChoice, *, mode: str = "plan_and_act",
-                            judge: BaseChatModel | None = None, max_steps: int = 30,
-                            screenshots_dir: str = "", on_update: UpdateCallback | None = None,
-                            extra_settings: dict[str, Any] | None = None) -> EpisodeResult:
+@dataclass(frozen=True)
+class EpisodeSetup:
+    """Everything one episode needs besides the agent's settings: the task, where its sites are, the login
+    state, and which models play the roles."""
+
+    config: TaskConfig
+    placeholders: dict[str, str]
+    storage_state: str
+    model_settings: dict[str, str]
+    policy_label: str
+
+
+async def run_task(setup: EpisodeSetup, *, mode: str = "plan_and_act", judge: BaseChatModel | None = None,
+                   max_steps: int = 30, screenshots_dir: str = "", on_update: UpdateCallback | None = None,
+                   extra_settings: dict[str, Any] | None = None) -> EpisodeResult:
+    """Run one task on sites that are already up (embedded or real WebArena) and evaluate the agent's final page."""
     started = time.monotonic()
-    key = f"{task.task_id}-{uuid.uuid4().hex[:8]}"
-    env = await asyncio.to_thread(start_environment, task.sites)
-    episode_id = ""
+    task, placeholders = setup.config, setup.placeholders
+    context = Context(mode=mode, max_steps=max_steps, storage_state=setup.storage_state, close_browser_at_end=False,
+                      screenshots_dir=screenshots_dir, **setup.model_settings, **(extra_settings or {}))
+    start_url = substitute(task.start_url, placeholders)
+    intent = substitute(task.intent, placeholders)  # multi-site intents name the other site
+    state: dict[str, Any] = {}
     try:
-        storage = await asyncio.to_thread(_storage_state_file, env, task)
-        context = Context(mode=mode, max_steps=max_steps, storage_state=storage, close_browser_at_end=False,
-                          screenshots_dir=screenshots_dir, **policy.model_settings(task, env.placeholders, key),
-                          **(extra_settings or {}))
-        start_url = substitute(task.config.start_url, env.placeholders)
-        intent = substitute(task.config.intent, env.placeholders)  # multi-site intents name the other site
-        graph = build_graph()
-        state: dict[str, Any] = {}
-        config = run_config(key, context, str(task.task_id))
-        async for kind, chunk in graph.astream(task_input(intent, start_url, str(task.task_id)), config,
-                                               context=context, stream_mode=["updates", "values"]):
+        config = run_config(uuid.uuid4().hex, context, str(task.task_id))
+        async for kind, chunk in build_graph().astream(task_input(intent, start_url, str(task.task_id)), config,
+                                                       context=context, stream_mode=["updates", "values"]):
             if kind == "values":
                 state = chunk
             elif on_update is not None:
                 for node, values in chunk.items():
                     if not node.startswith("__"):
                         on_update(node, values or {})
-        episode_id = state.get("episode_id", "")
-        session = sessions.get(episode_id)
+        session = sessions.get(state.get("episode_id", ""))
         answer = state.get("answer") or ""
         last_url = session.page.url if session is not None else (state.get("observation") or {}).get("url", "")
-        evaluation = await build_evaluator(task.config).evaluate(
+        evaluation = await build_evaluator(task).evaluate(
             Outcome(answer=answer, last_url=last_url), session.page if session is not None else None,
-            EvalContext(placeholders=env.placeholders, judge=judge))
-        history = state.get("history", [])
-        return EpisodeResult(
-            task_id=task.task_id, group=task.group, sites=task.sites, eval_types=list(task.config.eval.eval_types),
-            intent=intent, policy=policy.label, mode=mode, status=state.get("status", "?"),
-            stop_reason=state.get("stop_reason", ""), answer=answer, score=evaluation.score,
-            checks=[check.describe() for check in evaluation.checks], steps=len(history),
-            seconds=round(time.monotonic() - started, 2), usage=state.get("usage", {}),
-            actions=[{"action": s["action"], "args": s["args"], "ok": s["ok"], "url": s["url_after"],
-                      "result": s["result"][:300], "plan_step": s["plan_step"], "screenshot": s["screenshot"]}
-                     for s in history],
-            final_url=last_url)
+            EvalContext(placeholders=placeholders, judge=judge))
     finally:
-        if episode_id:
-            await sessions.close(episode_id)
+        if state.get("episode_id"):
+            await sessions.close(state["episode_id"])
+    history = state.get("history", [])
+    return EpisodeResult(
+        task_id=int(task.task_id or 0), group=task.group, sites=list(task.sites),
+        eval_types=list(task.eval.eval_types), intent=intent, policy=setup.policy_label, mode=mode,
+        status=state.get("status", "?"), stop_reason=state.get("stop_reason", ""), answer=answer,
+        score=evaluation.score, checks=[check.describe() for check in evaluation.checks], steps=len(history),
+        seconds=round(time.monotonic() - started, 2), usage=state.get("usage", {}),
+        actions=[{"action": s["action"], "args": s["args"], "ok": s["ok"], "url": s["url_after"],
+                  "result": s["result"][:300], "plan_step": s["plan_step"], "screenshot": s["screenshot"]}
+                 for s in history],
+        final_url=last_url)
+
+
+async def run_embedded_task(task: EmbeddedTask, policy: PolicyChoice, **settings: Any) -> EpisodeResult:
+    """Start a fresh embedded environment for the task, run it, evaluate it, and stop everything."""
+    key = f"{task.task_id}-{uuid.uuid4().hex[:8]}"
+    env = await asyncio.to_thread(start_environment, task.sites)
+    try:
+        storage = await asyncio.to_thread(_storage_state_file, env, task)
+        setup = EpisodeSetup(config=task.config, placeholders=env.placeholders, storage_state=storage,
+                             model_settings=policy.model_settings(task, env.placeholders, key),
+                             policy_label=policy.label)
+        return await run_task(setup, **settings)
+    finally:
         forget_oracle(key)
         await asyncio.to_thread(env.stop)
 
 
-def failed_result(task: EmbeddedTask, policy: PolicyChoice, mode: str, error: BaseException) -> EpisodeResult:
+def failed_result(config: TaskConfig, policy: PolicyChoice, mode: str, error: BaseException) -> EpisodeResult:
     """A result for an episode that crashed (a bug, not an agent failure): it scores 0 and says why."""
-    return EpisodeResult(task_id=task.task_id, group=task.group, sites=task.sites,
-                         eval_types=list(task.config.eval.eval_types), intent=task.config.intent,
-                         policy=policy.label, mode=mode, status="error", stop_reason="", answer="", score=0.0,
-                         checks=[], steps=0, seconds=0.0, error=f"{type(error).__name__}: {error}")
-
+    return EpisodeResult(task_id=int(config.task_id or 0), group=config.group, sites=list(config.sites),
+                         eval_types=list(config.eval.eval_types), intent=config.intent, policy=policy.label,
+                         mode=mode, status="error", stop_reason="", answer="", score=0.0, checks=[], steps=0,
+                         seconds=0.0, error=f"{type(error).__name__}: {error}")

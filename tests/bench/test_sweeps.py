@@ -59,3 +59,26 @@ def test_export_writes_webarena_configs(tmp_path: Path, capsys: pytest.CaptureFi
     exported = json.loads(out.read_text())
     assert len(exported) == len(load_suite()) and exported[0]["task_id"] == 0
     assert {"sites", "start_url", "intent", "eval", "reference_solution"} <= set(exported[0])
+
+
+def test_published_webarena_configs_run_unchanged_against_sites_the_user_names(tmp_path: Path) -> None:
+    """The plumbing for real WebArena: Lite configs, placeholders pointed at running sites (here the embedded
+    ones stand in), the give-up baseline as the policy, results and report written."""
+    from webenv.server import start_environment
+    from tests.support.paths import WEBARENA_LITE_CONFIGS
+
+    env = start_environment(["shopping", "shopping_admin"])
+    try:
+        sites = [f"--site={placeholder}={url}" for placeholder, url in env.placeholders.items()]
+        code = bench_main(["webarena", str(WEBARENA_LITE_CONFIGS), *sites, "--policy", "stop-at-once",
+                           "--tasks", "0,2", "--out", str(tmp_path / "run")])
+    finally:
+        env.stop()
+    assert code == 0
+    rows = [json.loads(line) for line in (tmp_path / "run/results-plan_and_act.jsonl").read_text().splitlines()]
+    assert [(r["task_id"], r["group"], r["status"], r["score"]) for r in rows] == [
+        (0, "shopping_admin", "done", 0.0), (2, "shopping_admin", "done", 0.0)]
+    assert "Impulse Duffle" in " ".join(rows[0]["checks"])  # the published reference answer was checked
+    missing = bench_main(["webarena", str(WEBARENA_LITE_CONFIGS), "--site", "__SHOPPING__=http://127.0.0.1:1",
+                          "--policy", "stop-at-once", "--tasks", "0"])
+    assert missing == 2

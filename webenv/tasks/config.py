@@ -120,6 +120,11 @@ class TaskConfig:
     def label(self) -> str:
         return f"task {self.task_id}" if self.task_id is not None else "task (no task_id)"
 
+    @property
+    def group(self) -> str:
+        """WebArena-Lite's reporting group: the site, or "multi" for a task that spans sites."""
+        return self.sites[0] if len(self.sites) == 1 else "multi"
+
     def resolve(self, placeholders: Mapping[str, str]) -> TaskConfig:
         """A copy with site placeholders replaced by base URLs (start_url, intent, the whole eval block).
 

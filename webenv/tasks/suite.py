@@ -48,8 +48,7 @@ class EmbeddedTask:
 
     @property
     def group(self) -> str:
-        """WebArena-Lite's reporting group: the site, or "multi" for cross-site tasks."""
-        return self.config.sites[0] if len(self.config.sites) == 1 else "multi"
+        return self.config.group
 
 
 def _databases() -> dict[str, Path]:
