@@ -9,6 +9,7 @@ is not.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import inspect
 import os
 import shutil
@@ -39,8 +40,9 @@ def cache_dir() -> Path:
 def _seed_fingerprint(spec: SiteSpec) -> str:
     """Changes whenever anything the seed could depend on changes — any code or data file of the site's
     package (a seed imports helpers: distance formulas, category tables) — or its declared version, so a
-    stale cached database is never used. Templates and static files do not count."""
-    package_dir = Path(inspect.getfile(spec.build_database)).parent
+    stale cached database is never used. Templates and static files do not count. The site's package is the
+    one holding the module `build_database` names as its `__module__` (a lazy stand-in names its target's)."""
+    package_dir = Path(inspect.getfile(importlib.import_module(spec.build_database.__module__))).parent
     digest = hashlib.sha256(spec.seed_version.encode())
     for source in sorted(package_dir.rglob("*")):
         relative = source.relative_to(package_dir).as_posix()

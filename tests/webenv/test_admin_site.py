@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -75,7 +76,7 @@ def _records_found(html: str) -> int:
 def test_every_page_sends_strangers_to_the_sign_in_page(env: Environment, path: str) -> None:
     response = httpx.get(_url(env) + path, follow_redirects=False)
     assert response.status_code == 303
-    assert response.headers["location"] == f"/admin/auth/login/?next={path}"
+    assert response.headers["location"] == f"/admin/auth/login/?next={quote(path, safe='/')}"  # `?`, `=` quoted
 
 
 def test_wrong_password_is_refused_without_a_session_cookie(env: Environment) -> None:

@@ -4,8 +4,6 @@ change state — and state-changing tasks leave exactly the intended change in t
 
 from __future__ import annotations
 
-import asyncio
-import re
 import sqlite3
 from collections import Counter
 from collections.abc import Callable
@@ -13,13 +11,10 @@ from typing import Any
 
 from playwright.async_api import Browser
 
-from webenv.evaluators import EvalContext, Outcome, build_evaluator
-from webenv.server import start_environment, template_database
+from tests.webenv.task_checks import check_configs, fresh_run, solve_all
+from webenv.server import template_database
 from webenv.sites.codehost import GITLAB
 from webenv.sites.codehost.tasks import build_tasks
-from webenv.tasks.config import parse_task
-from webenv.tasks.replay import replay
-from webenv.tasks.solution import parse_solution, substitute
 
 TASKS = build_tasks(template_database(GITLAB))
 WATCHED = ("issues", "notes", "issue_labels", "merge_requests", "mr_reviewers", "stars", "follows", "project_members",
@@ -36,21 +31,12 @@ def test_the_task_set_matches_the_brief() -> None:
     assert mix["string_match+url_match"] >= 2 and mix["url_match+program_html"] >= 2
     unachievable = [t for t in TASKS if t["eval"]["reference_answers"] == {"fuzzy_match": "N/A"}]
     assert unachievable and all(t["eval"]["string_note"] for t in unachievable)
-    assert len({task["intent"] for task in TASKS}) == len(TASKS)
-    for task in TASKS:
-        parsed = parse_task(task)
-        assert parsed.sites == ("gitlab",) and parsed.require_login
-        assert task["start_url"].startswith("__GITLAB__") and task["storage_state"] == "./.auth/gitlab_state.json"
-        assert "{{" not in task["intent"] and "task_id" not in task
-        parse_solution(task["reference_solution"], task["intent"])
+    check_configs(TASKS, site="gitlab", storage_state="./.auth/gitlab_state.json", start="__GITLAB__")
+    assert not any("task_id" in task for task in TASKS)
 
 
 def test_tasks_are_built_deterministically() -> None:
     assert build_tasks(template_database(GITLAB)) == TASKS
-
-
-def _id(task: Task) -> str:
-    return f"{task['intent_template_id']}-{re.sub(r'[^a-z0-9]+', '-', task['intent'].lower())[:48]}"
 
 
 def _counts(conn: sqlite3.Connection) -> dict[str, int]:
@@ -157,33 +143,18 @@ STATE_CHECKS: dict[int, Callable[[sqlite3.Connection, Task], None]] = {
 
 async def _solve(raw: Task, browser: Browser) -> None:
     """Replay one task on a fresh environment and grade it with its own evaluator, before and after."""
-    task = parse_task(raw)
-    solution = parse_solution(raw["reference_solution"], raw["intent"])
-    evaluator = build_evaluator(task)
-    with start_environment(sites=["gitlab"]) as env:
-        conn = sqlite3.connect(env.db_paths["codehost"])
+    async with fresh_run(browser, raw) as run:
+        conn = sqlite3.connect(run.env.db_paths["codehost"])
         conn.row_factory = sqlite3.Row
-        before = _counts(conn)
-        context = await browser.new_context(storage_state=env.storage_state(["gitlab"]))
-        errors: list[str] = []
         try:
-            page = await context.new_page()
-            page.on("response", lambda r: errors.append(f"{r.status} {r.request.method} {r.url}")
-                    if r.status >= 400 else None)
-            await page.goto(substitute(raw["start_url"], env.placeholders) or "")
-            ctx = EvalContext(placeholders=env.placeholders)
+            before = _counts(conn)
             if raw["require_reset"]:  # a state-changing task must not already be "done" on the fresh seed
-                untouched = await evaluator.evaluate(Outcome(answer="", last_url=page.url), page, ctx)
+                untouched = await run.untouched()
                 assert not untouched.passed, "the evaluator passes before the task is done"
-            result = await replay(page, solution, env.placeholders)
-            assert not errors, f"HTTP errors during the replay: {errors}"
-            verdict = await evaluator.evaluate(Outcome(answer=result.answer, last_url=result.final_url),
-                                               result.page, ctx)
-            assert verdict.passed, verdict.report()
-        finally:
-            await context.close()
-        check = STATE_CHECKS.get(raw["intent_template_id"]) if raw["eval"]["program_html"] else None
-        try:
+            result = await run.replay()
+            assert not run.http_errors, f"HTTP errors during the replay: {run.http_errors}"
+            await run.assert_solved(result)
+            check = STATE_CHECKS.get(raw["intent_template_id"]) if raw["eval"]["program_html"] else None
             if check is not None:
                 check(conn, raw)
             else:
@@ -193,17 +164,4 @@ async def _solve(raw: Task, browser: Browser) -> None:
 
 
 async def test_every_reference_solution_solves_its_task(browser: Browser) -> None:
-    """All tasks, four at a time (each with its own environment and browser context): a replay mostly waits on
-    page loads, so running them side by side keeps the suite fast. Every failure is reported, not just the first."""
-    gate = asyncio.Semaphore(4)
-
-    async def attempt(raw: Task) -> str | None:
-        async with gate:
-            try:
-                await _solve(raw, browser)
-            except Exception as error:
-                return f"{_id(raw)}: {type(error).__name__}: {error}"
-        return None
-
-    failures = [failure for failure in await asyncio.gather(*(attempt(raw) for raw in TASKS)) if failure]
-    assert not failures, "\n\n".join(failures)
+    await solve_all(TASKS, lambda raw: _solve(raw, browser))

@@ -4,7 +4,6 @@ intended change in the database. Near misses (the wrong post, the wrong forum) m
 
 from __future__ import annotations
 
-import asyncio
 import re
 import sqlite3
 from collections import Counter
@@ -14,14 +13,13 @@ from typing import Any
 import httpx
 from playwright.async_api import Browser
 
+from tests.webenv.task_checks import check_configs, fresh_run, solve_all
 from webenv.evaluators import EvalContext, Outcome, build_evaluator
 from webenv.server import start_environment, template_database
 from webenv.sites.forum import FORUM, queries
 from webenv.sites.forum.seed import DEFAULT_USER
 from webenv.sites.forum.tasks import build_tasks
 from webenv.tasks.config import parse_task
-from webenv.tasks.replay import replay
-from webenv.tasks.solution import parse_solution, substitute
 
 TASKS = build_tasks(template_database(FORUM))
 COUNTED = ("submissions", "comments", "submission_votes", "forums", "subscriptions")
@@ -35,18 +33,7 @@ def test_the_task_set_matches_the_brief() -> None:
     assert mix["url_match+program_html"] >= 8 and mix["program_html"] >= 5 and mix["string_match"] >= 2
     assert any(task["eval"]["reference_answers"] == {"fuzzy_match": ["N/A"]} and task["eval"]["string_note"]
                for task in TASKS)
-    assert len({task["intent"] for task in TASKS}) == len(TASKS)
-    for task in TASKS:
-        parsed = parse_task(task)
-        assert parsed.sites == ("reddit",) and parsed.require_login
-        assert task["start_url"].startswith("__REDDIT__")
-        assert task["storage_state"] == "./.auth/reddit_state.json"
-        assert "{{" not in task["intent"]
-        parse_solution(task["reference_solution"], task["intent"])
-
-
-def _id(raw: dict[str, Any]) -> str:
-    return f"{raw['intent_template_id']}-{re.sub(r'[^a-z0-9]+', '-', raw['intent'].lower())[:40]}"
+    check_configs(TASKS, site="reddit", storage_state="./.auth/reddit_state.json", start="__REDDIT__")
 
 
 def _counts(conn: sqlite3.Connection) -> dict[str, int]:
@@ -131,51 +118,25 @@ STATE_CHECKS: dict[int, Callable[[sqlite3.Connection, dict[str, Any]], None]] = 
 
 async def _solve(raw: dict[str, Any], browser: Browser) -> None:
     """Replay one task's reference solution on a fresh environment and check it as the evaluator would."""
-    task = parse_task(raw)
-    solution = parse_solution(raw["reference_solution"], raw["intent"])
-    env = start_environment(sites=task.sites)
-    context = await browser.new_context(storage_state=env.storage_state(task.sites) if task.require_login else None)
-    conn = sqlite3.connect(env.db_paths["forum"])
-    conn.row_factory = sqlite3.Row
-    try:
-        before = _counts(conn)
-        page = await context.new_page()
-        await page.goto(substitute(task.start_url, env.placeholders))
-        evaluator = build_evaluator(task)
-        ctx = EvalContext(placeholders=env.placeholders)
-        untouched = await evaluator.evaluate(Outcome(answer="", last_url=page.url), page, ctx)
-        assert not untouched.passed, "the evaluator already passes before the task is done"
-
-        result = await replay(page, solution, env.placeholders)
-        verdict = await evaluator.evaluate(Outcome(answer=result.answer, last_url=result.final_url), result.page, ctx)
-        assert verdict.passed, verdict.report()
-
-        check = STATE_CHECKS.get(raw["intent_template_id"])
-        if check is not None:
-            check(conn, raw)
-        else:
-            assert _counts(conn) == before, "a question-answering task changed the data"
-    finally:
-        conn.close()
-        await context.close()
-        env.stop()
+    async with fresh_run(browser, raw) as run:
+        conn = sqlite3.connect(run.env.db_paths["forum"])
+        conn.row_factory = sqlite3.Row
+        try:
+            before = _counts(conn)
+            untouched = await run.untouched()
+            assert not untouched.passed, "the evaluator already passes before the task is done"
+            await run.solve()
+            check = STATE_CHECKS.get(raw["intent_template_id"])
+            if check is not None:
+                check(conn, raw)
+            else:
+                assert _counts(conn) == before, "a question-answering task changed the data"
+        finally:
+            conn.close()
 
 
 async def test_every_reference_solution_solves_its_task(browser: Browser) -> None:
-    """All tasks, a few at a time (each on its own environment and browser context): most of a replay is
-    waiting on page loads, so running them side by side keeps this test fast."""
-    gate = asyncio.Semaphore(4)
-
-    async def attempt(raw: dict[str, Any]) -> str | None:
-        async with gate:
-            try:
-                await _solve(raw, browser)
-            except Exception as error:  # collect every failure, not just the first
-                return f"{_id(raw)}: {type(error).__name__}: {error}"
-        return None
-
-    failures = [failure for failure in await asyncio.gather(*(attempt(raw) for raw in TASKS)) if failure]
-    assert not failures, "\n\n".join(failures)
+    await solve_all(TASKS, lambda raw: _solve(raw, browser))
 
 
 async def test_near_misses_fail_the_evaluator(browser: Browser) -> None:

@@ -12,13 +12,10 @@ import httpx
 import pytest
 from playwright.async_api import Browser
 
-from webenv.evaluators import EvalContext, Outcome, build_evaluator
-from webenv.server import start_environment, template_database
+from tests.webenv.task_checks import check_configs, fresh_run, task_label
+from webenv.server import template_database
 from webenv.sites.map import MAP
 from webenv.sites.map.tasks import build_tasks
-from webenv.tasks.config import parse_task
-from webenv.tasks.replay import replay
-from webenv.tasks.solution import parse_solution, substitute
 
 TASKS = build_tasks(template_database(MAP))
 
@@ -31,21 +28,12 @@ def test_the_task_set_matches_the_brief() -> None:
     assert mix["string_match"] > len(TASKS) / 2 and mix["url_match"] >= 1 and mix["program_html"] >= 1
     unachievable = [task for task in TASKS if task["eval"]["reference_answers"] == {"fuzzy_match": ["N/A"]}]
     assert unachievable and all(task["eval"]["string_note"] for task in unachievable)
-    assert len({task["intent"] for task in TASKS}) == len(TASKS)
-    for task in TASKS:
-        parsed = parse_task(task)
-        assert parsed.sites == ("map",) and task["start_url"] == "__MAP__"
-        assert "{{" not in task["intent"]
-        solution = parse_solution(task["reference_solution"], task["intent"])
-        assert all(step.reasoning for step in solution.steps)
+    check_configs(TASKS, site="map", storage_state=None, start="__MAP__")
+    assert all(task["start_url"] == "__MAP__" for task in TASKS)
 
 
 def test_build_tasks_is_deterministic() -> None:
     assert build_tasks(template_database(MAP)) == TASKS
-
-
-def _id(task: dict[str, Any]) -> str:
-    return f"{task['intent_template_id']}-{re.sub(r'[^a-z0-9]+', '-', task['intent'].lower())[:48]}"
 
 
 def _visible_text(urls: list[str]) -> str:
@@ -55,23 +43,12 @@ def _visible_text(urls: list[str]) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", " ".join(pages))).lower()
 
 
-@pytest.mark.parametrize("raw", TASKS, ids=[_id(task) for task in TASKS])
+@pytest.mark.parametrize("raw", TASKS, ids=[task_label(task) for task in TASKS])
 async def test_reference_solution_solves_the_task(raw: dict[str, Any], browser: Browser) -> None:
-    task = parse_task(raw)
-    solution = parse_solution(raw["reference_solution"], raw["intent"])
-    env = start_environment(sites=task.sites)
-    context = await browser.new_context(storage_state=env.storage_state(task.sites) if task.require_login else None)
-    try:
-        page = await context.new_page()
-        await page.goto(substitute(task.start_url, env.placeholders) or "")
-        evaluator = build_evaluator(task)
-        ctx = EvalContext(placeholders=env.placeholders)
-        untouched = await evaluator.evaluate(Outcome(answer="", last_url=page.url), page, ctx)
+    async with fresh_run(browser, raw) as run:
+        untouched = await run.untouched()
         assert not untouched.passed, "the evaluator already passes before the task is done"
-
-        result = await replay(page, solution, env.placeholders)
-        verdict = await evaluator.evaluate(Outcome(answer=result.answer, last_url=result.final_url), result.page, ctx)
-        assert verdict.passed, verdict.report()
+        result = await run.solve()
 
         # The answer was read off the site, not only computed: every required phrase was on a visited page.
         required = (raw["eval"].get("reference_answers") or {}).get("must_include", [])
@@ -79,6 +56,3 @@ async def test_reference_solution_solves_the_task(raw: dict[str, Any], browser: 
             seen = _visible_text(result.urls)
             for phrase in required:
                 assert any(option.lower() in seen for option in phrase.split(" |OR| ")), phrase
-    finally:
-        await context.close()
-        env.stop()

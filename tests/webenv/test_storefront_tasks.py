@@ -8,7 +8,6 @@ to pass before the solution runs, so no task is satisfied by the seed data alone
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 from collections import Counter
 from collections.abc import Callable
@@ -17,22 +16,15 @@ from typing import Any
 
 from playwright.async_api import Browser
 
-from webenv.evaluators import EvalContext, Outcome, build_evaluator
+from tests.webenv.task_checks import check_configs, fresh_run, solve_all
 from webenv.judges import OfflineJudge
-from webenv.server import start_environment, template_database
+from webenv.server import template_database
 from webenv.sites.shop import STOREFRONT
 from webenv.sites.shop.seed import EMMA_EMAIL
 from webenv.sites.shop.storefront_tasks import build_tasks
-from webenv.tasks.config import parse_task
-from webenv.tasks.replay import replay
-from webenv.tasks.solution import parse_solution, substitute
 
 TASKS = build_tasks(template_database(STOREFRONT))
 CONCURRENCY = 6
-
-
-def _label(config: dict[str, Any]) -> str:
-    return f"{config['intent_template_id']}-{config['intent'][:48]}"
 
 
 def test_suite_has_the_size_and_mix_of_webarena_lite_shopping() -> None:
@@ -47,16 +39,7 @@ def test_suite_has_the_size_and_mix_of_webarena_lite_shopping() -> None:
 
 
 def test_every_task_is_a_valid_webarena_config_with_a_valid_solution() -> None:
-    intents = set()
-    for index, config in enumerate(TASKS):
-        parsed = parse_task({**config, "task_id": index})
-        solution = parse_solution(config["reference_solution"], task=_label(config))
-        assert parsed.sites == ("shopping",) or list(parsed.sites) == ["shopping"]
-        assert config["require_login"] and config["storage_state"] == "./.auth/shopping_state.json"
-        assert config["start_url"].startswith("__SHOPPING__")
-        assert all(step.reasoning for step in solution.steps)
-        intents.add(config["intent"])
-    assert len(intents) == len(TASKS), "two tasks ask the same thing"
+    check_configs(TASKS, site="shopping", storage_state="./.auth/shopping_state.json", start="__SHOPPING__")
 
 
 def test_build_tasks_is_deterministic() -> None:
@@ -129,40 +112,16 @@ def test_every_state_changing_task_has_a_database_check() -> None:
 
 async def _solve(browser: Browser, config: dict[str, Any]) -> None:
     """Replay one task's reference solution in a fresh environment and score it with the task's own eval."""
-    with start_environment(sites=["shopping"]) as env:
-        context = await browser.new_context(storage_state=env.storage_state(["shopping"]))  # type: ignore[arg-type]
-        try:
-            page = await context.new_page()
-            await page.goto(substitute(config["start_url"], env.placeholders) or "")
-            evaluator = build_evaluator(parse_task({**config, "task_id": 0}))
-            scoring = EvalContext(placeholders=env.placeholders, judge=OfflineJudge())
-            if config["eval"]["eval_types"] != ["string_match"]:
-                # Not one check may pass on the untouched state: each phrase must be the solution's doing.
-                before = await evaluator.evaluate(Outcome(answer="", last_url=page.url), page, scoring)
-                assert not any(check.passed for check in before.checks), f"satisfied before acting:\n{before.report()}"
-            result = await replay(page, parse_solution(config["reference_solution"], _label(config)),
-                                  env.placeholders)
-            outcome = Outcome(answer=result.answer, last_url=result.final_url)
-            score = await evaluator.evaluate(outcome, result.page, scoring)
-            assert score.passed, score.report()
-            if (check := STATE_CHECKS.get(config["intent_template_id"])) is not None:
-                with sqlite3.connect(Path(env.db_paths["shop"])) as conn:
-                    check(conn, config)
-        finally:
-            await context.close()
+    async with fresh_run(browser, config, judge=OfflineJudge()) as run:
+        if config["eval"]["eval_types"] != ["string_match"]:
+            # Not one check may pass on the untouched state: each phrase must be the solution's doing.
+            before = await run.untouched()
+            assert not any(check.passed for check in before.checks), f"satisfied before acting:\n{before.report()}"
+        await run.solve()
+        if (check := STATE_CHECKS.get(config["intent_template_id"])) is not None:
+            with sqlite3.connect(Path(run.env.db_paths["shop"])) as conn:
+                check(conn, config)
 
 
 async def test_every_reference_solution_solves_its_task(browser: Browser) -> None:
-    """All tasks, a few at a time (each in its own environment and browser context), failures reported together."""
-    limit = asyncio.Semaphore(CONCURRENCY)
-
-    async def run(config: dict[str, Any]) -> str | None:
-        async with limit:
-            try:
-                await _solve(browser, config)
-            except Exception as exc:  # collect every failure, not just the first
-                return f"{_label(config)}: {type(exc).__name__}: {exc}"
-            return None
-
-    failures = [failure for failure in await asyncio.gather(*(run(config) for config in TASKS)) if failure]
-    assert not failures, "\n\n".join(failures)
+    await solve_all(TASKS, lambda config: _solve(browser, config), at_once=CONCURRENCY)

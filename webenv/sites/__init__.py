@@ -11,6 +11,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from starlette.types import ASGIApp
 
@@ -50,6 +51,18 @@ class SiteSpec:
     login: LoginForm | None = None
     accounts: tuple[Account, ...] = field(default_factory=tuple)
     seed_version: str = "1"  # bump when seed data changes, so cached template databases are rebuilt
+
+
+def lazy(module: str, name: str) -> Callable[..., Any]:
+    """`module.name`, imported on first call: listing the specs must not import every site's seed data and web
+    stack. The stand-in takes the target's `__module__`, which is how `webenv.server` finds the package whose
+    files fingerprint a cached seed database."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+    call.__module__, call.__name__, call.__qualname__ = module, name, name
+    return call
 
 
 def all_specs() -> list[SiteSpec]:

@@ -9,17 +9,19 @@ from __future__ import annotations
 import math
 import random
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
+from starlette.routing import BaseRoute
 from starlette.templating import Jinja2Templates
 
 SHARED_TEMPLATES = Path(__file__).parent / "_shared_templates"
@@ -68,9 +70,28 @@ def session_middleware(cookie_name: str, secret_key: str) -> Middleware:
     return Middleware(SessionMiddleware, secret_key=secret_key, session_cookie=cookie_name, max_age=None)
 
 
+def session_app(ctx: SiteContext, cookie_name: str, routes: Sequence[BaseRoute],
+                exception_handlers: Mapping[Any, Callable[..., Any]]) -> Starlette:
+    """A site's app behind its own session cookie (pass the spec's `cookie_name`, so the two cannot drift), with
+    the context's database path and site URLs on `app.state` for the request handlers."""
+    app = Starlette(routes=list(routes), middleware=[session_middleware(cookie_name, ctx.secret_key)],
+                    exception_handlers=dict(exception_handlers))
+    app.state.db_path = ctx.db_path
+    app.state.urls = ctx.urls
+    return app
+
+
 def redirect(url: str) -> RedirectResponse:
     """A POST-redirect-GET redirect (303), so a reload never re-submits a form."""
     return RedirectResponse(url, status_code=303)
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Where to go after signing in: only a same-site path, so a `next` of `//evil.example` or `http://...`
+    cannot turn a login form into an open redirect."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return default
 
 
 def require_login(request: Request, login_path: str) -> RedirectResponse | None:

@@ -196,7 +196,7 @@ def customer_drives(shop: sqlite3.Connection, places: sqlite3.Connection) -> Ite
                 .step("The customer's addresses are on their page in the admin.",
                       f"Find {customer['name']} in All Customers and open their page.",
                       admin_plans.menu("All Customers"),
-                      admin_plans.fill("Search by keyword", customer["name"], enter=True),
+                      type_into("textbox", "Search by keyword", customer["name"], enter=True),
                       click("link", f"Edit customer {customer['name']}", exact=False),
                       notes=[f"{customer['name']} lives in {city}, {customer['region']}"])
                 .step("The map is a different site: its address is in the task.", "Open the map.", goto(MAP)))

@@ -18,32 +18,14 @@ Documented accounts (all public test data, every seeded user shares the password
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from starlette.types import ASGIApp
-
-from webenv.sites import Account, LoginForm, SiteSpec
-from webenv.sites.common import SiteContext
-
-
-def _build(path: Path) -> None:
-    from webenv.sites.codehost.seed import build_database
-
-    build_database(path)
-
-
-def _create_app(ctx: SiteContext) -> ASGIApp:
-    from webenv.sites.codehost.app import create_app
-
-    return create_app(ctx)
-
+from webenv.sites import Account, LoginForm, SiteSpec, lazy
 
 GITLAB = SiteSpec(
     name="gitlab",
     placeholder="__GITLAB__",
     database="codehost",
-    build_database=_build,
-    create_app=_create_app,
+    build_database=lazy("webenv.sites.codehost.seed", "build_database"),
+    create_app=lazy("webenv.sites.codehost.app", "create_app"),
     cookie_name="codehost_session",
     login=LoginForm(path="/users/sign_in", username_field="user[login]", password_field="user[password]"),
     accounts=(

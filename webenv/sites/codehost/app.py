@@ -28,7 +28,7 @@ from webenv.sites.codehost.views import (
 from webenv.sites.codehost.views.base import (
     SIGN_IN_PATH, Forbidden, LoginRequired, Site, current_user, database, render,
 )
-from webenv.sites.common import SiteContext, redirect, session_middleware, site_templates
+from webenv.sites.common import SiteContext, redirect, session_app, site_templates
 
 SITE_DIR = Path(__file__).parent
 
@@ -96,10 +96,7 @@ def create_app(ctx: SiteContext) -> Starlette:
         projects.show_route,
         users.namespace_route,
     ]
-    app = Starlette(
-        routes=routes,
-        middleware=[session_middleware(GITLAB.cookie_name, ctx.secret_key)],
-        exception_handlers={LoginRequired: _login_required, Forbidden: _forbidden, HTTPException: _http_error},
-    )
+    app = session_app(ctx, GITLAB.cookie_name, routes,
+                      {LoginRequired: _login_required, Forbidden: _forbidden, HTTPException: _http_error})
     app.state.site = Site(db_path=ctx.db_path, templates=_templates())
     return app

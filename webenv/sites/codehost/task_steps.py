@@ -13,7 +13,7 @@ from functools import cached_property
 
 from webenv.sites.codehost import queries
 from webenv.sites.codehost.queries import Row
-from webenv.sites.codehost.task_kit import Plan, click, type_into
+from webenv.tasks.authoring import Plan, click, type_into
 
 ME = "byteblaze"
 
@@ -51,12 +51,12 @@ def open_project(plan: Plan, world: World, project: Row) -> None:
     """From the dashboard: my projects are listed there; any other project is found through Explore."""
     if world.is_mine(project):
         assert project["full_path"] in world.dashboard, f"{project['full_path']} is not on the dashboard's first page"
-        plan.step(f"Open the {project['name']} project from my projects list",
-                  "I am a member of this project, so the dashboard lists it.",
+        plan.step("I am a member of this project, so the dashboard lists it.",
+                  f"Open the {project['name']} project from my projects list",
                   click("link", project["name_with_namespace"]))
     else:
-        plan.step(f"Search Explore for '{project['name']}' and open the project",
-                  "I am not a member of this project, so it is not on my dashboard; Explore lists every project.",
+        plan.step("I am not a member of this project, so it is not on my dashboard; Explore lists every project.",
+                  f"Search Explore for '{project['name']}' and open the project",
                   click("link", "Explore projects"),
                   type_into("searchbox", "Filter by name", project["name"], enter=True),
                   click("link", project["name_with_namespace"]))
@@ -64,16 +64,16 @@ def open_project(plan: Plan, world: World, project: Row) -> None:
 
 def open_issue(plan: Plan, title: str) -> None:
     """From a project page: search the project's issues for the title and open the match."""
-    plan.step(f"Open the Issues list and search for '{title}'",
-              "Searching by the title is quicker than paging through every open issue.",
+    plan.step("Searching by the title is quicker than paging through every open issue.",
+              f"Open the Issues list and search for '{title}'",
               click("link", "Issues"),
               type_into("searchbox", "Search or filter results", title, enter=True))
-    plan.step(f"Open the issue '{title}'", "The search result with exactly this title is the issue meant.",
+    plan.step("The search result with exactly this title is the issue meant.", f"Open the issue '{title}'",
               click("link", title))
 
 
 def open_merge_request(plan: Plan, title: str) -> None:
     """From a project page: open the merge request with this title from the open merge requests list."""
-    plan.step(f"Open the merge request '{title}' from the project's merge requests",
-              "The merge request is open, so it is on the default (Open) list.",
+    plan.step("The merge request is open, so it is on the default (Open) list.",
+              f"Open the merge request '{title}' from the project's merge requests",
               click("link", "Merge requests"), click("link", title))

@@ -11,8 +11,9 @@ from typing import Any
 
 from webenv.sites.codehost import queries, writes
 from webenv.sites.codehost.clock import human_date
-from webenv.sites.codehost.task_kit import HOME, Plan, click, select, task_config, type_into
+from webenv.sites.codehost.task_kit import HOME, finish, task
 from webenv.sites.codehost.task_steps import ME, World, open_issue, open_merge_request, open_project
+from webenv.tasks.authoring import Plan, click, html_check, html_eval, select, string_eval, type_into
 
 Task = dict[str, Any]
 TITLE = "document.querySelector('[data-qa-selector=\"title_content\"]').outerText"
@@ -31,42 +32,39 @@ def invite_members(world: World) -> list[Task]:
         assert user is not None and not queries.access_level(world.conn, project, user["id"])
         plan = Plan()
         open_project(plan, world, project)
-        plan.step(f"Open Members and invite {user['username']} as {role}",
-                  "The invite form takes a username and a role; the members table then shows the new role.",
+        plan.step("The invite form takes a username and a role; the members table then shows the new role.",
+                  f"Open Members and invite {user['username']} as {role}",
                   click("link", "Members"), type_into("textbox", "Username or email", user["username"]),
                   select("Select a role", role), click("button", "Invite"))
-        tasks.append(task_config(
-            template_id=4006, intent_template=template,
-            instantiation={"person": person, "project": project["name"], "role": role}, solution=plan.finish(),
-            eval_types=["program_html"], changes_state=True,
-            program_html=[{"url": f"{HOME}/{full_path}/-/project_members",
-                           "locator": f"func:gitlab_get_project_memeber_role(__page__, '{user['username']}')",
-                           "required_contents": {"must_include": [role]}}]))
+        tasks.append(task(
+            4006, template, {"person": person, "project": project["name"], "role": role},
+            html_eval(html_check(f"{HOME}/{full_path}/-/project_members",
+                                 f"func:gitlab_get_project_memeber_role(__page__, '{user['username']}')",
+                                 must_include=[role])),
+            finish(plan), require_reset=True))
     nobody = "Linus Torvalds"
     assert queries.find_user(world.conn, nobody) is None
-    plan = Plan().step(f"Search for the user '{nobody}'", "Only existing users can be invited.",
+    plan = Plan().step("Only existing users can be invited.", f"Search for the user '{nobody}'",
                        type_into("searchbox", "Search GitLab", "Linus", enter=True), click("link", "Users"),
-                       note="No user matches 'Linus'")
-    tasks.append(task_config(
-        template_id=4006, intent_template=template,
-        instantiation={"person": nobody, "project": "dotfiles", "role": "Developer"},
-        solution=plan.finish("N/A", reasoning="There is no such user to invite, so the task cannot be done."),
-        eval_types=["string_match"], reference_answers={"fuzzy_match": "N/A"}, raw_annotation="N/A",
-        string_note=f"There is no user named {nobody} on this GitLab"))
+                       notes=["No user matches 'Linus'"])
+    tasks.append(task(
+        4006, template, {"person": nobody, "project": "dotfiles", "role": "Developer"},
+        string_eval(fuzzy="N/A", raw="N/A", note=f"There is no user named {nobody} on this GitLab"),
+        finish(plan, "N/A", reasoning="There is no such user to invite, so the task cannot be done.")))
     return tasks
 
 
 def _new_project_steps(name: str, visibility: str | None, readme: bool) -> Plan:
-    plan = Plan().step(f"Start a new project named '{name}'", "The top bar's New project link opens the form.",
+    plan = Plan().step("The top bar's New project link opens the form.", f"Start a new project named '{name}'",
                        click("link", "New project"), type_into("textbox", "Project name", name))
     if visibility:
-        plan.step(f"Make it {visibility}", "Visibility is a radio group; Private is preselected.",
+        plan.step("Visibility is a radio group; Private is preselected.", f"Make it {visibility}",
                   click("radio", visibility.capitalize()))
     if not readme:
-        plan.step("Untick 'Initialize repository with a README'",
-                  "The box is ticked by default, and an empty repository must not get a README.",
+        plan.step("The box is ticked by default, and an empty repository must not get a README.",
+                  "Untick 'Initialize repository with a README'",
                   click("checkbox", "Initialize repository with a README"))
-    plan.step("Create the project", "Submitting the form creates the project and opens its page.",
+    plan.step("Submitting the form creates the project and opens its page.", "Create the project",
               click("button", "Create project"))
     return plan
 
@@ -77,29 +75,26 @@ def create_projects(world: World) -> list[Task]:
     for visibility, name in (("public", "awesome-llm-reading-list"), ("private", "Do it myself")):
         slug = writes.project_slug(name)
         assert queries.project_by_path(world.conn, ME, slug) is None
-        tasks.append(task_config(
-            template_id=4007, intent_template=template, instantiation={"visibility": visibility, "name": name},
-            solution=_new_project_steps(name, visibility, readme=True).finish(), eval_types=["program_html"],
-            changes_state=True,
-            program_html=[
-                {"url": f"{HOME}/{ME}/{slug}", "locator": "document.querySelector('.visibility-icon').getAttribute('title')",
-                 "required_contents": {"must_include": [visibility]}},
-                {"url": f"{HOME}/{ME}/{slug}/-/raw/main/README.md", "locator": "",
-                 "required_contents": {"must_include": [name]}},
-            ]))
+        tasks.append(task(
+            4007, template, {"visibility": visibility, "name": name},
+            html_eval(
+                html_check(f"{HOME}/{ME}/{slug}", "document.querySelector('.visibility-icon').getAttribute('title')",
+                           must_include=[visibility]),
+                html_check(f"{HOME}/{ME}/{slug}/-/raw/main/README.md", "", must_include=[name]),
+            ),
+            finish(_new_project_steps(name, visibility, readme=True)), require_reset=True))
     name = "awesome_llm_reading"
     assert queries.project_by_path(world.conn, ME, name) is None
-    tasks.append(task_config(
-        template_id=4008, intent_template="Set up a new, empty repository with the name {{name}}",
-        instantiation={"name": name}, solution=_new_project_steps(name, None, readme=False).finish(),
-        eval_types=["program_html"], changes_state=True,
-        program_html=[{"url": f"{HOME}/{ME}/{name}", "locator": "document.querySelector('.empty-repo h2').outerText",
-                       "required_contents": {"exact_match": "The repository for this project is empty"}}]))
+    tasks.append(task(
+        4008, "Set up a new, empty repository with the name {{name}}", {"name": name},
+        html_eval(html_check(f"{HOME}/{ME}/{name}", "document.querySelector('.empty-repo h2').outerText",
+                             exact_match="The repository for this project is empty")),
+        finish(_new_project_steps(name, None, readme=False)), require_reset=True))
     return tasks
 
 
 def _new_issue_steps(plan: Plan, title: str) -> None:
-    plan.step("Open the Issues list and start a new issue", "New issue is at the top of the project's issue list.",
+    plan.step("New issue is at the top of the project's issue list.", "Open the Issues list and start a new issue",
               click("link", "Issues"), click("link", "New issue"), type_into("textbox", "Title", title))
 
 
@@ -112,12 +107,12 @@ def open_issues(world: World) -> list[Task]:
         plan = Plan()
         open_project(plan, world, project)
         _new_issue_steps(plan, title)
-        plan.step("Create the issue", "Nothing else was asked for, so submit the form.", click("button", "Create issue"))
-        tasks.append(task_config(
-            template_id=4009, intent_template=template, instantiation={"project": project["name"], "title": title},
-            solution=plan.finish(), eval_types=["program_html"], changes_state=True,
-            program_html=[{"url": f"{HOME}/{full_path}/-/issues/{iid}", "locator": TITLE,
-                           "required_contents": {"exact_match": title}}]))
+        plan.step("Nothing else was asked for, so submit the form.", "Create the issue",
+                  click("button", "Create issue"))
+        tasks.append(task(
+            4009, template, {"project": project["name"], "title": title},
+            html_eval(html_check(f"{HOME}/{full_path}/-/issues/{iid}", TITLE, exact_match=title)),
+            finish(plan), require_reset=True))
     return tasks
 
 
@@ -131,22 +126,21 @@ def open_assigned_issues(world: World) -> list[Task]:
         plan = Plan()
         open_project(plan, world, project)
         _new_issue_steps(plan, title)
-        plan.step(f"Assign it to myself and set the due date to {due}, then create it",
-                  "As a project member I can set the assignee and due date directly on the new issue form.",
+        plan.step("As a project member I can set the assignee and due date directly on the new issue form.",
+                  f"Assign it to myself and set the due date to {due}, then create it",
                   select("Assignee", world.me["name"]), type_into("textbox", "Due date", due),
                   click("button", "Create issue"))
-        tasks.append(task_config(
-            template_id=4010, intent_template=template, instantiation={"project": project["name"], "title": title,
-                                                                       "due": due},
-            solution=plan.finish(), eval_types=["url_match", "program_html"], changes_state=True,
-            reference_url=f"{HOME}/{full_path}/-/issues",
-            program_html=[
-                {"url": "last", "locator": TITLE, "required_contents": {"exact_match": title}},
-                {"url": "last", "locator": "document.querySelector('[data-testid=\"sidebar-due-date\"]').outerText",
-                 "required_contents": {"must_include": [human_date(due)]}},
-                {"url": "last", "locator": "document.querySelector('.block.assignee').outerText",
-                 "required_contents": {"must_include": [world.me["name"]]}},
-            ]))
+        tasks.append(task(
+            4010, template, {"project": project["name"], "title": title, "due": due},
+            html_eval(
+                html_check("last", TITLE, exact_match=title),
+                html_check("last", "document.querySelector('[data-testid=\"sidebar-due-date\"]').outerText",
+                           must_include=[human_date(due)]),
+                html_check("last", "document.querySelector('.block.assignee').outerText",
+                           must_include=[world.me["name"]]),
+                reference_url=f"{HOME}/{full_path}/-/issues",
+            ),
+            finish(plan), require_reset=True))
     return tasks
 
 
@@ -160,15 +154,13 @@ def label_issues(world: World) -> list[Task]:
         plan = Plan()
         open_project(plan, world, project)
         open_issue(plan, issue["title"])
-        plan.step(f"Add the label '{label}' from the sidebar", "The sidebar's label picker adds one label at a time.",
+        plan.step("The sidebar's label picker adds one label at a time.", f"Add the label '{label}' from the sidebar",
                   select("Add a label", label), click("button", "Add label"))
-        tasks.append(task_config(
-            template_id=4011, intent_template=template,
-            instantiation={"label": label, "title": issue["title"], "project": project["name"]},
-            solution=plan.finish(), eval_types=["program_html"], changes_state=True,
-            program_html=[{"url": f"{HOME}/{full_path}/-/issues/{issue['iid']}",
-                           "locator": "document.querySelector('.block.labels').outerText",
-                           "required_contents": {"must_include": [label]}}]))
+        tasks.append(task(
+            4011, template, {"label": label, "title": issue["title"], "project": project["name"]},
+            html_eval(html_check(f"{HOME}/{full_path}/-/issues/{issue['iid']}",
+                                 "document.querySelector('.block.labels').outerText", must_include=[label])),
+            finish(plan), require_reset=True))
     return tasks
 
 
@@ -181,34 +173,32 @@ def star_projects(world: World) -> list[Task]:
         assert project["id"] not in starred
         plan = Plan()
         open_project(plan, world, project)
-        plan.step("Click Star", "The project is not starred yet, so the button reads Star.", click("button", "Star"))
-        tasks.append(task_config(
-            template_id=4012, intent_template=template, instantiation={"project": project["name"]},
-            solution=plan.finish(), eval_types=["program_html"], changes_state=True,
-            program_html=[{"url": f"{HOME}/users/{ME}/starred", "locator": "",
-                           "required_contents": {"must_include": [project["name"]]}}]))
+        plan.step("The project is not starred yet, so the button reads Star.", "Click Star", click("button", "Star"))
+        tasks.append(task(
+            4012, template, {"project": project["name"]},
+            html_eval(html_check(f"{HOME}/users/{ME}/starred", "", must_include=[project["name"]])),
+            finish(plan), require_reset=True))
     n = 3
     top = queries.most_starred(world.conn, n + 1)
     assert top[n - 1]["star_count"] > top[n]["star_count"]
-    plan = Plan().step("Find the most starred projects in Explore",
-                       "The Most starred tab orders every project by stars.",
+    plan = Plan().step("The Most starred tab orders every project by stars.",
+                       "Find the most starred projects in Explore",
                        click("link", "Explore projects"), click("link", "Most starred"),
-                       note="Top 3: " + ", ".join(p["name"] for p in top[:n]))
-    plan.step("Check which of them I have starred already",
-              "Star is a toggle: clicking it on a starred project would unstar it.",
+                       notes=["Top 3: " + ", ".join(p["name"] for p in top[:n])])
+    plan.step("Star is a toggle: clicking it on a starred project would unstar it.",
+              "Check which of them I have starred already",
               click("link", "Your projects"), click("link", "Starred"),
-              note="Already starred: " + (", ".join(p["name"] for p in top[:n] if p["id"] in starred) or "none"))
+              notes=["Already starred: " + (", ".join(p["name"] for p in top[:n] if p["id"] in starred) or "none")])
     for project in top[:n]:
         if project["id"] in starred:
             continue
-        plan.step(f"Open {project['name']} and star it", "It is among the top three and not starred yet.",
+        plan.step("It is among the top three and not starred yet.", f"Open {project['name']} and star it",
                   click("link", "Explore projects"), click("link", "Most starred"),
                   click("link", project["name_with_namespace"]), click("button", "Star"))
-    tasks.append(task_config(
-        template_id=4013, intent_template="Star the top {{n}} most starred projects on GitLab",
-        instantiation={"n": n}, solution=plan.finish(), eval_types=["program_html"], changes_state=True,
-        program_html=[{"url": f"{HOME}/users/{ME}/starred", "locator": "",
-                       "required_contents": {"must_include": [p["name"] for p in top[:n]]}}]))
+    tasks.append(task(
+        4013, "Star the top {{n}} most starred projects on GitLab", {"n": n},
+        html_eval(html_check(f"{HOME}/users/{ME}/starred", "", must_include=[p["name"] for p in top[:n]])),
+        finish(plan), require_reset=True))
     return tasks
 
 
@@ -220,15 +210,13 @@ def create_files(world: World) -> list[Task]:
         assert queries.file_at(world.conn, project["id"], path) is None
         plan = Plan()
         open_project(plan, world, project)
-        plan.step(f"Add a new file {path} with the content", "The project page links to the new-file editor.",
+        plan.step("The project page links to the new-file editor.", f"Add a new file {path} with the content",
                   click("link", "New file"), type_into("textbox", "File name", path),
                   type_into("textbox", "File content", content), click("button", "Commit changes"))
-        tasks.append(task_config(
-            template_id=4014, intent_template=template,
-            instantiation={"path": path, "project": project["name"], "content": content},
-            solution=plan.finish(), eval_types=["program_html"], changes_state=True,
-            program_html=[{"url": f"{HOME}/{full_path}/-/raw/main/{path}", "locator": "",
-                           "required_contents": {"must_include": [content]}}]))
+        tasks.append(task(
+            4014, template, {"path": path, "project": project["name"], "content": content},
+            html_eval(html_check(f"{HOME}/{full_path}/-/raw/main/{path}", "", must_include=[content])),
+            finish(plan), require_reset=True))
     return tasks
 
 
@@ -241,13 +229,12 @@ def close_issues(world: World) -> list[Task]:
         plan = Plan()
         open_project(plan, world, project)
         open_issue(plan, issue["title"])
-        plan.step("Close it", "The Close issue button changes its state.", click("button", "Close issue"))
-        tasks.append(task_config(
-            template_id=4015, intent_template=template, instantiation={"title": issue["title"], "project": project["name"]},
-            solution=plan.finish(), eval_types=["program_html"], changes_state=True,
-            program_html=[{"url": f"{HOME}/{full_path}/-/issues/{issue['iid']}",
-                           "locator": "document.querySelector('.issuable-status-badge').outerText",
-                           "required_contents": {"exact_match": "Closed"}}]))
+        plan.step("The Close issue button changes its state.", "Close it", click("button", "Close issue"))
+        tasks.append(task(
+            4015, template, {"title": issue["title"], "project": project["name"]},
+            html_eval(html_check(f"{HOME}/{full_path}/-/issues/{issue['iid']}",
+                                 "document.querySelector('.issuable-status-badge').outerText", exact_match="Closed")),
+            finish(plan), require_reset=True))
     return tasks
 
 
@@ -265,14 +252,12 @@ def comment_on_merge_requests(world: World) -> list[Task]:
         plan = Plan()
         open_project(plan, world, project)
         open_merge_request(plan, title)
-        plan.step("Write the comment and post it", "The comment box is below the activity timeline.",
+        plan.step("The comment box is below the activity timeline.", "Write the comment and post it",
                   type_into("textbox", "Comment", comment), click("button", "Comment"))
-        tasks.append(task_config(
-            template_id=4016, intent_template=template,
-            instantiation={"comment": comment, "topic": topic, "project": project["name"]},
-            solution=plan.finish(), eval_types=["program_html"], changes_state=True,
-            program_html=[{"url": f"{HOME}/{full_path}/-/merge_requests/{mr['iid']}", "locator": LAST_NOTE,
-                           "required_contents": {"exact_match": comment}}]))
+        tasks.append(task(
+            4016, template, {"comment": comment, "topic": topic, "project": project["name"]},
+            html_eval(html_check(f"{HOME}/{full_path}/-/merge_requests/{mr['iid']}", LAST_NOTE, exact_match=comment)),
+            finish(plan), require_reset=True))
     return tasks
 
 
@@ -286,38 +271,36 @@ def submit_merge_request(world: World) -> list[Task]:
     assert user is not None and queries.access_level(world.conn, project, user["id"])
     plan = Plan()
     open_project(plan, world, project)
-    plan.step("Open Merge requests and start a new one", "New merge request opens the branch and reviewer form.",
+    plan.step("New merge request opens the branch and reviewer form.", "Open Merge requests and start a new one",
               click("link", "Merge requests"), click("link", "New merge request"))
-    plan.step(f"Choose {branch} as source, main as target, {reviewer} as reviewer, and create it",
-              "The title defaults to the branch name, which is fine here.",
+    plan.step("The title defaults to the branch name, which is fine here.",
+              f"Choose {branch} as source, main as target, {reviewer} as reviewer, and create it",
               select("Source branch", branch), select("Target branch", "main"), select("Reviewer", reviewer),
               click("button", "Create merge request"))
     description = "document.querySelectorAll(\".detail-page-description > a.gl-font-monospace\")"
-    return [task_config(
-        template_id=4018, intent_template=template,
-        instantiation={"branch": branch, "project": project["name"], "reviewer": reviewer},
-        solution=plan.finish(), eval_types=["url_match", "program_html"], changes_state=True,
-        reference_url=f"{HOME}/{full_path}/-/merge_requests",
-        program_html=[
-            {"url": "last", "locator": f"{description}[0].outerText", "required_contents": {"exact_match": branch}},
-            {"url": "last", "locator": f"{description}[1].outerText", "required_contents": {"exact_match": "main"}},
-            {"url": "last", "locator": "document.querySelector('.block.reviewer').outerText",
-             "required_contents": {"must_include": [reviewer]}},
-        ])]
+    return [task(
+        4018, template, {"branch": branch, "project": project["name"], "reviewer": reviewer},
+        html_eval(
+            html_check("last", f"{description}[0].outerText", exact_match=branch),
+            html_check("last", f"{description}[1].outerText", exact_match="main"),
+            html_check("last", "document.querySelector('.block.reviewer').outerText", must_include=[reviewer]),
+            reference_url=f"{HOME}/{full_path}/-/merge_requests",
+        ),
+        finish(plan), require_reset=True)]
 
 
 def set_status(world: World) -> list[Task]:
     status = "Enjoying life"
     assert world.me["status_message"] != status
-    plan = Plan().step("Open Edit profile, type the status and save",
-                       "The profile form holds the status message shown on my profile.",
+    plan = Plan().step("The profile form holds the status message shown on my profile.",
+                       "Open Edit profile, type the status and save",
                        click("link", "Edit profile"), type_into("textbox", "Status message", status),
                        click("button", "Update profile settings"))
-    return [task_config(
-        template_id=4020, intent_template="Set my gitlab status as {{status}}.", instantiation={"status": status},
-        solution=plan.finish(), eval_types=["program_html"], changes_state=True,
-        program_html=[{"url": f"{HOME}/{ME}", "locator": "document.querySelector('.cover-status').lastChild.textContent",
-                       "required_contents": {"exact_match": status}}])]
+    return [task(
+        4020, "Set my gitlab status as {{status}}.", {"status": status},
+        html_eval(html_check(f"{HOME}/{ME}", "document.querySelector('.cover-status').lastChild.textContent",
+                             exact_match=status)),
+        finish(plan), require_reset=True)]
 
 
 def follow_people(world: World) -> list[Task]:
@@ -329,15 +312,15 @@ def follow_people(world: World) -> list[Task]:
     for person in people:
         assert person is not None
         first = person["name"].split()[0]
-        plan.step(f"Find {person['name']} through search and follow them",
-                  "The user search finds people by name; their profile has the Follow button.",
+        plan.step("The user search finds people by name; their profile has the Follow button.",
+                  f"Find {person['name']} through search and follow them",
                   type_into("searchbox", "Search GitLab", first, enter=True), click("link", "Users"),
                   click("link", person["name"]), click("button", "Follow"))
-    return [task_config(
-        template_id=4021, intent_template="Follow {{names}} on Gitlab", instantiation={"names": names},
-        solution=plan.finish(), eval_types=["program_html"], changes_state=True,
-        program_html=[{"url": f"{HOME}/users/{ME}/following", "locator": "document.querySelector('.user-profile').outerText",
-                       "required_contents": {"must_include": [f"@{p['username']}" for p in people if p]}}])]
+    return [task(
+        4021, "Follow {{names}} on Gitlab", {"names": names},
+        html_eval(html_check(f"{HOME}/users/{ME}/following", "document.querySelector('.user-profile').outerText",
+                             must_include=[f"@{p['username']}" for p in people if p])),
+        finish(plan), require_reset=True)]
 
 
 BUILDERS = (invite_members, create_projects, open_issues, open_assigned_issues, label_issues, star_projects,

@@ -11,8 +11,9 @@ from urllib.parse import urlencode
 
 from webenv.sites.codehost import queries
 from webenv.sites.codehost.clock import parse
-from webenv.sites.codehost.task_kit import HOME, Plan, click, select, task_config, type_into
+from webenv.sites.codehost.task_kit import HOME, finish, task
 from webenv.sites.codehost.task_steps import ME, World, open_project
+from webenv.tasks.authoring import Plan, click, select, string_eval, type_into, url_eval
 
 Task = dict[str, Any]
 
@@ -26,14 +27,13 @@ def issue_label_counts(world: World) -> list[Task]:
         assert count > 0, f"{full_path} has no open {label} issues"
         plan = Plan()
         open_project(plan, world, project)
-        plan.step(f"Open the project's issues and filter them by the label '{label}'",
-                  "The issue list's filter form narrows open issues to one label and reports how many match.",
+        plan.step("The issue list's filter form narrows open issues to one label and reports how many match.",
+                  f"Open the project's issues and filter them by the label '{label}'",
                   click("link", "Issues"), select("Label", label), click("button", "Apply filters"),
-                  note=f"{count} open issues are labelled {label}")
-        tasks.append(task_config(
-            template_id=4000, intent_template=template, instantiation={"label": label, "project": project["name"]},
-            solution=plan.finish(str(count)), eval_types=["string_match"],
-            reference_answers={"must_include": [str(count)]}, raw_annotation=str(count)))
+                  notes=[f"{count} open issues are labelled {label}"])
+        tasks.append(task(
+            4000, template, {"label": label, "project": project["name"]},
+            string_eval(must_include=[str(count)], raw=str(count)), finish(plan, str(count))))
     return tasks
 
 
@@ -47,13 +47,12 @@ def top_committers(world: World) -> list[Task]:
         top = ranking[0]
         plan = Plan()
         open_project(plan, world, project)
-        plan.step("Open the Contributors page and read the first row",
-                  "Contributors ranks commit authors by number of commits, most first.",
-                  click("link", "Contributors"), note=f"{top['name']} made {top['commits']} commits, the most")
-        tasks.append(task_config(
-            template_id=4001, intent_template=template, instantiation={"project": project["name"]},
-            solution=plan.finish(top["name"]), eval_types=["string_match"],
-            reference_answers={"must_include": [top["name"]]}, raw_annotation=top["name"]))
+        plan.step("Contributors ranks commit authors by number of commits, most first.",
+                  "Open the Contributors page and read the first row",
+                  click("link", "Contributors"), notes=[f"{top['name']} made {top['commits']} commits, the most"])
+        tasks.append(task(
+            4001, template, {"project": project["name"]},
+            string_eval(must_include=[top["name"]], raw=top["name"]), finish(plan, top["name"])))
     return tasks
 
 
@@ -65,14 +64,13 @@ def most_starred_names(world: World) -> list[Task]:
         assert ranking[n - 1]["star_count"] > ranking[n]["star_count"], f"tie at the top-{n} boundary"
         names = [p["name"] for p in ranking[:n]]
         plan = Plan()
-        plan.step("Open Explore and switch to the Most starred tab",
-                  "Explore lists every project; its Most starred tab orders them by stars, highest first.",
+        plan.step("Explore lists every project; its Most starred tab orders them by stars, highest first.",
+                  "Open Explore and switch to the Most starred tab",
                   click("link", "Explore projects"), click("link", "Most starred"),
-                  note="Most starred: " + ", ".join(f"{p['name']} ({p['star_count']})" for p in ranking[:n]))
-        tasks.append(task_config(
-            template_id=4002, intent_template=template, instantiation={"n": n},
-            solution=plan.finish(", ".join(names)), eval_types=["string_match"],
-            reference_answers={"must_include": names}, raw_annotation=", ".join(names)))
+                  notes=["Most starred: " + ", ".join(f"{p['name']} ({p['star_count']})" for p in ranking[:n])])
+        tasks.append(task(
+            4002, template, {"n": n},
+            string_eval(must_include=names, raw=", ".join(names)), finish(plan, ", ".join(names))))
     return tasks
 
 
@@ -85,12 +83,11 @@ def my_open_merge_requests(world: World) -> list[Task]:
         assert 0 < len(found) <= 20, f"{len(found)} merge requests do not fit one page"
         titles = [mr["title"] for mr in found]
         plan = Plan()
-        plan.step(f"Open '{link}' from the top bar", "The top bar links straight to this dashboard list.",
-                  click("link", link), note=f"{len(titles)} open merge requests: " + "; ".join(titles))
-        tasks.append(task_config(
-            template_id=4003, intent_template=template, instantiation={"relation": relation},
-            solution=plan.finish("; ".join(titles)), eval_types=["string_match"],
-            reference_answers={"must_include": titles}, raw_annotation="; ".join(titles)))
+        plan.step("The top bar links straight to this dashboard list.", f"Open '{link}' from the top bar",
+                  click("link", link), notes=[f"{len(titles)} open merge requests: " + "; ".join(titles)])
+        tasks.append(task(
+            4003, template, {"relation": relation},
+            string_eval(must_include=titles, raw="; ".join(titles)), finish(plan, "; ".join(titles))))
     return tasks
 
 
@@ -102,13 +99,12 @@ def labelled_issue_lists(world: World) -> list[Task]:
         assert queries.label_by_title(world.conn, project["id"], label), f"{full_path} has no {label} label"
         plan = Plan()
         open_project(plan, world, project)
-        plan.step(f"Open the issues and filter them by the label '{label}'",
-                  "The filtered list is the page the task wants on screen.",
+        plan.step("The filtered list is the page the task wants on screen.",
+                  f"Open the issues and filter them by the label '{label}'",
                   click("link", "Issues"), select("Label", label), click("button", "Apply filters"))
-        tasks.append(task_config(
-            template_id=4004, intent_template=template, instantiation={"project": project["name"], "label": label},
-            solution=plan.finish(), eval_types=["url_match"],
-            reference_url=f"{HOME}/{full_path}/-/issues?" + urlencode([("label_name[]", label)])))
+        tasks.append(task(
+            4004, template, {"project": project["name"], "label": label},
+            url_eval(f"{HOME}/{full_path}/-/issues?" + urlencode([("label_name[]", label)])), finish(plan)))
     return tasks
 
 
@@ -120,11 +116,9 @@ def dashboard_lists(world: World) -> list[Task]:
         ("merge requests assigned to me", "Merge requests assigned to you", f"/dashboard/merge_requests?assignee_username={ME}"),
         ("issues assigned to me", "Issues assigned to you", f"/dashboard/issues?assignee_username={ME}"),
     ):
-        plan = Plan().step(f"Open '{link}' from the top bar", "The top bar has a direct link to exactly this list.",
+        plan = Plan().step("The top bar has a direct link to exactly this list.", f"Open '{link}' from the top bar",
                            click("link", link))
-        tasks.append(task_config(
-            template_id=4005, intent_template=template, instantiation={"what": what}, solution=plan.finish(),
-            eval_types=["url_match"], reference_url=HOME + path))
+        tasks.append(task(4005, template, {"what": what}, url_eval(HOME + path), finish(plan)))
     return tasks
 
 
@@ -137,22 +131,23 @@ def latest_issue_state(world: World) -> list[Task]:
         assert issue is not None, f"{ME} opened no issue about {keyword}"
         answer = "Yes" if issue["state"] == "closed" else "No"
         plan = Plan()
-        plan.step("Open my issues list and show issues in every state",
-                  "The dashboard issue list can show issues from all projects; closed ones count too.",
+        plan.step("The dashboard issue list can show issues from all projects; closed ones count too.",
+                  "Open my issues list and show issues in every state",
                   click("link", "Issues assigned to you"), click("link", "All"))
-        plan.step(f"Filter for issues I authored that mention '{keyword}'",
-                  "Clearing the assignee and setting me as author leaves the issues I created; the list is newest first.",
+        plan.step("Clearing the assignee and setting me as author leaves the issues I created; the list is newest "
+                  "first.",
+                  f"Filter for issues I authored that mention '{keyword}'",
                   select("Assignee", "Any assignee"), select("Author", world.me["name"]),
                   type_into("searchbox", "Search or filter results", keyword), click("button", "Apply filters"))
-        plan.step(f"Open the newest issue whose title contains '{keyword}'",
-                  "The search also matches descriptions, so pick the first result with the keyword in its title.",
+        plan.step("The search also matches descriptions, so pick the first result with the keyword in its title.",
+                  f"Open the newest issue whose title contains '{keyword}'",
                   click("link", issue["title"]),
-                  note=f"'{issue['title']}' is {'closed' if answer == 'Yes' else 'open'}")
-        tasks.append(task_config(
-            template_id=4017, intent_template=template, instantiation={"keyword": keyword},
-            solution=plan.finish(answer), eval_types=["string_match", "url_match"],
-            reference_answers={"must_include": [answer]}, raw_annotation=answer,
-            reference_url=f"{HOME}/{issue['project_full_path']}/-/issues/{issue['iid']}"))
+                  notes=[f"'{issue['title']}' is {'closed' if answer == 'Yes' else 'open'}"])
+        tasks.append(task(
+            4017, template, {"keyword": keyword},
+            string_eval(must_include=[answer], raw=answer,
+                        reference_url=f"{HOME}/{issue['project_full_path']}/-/issues/{issue['iid']}"),
+            finish(plan, answer)))
     return tasks
 
 
@@ -165,13 +160,12 @@ def project_collaborators(world: World) -> list[Task]:
         assert others, f"nobody else has access to {full_path}"
         plan = Plan()
         open_project(plan, world, project)
-        plan.step("Open the Members page and read the usernames other than mine",
-                  "The members table lists everyone with access and their @username.",
-                  click("link", "Members"), note="Other members: " + ", ".join(others))
-        tasks.append(task_config(
-            template_id=4019, intent_template=template, instantiation={"project": project["name"]},
-            solution=plan.finish(", ".join(others)), eval_types=["string_match"],
-            reference_answers={"must_include": others}, raw_annotation=", ".join(others)))
+        plan.step("The members table lists everyone with access and their @username.",
+                  "Open the Members page and read the usernames other than mine",
+                  click("link", "Members"), notes=["Other members: " + ", ".join(others)])
+        tasks.append(task(
+            4019, template, {"project": project["name"]},
+            string_eval(must_include=others, raw=", ".join(others)), finish(plan, ", ".join(others))))
     return tasks
 
 
@@ -187,15 +181,13 @@ def commits_on_a_day(world: World) -> list[Task]:
     count = days[0]["commits"]
     plan = Plan()
     open_project(plan, world, project)
-    plan.step(f"Open Commits and filter them to {name}'s",
-              "Commits are grouped by day; narrowing to one author leaves only the days that matter.",
+    plan.step("Commits are grouped by day; narrowing to one author leaves only the days that matter.",
+              f"Open Commits and filter them to {name}'s",
               click("link", "Commits"), select("Author", name), click("button", "Filter"),
-              note=f"{name} made {count} commits on {date_text}")
-    return [task_config(
-        template_id=4022, intent_template=template, instantiation={"name": name, "project": project["name"],
-                                                                   "date": date_text},
-        solution=plan.finish(str(count)), eval_types=["string_match"],
-        reference_answers={"must_include": [str(count)]}, raw_annotation=str(count))]
+              notes=[f"{name} made {count} commits on {date_text}"])
+    return [task(
+        4022, template, {"name": name, "project": project["name"], "date": date_text},
+        string_eval(must_include=[str(count)], raw=str(count)), finish(plan, str(count)))]
 
 
 def star_counts(world: World) -> list[Task]:
@@ -204,21 +196,20 @@ def star_counts(world: World) -> list[Task]:
     plan = Plan()
     open_project(plan, world, project)
     plan.note(f"The overview shows {project['star_count']} stars next to the Star button")
-    answerable = task_config(
-        template_id=4023, intent_template=template, instantiation={"project": project["name"]},
-        solution=plan.finish(str(project["star_count"])), eval_types=["string_match"],
-        reference_answers={"must_include": [str(project["star_count"])]}, raw_annotation=str(project["star_count"]))
+    answerable = task(
+        4023, template, {"project": project["name"]},
+        string_eval(must_include=[str(project["star_count"])], raw=str(project["star_count"])),
+        finish(plan, str(project["star_count"])))
     missing = "tensorflow"
     assert not queries.list_projects(world.conn, world.me["id"], search=missing, limit=1)[1]
     plan = Plan()
-    plan.step(f"Search Explore for '{missing}'", "Every project this GitLab hosts is listed in Explore.",
+    plan.step("Every project this GitLab hosts is listed in Explore.", f"Search Explore for '{missing}'",
               click("link", "Explore projects"), type_into("searchbox", "Filter by name", missing, enter=True),
-              note=f"No project matches '{missing}'")
-    unanswerable = task_config(
-        template_id=4023, intent_template=template, instantiation={"project": missing},
-        solution=plan.finish("N/A", reasoning="The project does not exist here, so the question cannot be answered."),
-        eval_types=["string_match"], reference_answers={"fuzzy_match": "N/A"}, raw_annotation="N/A",
-        string_note=f"There is no {missing} project on this GitLab")
+              notes=[f"No project matches '{missing}'"])
+    unanswerable = task(
+        4023, template, {"project": missing},
+        string_eval(fuzzy="N/A", raw="N/A", note=f"There is no {missing} project on this GitLab"),
+        finish(plan, "N/A", reasoning="The project does not exist here, so the question cannot be answered."))
     return [answerable, unanswerable]
 
 

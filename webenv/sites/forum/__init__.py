@@ -18,24 +18,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from starlette.types import ASGIApp
-
-from webenv.sites import Account, LoginForm, SiteSpec
-from webenv.sites.common import SiteContext
+from webenv.sites import Account, LoginForm, SiteSpec, lazy
 
 _ACCOUNTS_FILE = Path(__file__).parent / "seed_data" / "accounts.json"
-
-
-def _build(path: Path) -> None:
-    from webenv.sites.forum.seed import build_database
-
-    build_database(path)
-
-
-def _app(ctx: SiteContext) -> ASGIApp:
-    from webenv.sites.forum.app import create_app
-
-    return create_app(ctx)
 
 
 def _accounts() -> tuple[Account, ...]:
@@ -47,8 +32,8 @@ FORUM = SiteSpec(
     name="reddit",
     placeholder="__REDDIT__",
     database="forum",
-    build_database=_build,
-    create_app=_app,
+    build_database=lazy("webenv.sites.forum.seed", "build_database"),
+    create_app=lazy("webenv.sites.forum.app", "create_app"),
     cookie_name="forum_session",
     login=LoginForm(path="/login_check", username_field="_username", password_field="_password"),
     accounts=_accounts(),

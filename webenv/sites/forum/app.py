@@ -14,11 +14,10 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from webenv.sites.common import SiteContext, session_middleware
-from webenv.sites.forum import views_account, views_forum, views_listing, views_submission
+from webenv.sites.common import SiteContext, session_app
+from webenv.sites.forum import FORUM, views_account, views_forum, views_listing, views_submission
 from webenv.sites.forum.web import SITE_DIR, database, make_templates, render
 
-COOKIE_NAME = "forum_session"
 POST = ["POST"]
 _SUBMISSION = "/f/{forum}/{id:int}"
 _UNDER = _SUBMISSION + "/{slug}"
@@ -73,12 +72,6 @@ async def _error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(ctx: SiteContext) -> Starlette:
-    app = Starlette(
-        routes=routes(),
-        middleware=[session_middleware(COOKIE_NAME, ctx.secret_key)],
-        exception_handlers={HTTPException: _error},
-    )
-    app.state.db_path = ctx.db_path
-    app.state.urls = ctx.urls
+    app = session_app(ctx, FORUM.cookie_name, routes(), {HTTPException: _error})
     app.state.templates = make_templates()
     return app

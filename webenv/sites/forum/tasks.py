@@ -18,9 +18,10 @@ from urllib.parse import urlsplit
 from webenv.sites.common import connect
 from webenv.sites.forum import queries
 from webenv.sites.forum.seed import DEFAULT_USER
-from webenv.sites.forum.solution_builder import SolutionBuilder, click, goto, type_text
+from webenv.tasks.authoring import Plan, TaskSite, click, goto, html_check, html_eval, string_eval, type_into
 
 SITE = "__REDDIT__"
+task = TaskSite("reddit", home=SITE, storage_state="./.auth/reddit_state.json", string_fields=True).task
 POST_TEXT = "document.querySelector('.submission__inner').outerText"
 VOTE_CLASS = "document.querySelector('div.submission__vote').querySelector('form').getAttribute('class')"
 FIRST_COMMENT = "document.querySelector('.comment__body').outerText"
@@ -29,36 +30,7 @@ BIO = 'document.querySelector(".user-bio__biography").outerText'
 LAST_POST = "func:reddit_get_post_url('__last_url__')"
 
 
-def _task(template_id: int, template: str, values: dict[str, str], start_url: str, evaluation: dict[str, Any],
-          solution: dict[str, Any]) -> dict[str, Any]:
-    intent = template
-    for key, value in values.items():
-        intent = intent.replace("{{" + key + "}}", value)
-    return {
-        "sites": ["reddit"],
-        "require_login": True,
-        "storage_state": "./.auth/reddit_state.json",
-        "start_url": start_url,
-        "geolocation": None,
-        "intent_template": template,
-        "instantiation_dict": values,
-        "intent": intent,
-        "require_reset": False,
-        "eval": {
-            "eval_types": evaluation["eval_types"],
-            "reference_answers": evaluation.get("reference_answers"),
-            "reference_url": evaluation.get("reference_url", ""),
-            "program_html": evaluation.get("program_html", []),
-            "string_note": evaluation.get("string_note", ""),
-            "reference_answer_raw_annotation": evaluation.get("raw", ""),
-            **({"url_note": "GOLD in PRED"} if "url_match" in evaluation["eval_types"] else {}),
-        },
-        "intent_template_id": template_id,
-        "reference_solution": solution,
-    }
-
-
-def _open_forum(plan: SolutionBuilder, forum: dict[str, Any], why: str) -> SolutionBuilder:
+def _open_forum(plan: Plan, forum: dict[str, Any], why: str) -> Plan:
     return plan.step(
         why,
         f"Open the forum list and go to /f/{forum['name']}.",
@@ -90,23 +62,20 @@ def post_question(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     tasks = []
     for question, name, topic in QUESTIONS:
         forum = _forum(conn, name)
-        plan = _open_forum(SolutionBuilder(), forum,
+        plan = _open_forum(Plan(), forum,
                            f"The question is about {topic}; the forum list shows which forum covers that.")
         plan.step(
             "A forum's own submit link pre-selects the forum, so only the title is left to fill in.",
             f"Start a new post in /f/{name} with the question as its title and submit it.",
             click("link", "Submit a new post"),
-            type_text("textbox", "Title", question),
+            type_into("textbox", "Title", question),
             click("button", "Create submission"),
         )
         solution = plan.finish("The post page shows the question in the chosen forum; nothing else was asked.",
                                "Finish: the question is posted.")
-        tasks.append(_task(3000, template, {"question": question}, SITE, {
-            "eval_types": ["url_match", "program_html"],
-            "reference_url": f"{SITE}/f/{name}",
-            "program_html": [{"url": LAST_POST, "locator": POST_TEXT,
-                              "required_contents": {"must_include": [question]}}],
-        }, solution))
+        tasks.append(task(3000, template, {"question": question}, html_eval(
+            html_check(LAST_POST, POST_TEXT, must_include=[question]), reference_url=f"{SITE}/f/{name}",
+        ), solution))
     return tasks
 
 
@@ -118,22 +87,19 @@ def post_review(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     forum = _forum(conn, "books")
     tasks = []
     for book, content in REVIEWS:
-        plan = _open_forum(SolutionBuilder(), forum, "Reviews belong in the books forum the user named.")
+        plan = _open_forum(Plan(), forum, "Reviews belong in the books forum the user named.")
         plan.step(
             "The review needs the book in the title and the user's comment in the body.",
             f"Create a post titled with the book and the comment '{content}' as its body.",
             click("link", "Submit a new post"),
-            type_text("textbox", "Title", f"Review: {book}"),
-            type_text("textbox", "Body (optional)", content),
+            type_into("textbox", "Title", f"Review: {book}"),
+            type_into("textbox", "Body (optional)", content),
             click("button", "Create submission"),
         )
         solution = plan.finish("The post page shows the book and the comment.", "Finish: the review is posted.")
-        tasks.append(_task(3001, template, {"book": book, "content": content}, SITE, {
-            "eval_types": ["url_match", "program_html"],
-            "reference_url": f"{SITE}/f/books",
-            "program_html": [{"url": LAST_POST, "locator": POST_TEXT,
-                              "required_contents": {"must_include": [book, content]}}],
-        }, solution))
+        tasks.append(task(3001, template, {"book": book, "content": content}, html_eval(
+            html_check(LAST_POST, POST_TEXT, must_include=[book, content]), reference_url=f"{SITE}/f/books",
+        ), solution))
     return tasks
 
 
@@ -150,7 +116,7 @@ def reply_to_comment(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         candidates = [c for c in queries.comments_with_unique_author(conn, post["id"]) if c["author"] != DEFAULT_USER]
         comment = candidates[0]
         label = f"Reply to comment #{comment['id']} by {comment['author']}"
-        plan = SolutionBuilder().step(
+        plan = Plan().step(
             f"{comment['author']} wrote exactly one comment here (#{comment['id']}); its Reply link opens that "
             "comment's thread with a reply form.",
             f"Open the reply form of {comment['author']}'s comment.",
@@ -159,20 +125,15 @@ def reply_to_comment(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         ).step(
             "Replying under that comment (not as a new top-level comment) is what was asked.",
             f"Type '{content}' as the reply and post it.",
-            type_text("textbox", label, content),
+            type_into("textbox", label, content),
             click("button", "Post reply"),
         )
         solution = plan.finish("The reply's own page says which comment it replies to.", "Finish: the reply is posted.")
-        tasks.append(_task(3002, template, {"user": comment["author"], "content": content},
-                           f"{SITE}{post['path']}", {
-            "eval_types": ["url_match", "program_html"],
-            "reference_url": f"{SITE}{post['path']}",
-            "program_html": [
-                {"url": "last", "locator": FIRST_COMMENT, "required_contents": {"exact_match": content}},
-                {"url": "last", "locator": REPLYING_TO,
-                 "required_contents": {"must_include": [f"comment #{comment['id']} by {comment['author']}"]}},
-            ],
-        }, solution))
+        tasks.append(task(3002, template, {"user": comment["author"], "content": content}, html_eval(
+            html_check("last", FIRST_COMMENT, exact_match=content),
+            html_check("last", REPLYING_TO, must_include=[f"comment #{comment['id']} by {comment['author']}"]),
+            reference_url=f"{SITE}{post['path']}",
+        ), solution, start_url=f"{SITE}{post['path']}"))
     return tasks
 
 
@@ -180,26 +141,23 @@ def reply_to_post(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     template = 'Reply to the post with my comment "{{content}}"'
     post = queries.top_submission(conn, "technology")
     content = "Is there a source for this?"
-    plan = SolutionBuilder().step(
+    plan = Plan().step(
         "A reply to the post itself is a top-level comment, written in the form above the comments.",
         f"Write '{content}' in the comment box and post it.",
-        type_text("textbox", "Write a comment", content),
+        type_into("textbox", "Write a comment", content),
         click("button", "Post comment"),
     )
     solution = plan.finish("The new comment's page shows it.", "Finish: the comment is posted.")
-    return [_task(3003, template, {"content": content}, f"{SITE}{post['path']}", {
-        "eval_types": ["url_match", "program_html"],
-        "reference_url": f"{SITE}{post['path']}",
-        "program_html": [{"url": "last", "locator": FIRST_COMMENT, "required_contents": {"exact_match": content}}],
-    }, solution)]
+    return [task(3003, template, {"content": content}, html_eval(
+        html_check("last", FIRST_COMMENT, exact_match=content), reference_url=f"{SITE}{post['path']}",
+    ), solution, start_url=f"{SITE}{post['path']}")]
 
 
 # --- voting --------------------------------------------------------------------------------------------------
 
 
 def _vote_check(post: dict[str, Any], direction: str) -> dict[str, Any]:
-    return {"url": f"{SITE}{post['path']}", "locator": VOTE_CLASS,
-            "required_contents": {"must_include": [f"vote vote--user-{direction}voted"]}}
+    return html_check(f"{SITE}{post['path']}", VOTE_CLASS, must_include=[f"vote vote--user-{direction}voted"])
 
 
 def upvote_newest(conn: sqlite3.Connection) -> list[dict[str, Any]]:
@@ -208,7 +166,7 @@ def upvote_newest(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     for name in ("books", "Cyberpunk"):
         forum = _forum(conn, name)
         post = queries.newest_submission(conn, name)
-        plan = _open_forum(SolutionBuilder(), forum, f"The newest post is found in /f/{name} sorted by New.")
+        plan = _open_forum(Plan(), forum, f"The newest post is found in /f/{name} sorted by New.")
         plan.step(
             "Sorting by New puts the most recent submission first.",
             "Sort the forum by New.",
@@ -220,9 +178,7 @@ def upvote_newest(conn: sqlite3.Connection) -> list[dict[str, Any]]:
             click("button", f"Upvote {post['title']}"),
         )
         solution = plan.finish("The Upvote button now shows as pressed.", "Finish: the post is upvoted.")
-        tasks.append(_task(3004, template, {"forum": name}, SITE, {
-            "eval_types": ["program_html"], "program_html": [_vote_check(post, "up")],
-        }, solution))
+        tasks.append(task(3004, template, {"forum": name}, html_eval(_vote_check(post, "up")), solution))
     return tasks
 
 
@@ -231,7 +187,7 @@ def downvote_top(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     name = "gadgets"
     forum = _forum(conn, name)
     post = queries.top_submission(conn, name)
-    plan = _open_forum(SolutionBuilder(), forum, "The top post of all time is the first one when sorted by Top.")
+    plan = _open_forum(Plan(), forum, "The top post of all time is the first one when sorted by Top.")
     plan.step(
         "Top sorts by score over all time.",
         "Sort the forum by Top.",
@@ -240,9 +196,7 @@ def downvote_top(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     ).step("A thumbs down is a downvote.", f"Downvote \"{post['title']}\".",
            click("button", f"Downvote {post['title']}"))
     solution = plan.finish("The Downvote button now shows as pressed.", "Finish: the post is downvoted.")
-    return [_task(3005, template, {"forum": name}, SITE, {
-        "eval_types": ["program_html"], "program_html": [_vote_check(post, "down")],
-    }, solution)]
+    return [task(3005, template, {"forum": name}, html_eval(_vote_check(post, "down")), solution)]
 
 
 def like_all_by_user(conn: sqlite3.Connection) -> list[dict[str, Any]]:
@@ -251,7 +205,7 @@ def like_all_by_user(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     posts = queries.submissions_in_forum_by(conn, user, forum_name)
     if len(posts) < 2:
         raise ValueError(f"{user} needs at least two posts in {forum_name} for this task")
-    plan = SolutionBuilder().step(
+    plan = Plan().step(
         "A user's profile lists all their submissions with the forum each is in; profiles live at /user/{name}.",
         f"Open {user}'s submissions.",
         goto(f"{SITE}/user/{user}/submissions"),
@@ -263,9 +217,8 @@ def like_all_by_user(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         *[click("button", f"Upvote {p['title']}") for p in posts],
     )
     solution = plan.finish(f"All {len(posts)} posts show a pressed Upvote button.", "Finish: every post is upvoted.")
-    return [_task(3010, template, {"user": user, "forum": forum_name}, SITE, {
-        "eval_types": ["program_html"], "program_html": [_vote_check(p, "up") for p in posts],
-    }, solution)]
+    return [task(3010, template, {"user": user, "forum": forum_name},
+                 html_eval(*(_vote_check(p, "up") for p in posts)), solution)]
 
 
 # --- account and forum settings --------------------------------------------------------------------------------
@@ -274,19 +227,16 @@ def like_all_by_user(conn: sqlite3.Connection) -> list[dict[str, Any]]:
 def change_bio(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     template = 'Change my reddit bio to "{{content}}"'
     content = "Pro Python Developer with 20 years of Experience"
-    plan = SolutionBuilder().step(
+    plan = Plan().step(
         "The biography is edited from the user's own profile.",
         "Open my profile and its Edit biography page.",
         click("link", DEFAULT_USER),
         click("link", "Edit biography"),
     ).step("Replace the old biography entirely with the requested text.", f"Set the biography to '{content}' and save.",
-           type_text("textbox", "Biography", content), click("button", "Save"))
+           type_into("textbox", "Biography", content), click("button", "Save"))
     solution = plan.finish("The profile shows the new biography.", "Finish: the bio is changed.")
-    return [_task(3006, template, {"content": content}, SITE, {
-        "eval_types": ["program_html"],
-        "program_html": [{"url": f"{SITE}/user/{DEFAULT_USER}", "locator": BIO,
-                          "required_contents": {"exact_match": content}}],
-    }, solution)]
+    return [task(3006, template, {"content": content},
+                 html_eval(html_check(f"{SITE}/user/{DEFAULT_USER}", BIO, exact_match=content)), solution)]
 
 
 def create_forum(conn: sqlite3.Connection) -> list[dict[str, Any]]:
@@ -296,7 +246,7 @@ def create_forum(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     items = ["Fiction", "Art", "Gardening", "Energy"]
     if queries.forum_by_name(conn, name) is not None:
         raise ValueError(f"forum {name} must not exist in the seed")
-    plan = SolutionBuilder().step(
+    plan = Plan().step(
         "New forums are created from the forum list.",
         "Open the forum list and its Create forum page.",
         click("link", "Forums"),
@@ -304,29 +254,25 @@ def create_forum(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     ).step(
         "The name, description and sidebar are given; the title is required too, so reuse the name.",
         "Fill in the name, title, description and sidebar, then create the forum.",
-        type_text("textbox", "Name", name),
-        type_text("textbox", "Title", name),
-        type_text("textbox", "Description", description),
-        type_text("textbox", "Sidebar", "\n".join(items)),
+        type_into("textbox", "Name", name),
+        type_into("textbox", "Title", name),
+        type_into("textbox", "Description", description),
+        type_into("textbox", "Sidebar", "\n".join(items)),
         click("button", "Create forum"),
     )
     solution = plan.finish(f"/f/{name} exists with that description and sidebar.", "Finish: the forum is created.")
-    return [_task(3007, template, {"name": name, "description": description, "sidebar_list": str(items)}, SITE, {
-        "eval_types": ["program_html"],
-        "program_html": [
-            {"url": f"{SITE}/f/{name}/edit", "locator": 'document.querySelector("#forum_description").value',
-             "required_contents": {"must_include": [description]}},
-            {"url": f"{SITE}/f/{name}/edit", "locator": 'document.querySelector("#forum_sidebar").value',
-             "required_contents": {"must_include": items}},
-        ],
-    }, solution)]
+    return [task(3007, template, {"name": name, "description": description, "sidebar_list": str(items)}, html_eval(
+        html_check(f"{SITE}/f/{name}/edit", 'document.querySelector("#forum_description").value',
+                   must_include=[description]),
+        html_check(f"{SITE}/f/{name}/edit", 'document.querySelector("#forum_sidebar").value', must_include=items),
+    ), solution)]
 
 
 def subscribe_trending(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     template = 'Open the thread of a trending post on the forum "{{forum}}" and subscribe.'
     forum = _forum(conn, "MachineLearning")
     post = queries.hot_submissions(conn, forum["name"], limit=1)[0]
-    plan = _open_forum(SolutionBuilder(), forum, "'machine learning' is /f/MachineLearning; its default Hot "
+    plan = _open_forum(Plan(), forum, "'machine learning' is /f/MachineLearning; its default Hot "
                        "sort lists the trending posts.")
     plan.step(
         "Any trending post will do; the first Hot post is the most trending.",
@@ -338,12 +284,10 @@ def subscribe_trending(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         click("button", f"Subscribe to {forum['name']}"),
     )
     solution = plan.finish("The button now reads Unsubscribe, so the subscription is in place.", "Finish: subscribed.")
-    return [_task(3008, template, {"forum": "machine learning"}, SITE, {
-        "eval_types": ["url_match", "program_html"],
-        "reference_url": f"{SITE}/f/{forum['name']}",
-        "program_html": [{"url": f"{SITE}/", "locator": 'document.querySelector("#sidebar > section").outerText',
-                          "required_contents": {"must_include": [forum["name"]]}}],
-    }, solution)]
+    return [task(3008, template, {"forum": "machine learning"}, html_eval(
+        html_check(f"{SITE}/", 'document.querySelector("#sidebar > section").outerText', must_include=[forum["name"]]),
+        reference_url=f"{SITE}/f/{forum['name']}",
+    ), solution)]
 
 
 def edit_own_post(conn: sqlite3.Connection) -> list[dict[str, Any]]:
@@ -351,7 +295,7 @@ def edit_own_post(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     post = next(p for p in queries.submissions_by(conn, DEFAULT_USER) if p["forum"] == "television")
     content = "Every episode makes me feel like a kid again"
     original = str(post["body"])
-    plan = SolutionBuilder().step(
+    plan = Plan().step(
         "My own posts are listed on my profile.",
         f"Open my profile and the post \"{post['title']}\".",
         click("link", DEFAULT_USER),
@@ -360,24 +304,18 @@ def edit_own_post(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         "Adding a line means keeping the existing body and appending the new line.",
         "Edit the submission, append the line to the body and save.",
         click("link", "Edit submission"),
-        type_text("textbox", "Body (optional)", f"{original}\n{content}"),
+        type_into("textbox", "Body (optional)", f"{original}\n{content}"),
         click("button", "Save changes"),
         notes=[f"The body was: \"{original}\""],
     )
     solution = plan.finish("The post body now ends with the new line.", "Finish: the post is edited.")
-    return [_task(3009, template, {"title": post["title"], "content": content}, SITE, {
-        "eval_types": ["program_html"],
-        "program_html": [{"url": f"{SITE}{post['path']}",
-                          "locator": "document.querySelector('.submission__body').outerText",
-                          "required_contents": {"must_include": [original.splitlines()[0], content]}}],
-    }, solution)]
+    return [task(3009, template, {"title": post["title"], "content": content}, html_eval(
+        html_check(f"{SITE}{post['path']}", "document.querySelector('.submission__body').outerText",
+                   must_include=[original.splitlines()[0], content]),
+    ), solution)]
 
 
 # --- questions -----------------------------------------------------------------------------------------------
-
-
-def _string(answers: dict[str, Any], raw: str, note: str = "") -> dict[str, Any]:
-    return {"eval_types": ["string_match"], "reference_answers": answers, "raw": raw, "string_note": note}
 
 
 def top_post_comments(conn: sqlite3.Connection) -> list[dict[str, Any]]:
@@ -387,7 +325,7 @@ def top_post_comments(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         forum = _forum(conn, name)
         post = queries.top_submission(conn, name)
         count = queries.comment_count(conn, post["id"])
-        plan = _open_forum(SolutionBuilder(), forum, "The top post of all time is first when sorted by Top.")
+        plan = _open_forum(Plan(), forum, "The top post of all time is first when sorted by Top.")
         plan.step(
             "Each post in the listing shows its comment count.",
             "Sort by Top and read the first post's comment count.",
@@ -395,8 +333,8 @@ def top_post_comments(conn: sqlite3.Connection) -> list[dict[str, Any]]:
             notes=[f"The top post in {name} is \"{post['title']}\" with {count} comments."],
         )
         solution = plan.finish("The count is read from the listing.", f"Answer {count}.", str(count))
-        tasks.append(_task(3011, template, {"forum": name}, SITE,
-                           _string({"must_include": [str(count)]}, str(count)), solution))
+        tasks.append(task(3011, template, {"forum": name}, string_eval(must_include=[str(count)], raw=str(count)),
+                          solution))
     return tasks
 
 
@@ -407,15 +345,15 @@ def most_active_poster(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     leader, count = queries.top_poster(conn, name)
     ranked = queries.poster_counts(conn, name)
     pages = -(-int(forum["submission_count"]) // queries.FORUM_PAGE_SIZE)
-    plan = _open_forum(SolutionBuilder(), forum, "Counting authors needs every submission of the forum.")
+    plan = _open_forum(Plan(), forum, "Counting authors needs every submission of the forum.")
     tally = "Submissions per author: " + ", ".join(f"{user} {n}" for user, n in ranked[:4])
     if pages > 1:
         plan.step("The forum has more than one page of submissions.", "Read the authors on each page.",
                   *[click("link", "Next") for _ in range(pages - 1)], notes=[tally])
     else:
-        plan.notes.setdefault(str(len(plan.actions) - 1), []).append(tally)
+        plan.note(tally)
     solution = plan.finish(f"{leader} has the most submissions ({count}).", f"Answer {leader}.", leader)
-    return [_task(3012, template, {"forum": name}, SITE, _string({"must_include": [leader]}, leader), solution)]
+    return [task(3012, template, {"forum": name}, string_eval(must_include=[leader], raw=leader), solution)]
 
 
 def unknowable_email(conn: sqlite3.Connection) -> list[dict[str, Any]]:
@@ -424,7 +362,7 @@ def unknowable_email(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     forum = _forum(conn, name)
     post = queries.top_submission(conn, name)
     note = "The forum never shows users' email addresses (profiles show only a biography and activity)."
-    plan = _open_forum(SolutionBuilder(), forum, "First find who posted the top post.")
+    plan = _open_forum(Plan(), forum, "First find who posted the top post.")
     plan.step(
         "Top sorts by score; the first post's submitter is the user in question.",
         "Sort by Top and open the top post's author's profile.",
@@ -433,7 +371,7 @@ def unknowable_email(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         notes=[f"The top post is \"{post['title']}\" by {post['author']}; the profile shows no email address."],
     )
     solution = plan.finish(note, "Report that the email address cannot be found.", "N/A")
-    return [_task(3013, template, {"forum": name}, SITE, _string({"fuzzy_match": ["N/A"]}, "N/A", note), solution)]
+    return [task(3013, template, {"forum": name}, string_eval(fuzzy=["N/A"], raw="N/A", note=note), solution)]
 
 
 def local_bookstores(conn: sqlite3.Connection) -> list[dict[str, Any]]:
@@ -447,7 +385,7 @@ def local_bookstores(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         raise ValueError(f"expected exactly one top-{number} post about local bookstores, found {len(matches)}")
     post = matches[0]
     host = urlsplit(post["url"]).netloc.removeprefix("www.")
-    plan = _open_forum(SolutionBuilder(), forum, "The top posts are listed when the forum is sorted by Top.")
+    plan = _open_forum(Plan(), forum, "The top posts are listed when the forum is sorted by Top.")
     plan.step(
         f"Read the first {number} titles under Top; one is about money going to independent bookstores.",
         "Sort by Top and open the post about bookstores.",
@@ -456,8 +394,8 @@ def local_bookstores(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         notes=[f"\"{post['title']}\" links to {post['url']} and says: {post['body']}"],
     )
     solution = plan.finish(f"The organization is {host}.", f"Answer {host}.", host)
-    return [_task(3014, template, {"number": str(number), "forum": name}, SITE,
-                  _string({"must_include": [host.lower()]}, host), solution)]
+    return [task(3014, template, {"number": str(number), "forum": name},
+                 string_eval(must_include=[host.lower()], raw=host), solution)]
 
 
 BUILDERS: tuple[Callable[[sqlite3.Connection], list[dict[str, Any]]], ...] = (

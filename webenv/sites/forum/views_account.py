@@ -5,11 +5,11 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from webenv.sites.common import page_from
+from webenv.sites.common import page_from, safe_next
 from webenv.sites.forum import queries, store
 from webenv.sites.forum.passwords import verify_password
 from webenv.sites.forum.web import (
-    database, flash, forbidden, form_data, go, login_redirect, not_found, render, safe_next, viewer_id,
+    database, flash, forbidden, form_data, go, login_redirect, not_found, render, viewer_id,
 )
 
 PROFILE_PAGE_SIZE = 20

@@ -82,14 +82,6 @@ def _current_path(request: Request) -> str:
     return request.url.path + (f"?{request.url.query}" if request.url.query else "")
 
 
-def safe_next(value: Any, default: str = "/") -> str:
-    """Only same-site paths: a `next` field must never send the browser to another host."""
-    text = str(value or "")
-    if text.startswith("/") and not text.startswith("//"):
-        return text
-    return default
-
-
 def not_found(what: str = "Page") -> HTTPException:
     return HTTPException(status_code=404, detail=f"{what} not found")
 

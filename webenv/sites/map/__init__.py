@@ -7,32 +7,14 @@ on a seeded road graph (see routing.py).
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from starlette.types import ASGIApp
-
-from webenv.sites import SiteSpec
-from webenv.sites.common import SiteContext
-
-
-def _build(path: Path) -> None:
-    from webenv.sites.map.seed import build_database
-
-    build_database(path)
-
-
-def _create_app(ctx: SiteContext) -> ASGIApp:
-    from webenv.sites.map.app import create_app
-
-    return create_app(ctx)
-
+from webenv.sites import SiteSpec, lazy
 
 MAP = SiteSpec(
     name="map",
     placeholder="__MAP__",
     database="map",
-    build_database=_build,
-    create_app=_create_app,
+    build_database=lazy("webenv.sites.map.seed", "build_database"),
+    create_app=lazy("webenv.sites.map.app", "create_app"),
     cookie_name="map_session",
     login=None,
     accounts=(),

@@ -17,10 +17,13 @@ from webenv.sites.map import queries
 from webenv.sites.map.geo import format_distance, format_duration, js_round
 from webenv.sites.map.places import Place
 from webenv.sites.map.routing import PROFILES, Profile, Route, profile_for
-from webenv.sites.map.solution_builder import SolutionBuilder, choose, click_button, click_link, fill
 from webenv.sites.map.urls import directions_path, search_path
+from webenv.tasks.authoring import (
+    Plan, TaskSite, click, html_check, html_eval, select, string_eval, type_into, url_eval,
+)
 
 START = "__MAP__"
+task = TaskSite("map", home=START, storage_state=None).task
 FROM_LOCATOR = "document.querySelector('[name=\"route_from\"]').value"
 TO_LOCATOR = "document.querySelector('[name=\"route_to\"]').value"
 ENGINE_LOCATOR = "document.querySelector(\"div#content select.routing_engines\").selectedIndex"
@@ -50,23 +53,6 @@ def distance_phrases(metres: float) -> str:
     return f"{text} |OR| {number} {text[len(number):]}"
 
 
-def _string_eval(must_include: list[str], raw: str) -> dict[str, Any]:
-    return {"eval_types": ["string_match"], "reference_answers": {"must_include": must_include},
-            "reference_url": "", "program_html": [], "string_note": "", "reference_answer_raw_annotation": raw}
-
-
-def _task(template_id: int, template: str, values: dict[str, str], evaluation: dict[str, Any],
-          solution: dict[str, Any]) -> dict[str, Any]:
-    intent = template
-    for key, value in values.items():
-        intent = intent.replace("{{" + key + "}}", value)
-    return {
-        "sites": ["map"], "require_login": True, "storage_state": None, "start_url": START, "geolocation": None,
-        "intent_template": template, "instantiation_dict": values, "intent": intent, "require_reset": False,
-        "eval": evaluation, "intent_template_id": template_id, "reference_solution": solution,
-    }
-
-
 # ---------------------------------------------------------------- plan fragments
 
 class _Map:
@@ -93,36 +79,38 @@ def _route_note(origin: Place, destination: Place, profile: Profile, route: Rout
             f"Distance {route.distance_text}, Time {route.duration_text}")
 
 
-def _open_directions(plan: SolutionBuilder) -> None:
-    plan.step("Open the directions page",
-              "Routes, with their distance and travel time, are computed on the directions page, which the "
+def _open_directions(plan: Plan) -> None:
+    plan.step("Routes, with their distance and travel time, are computed on the directions page, which the "
               "Directions link at the top of every page opens.",
-              click_link("Directions"))
+              "Open the directions page",
+              click("link", "Directions"))
 
 
-def _ask_route(plan: SolutionBuilder, world: _Map, origin: Place, destination: Place, mode: str) -> Route:
+def _ask_route(plan: Plan, world: _Map, origin: Place, destination: Place, mode: str) -> Route:
     profile = profile_for(mode)
     route = world.route(origin, destination, mode)
-    plan.step(f"Get the {profile.label} route from {origin.name} to {destination.name}",
-              f"The From and To boxes take place names, and the Mode select must say {profile.label} because "
+    plan.step(f"The From and To boxes take place names, and the Mode select must say {profile.label} because "
               f"travel time depends on how one travels.",
-              fill("From", world.typed(origin.name, origin)), fill("To", world.typed(destination.name, destination)),
-              choose("Mode", profile.label), click_button("Go"),
+              f"Get the {profile.label} route from {origin.name} to {destination.name}",
+              type_into("textbox", "From", world.typed(origin.name, origin)),
+              type_into("textbox", "To", world.typed(destination.name, destination)),
+              select("Mode", profile.label), click("button", "Go"),
               notes=(_route_note(origin, destination, profile, route),))
     return route
 
 
-def _search(plan: SolutionBuilder, query: str, reasoning: str, notes: tuple[str, ...] = ()) -> None:
-    plan.step(f"Search the map for “{query}”", reasoning, fill("Search", query, submit=True), notes=notes)
+def _search(plan: Plan, query: str, reasoning: str, notes: tuple[str, ...] = ()) -> None:
+    plan.step(reasoning, f"Search the map for “{query}”", type_into("textbox", "Search", query, enter=True),
+              notes=notes)
 
 
-def _open_place(plan: SolutionBuilder, world: _Map, place: Place, query: str) -> None:
+def _open_place(plan: Plan, world: _Map, place: Place, query: str) -> None:
     hits = queries.search_hits(world.conn, query)
     index = next(i for i, hit in enumerate(hits) if hit.place.id == place.id)
     nth = sum(1 for hit in hits[:index] if hit.place.name == place.name)
-    plan.step(f"Open the result for {place.name}",
-              "The place page lists the full address, coordinates and contact details.",
-              click_link(place.name, nth),
+    plan.step("The place page lists the full address, coordinates and contact details.",
+              f"Open the result for {place.name}",
+              click("link", place.name, nth=nth),
               notes=(f"{place.name}: {place.display_name}; coordinates {place.coordinates}"
                      + (f"; phone {place.phone}" if place.phone else ""),))
 
@@ -142,15 +130,15 @@ def travel_time_tasks(world: _Map) -> list[dict[str, Any]]:
     tasks = []
     for verb, mode, origin_name, destination_name in TRAVEL_TIME_CASES:
         origin, destination = world.place(origin_name), world.place(destination_name)
-        plan = SolutionBuilder()
+        plan = Plan()
         _open_directions(plan)
         route = _ask_route(plan, world, origin, destination, mode)
-        solution = plan.stop("Report the travel time from the route summary",
-                             "The summary line above the turn-by-turn steps gives the time as h:mm.",
-                             route.duration_text)
+        solution = plan.finish("The summary line above the turn-by-turn steps gives the time as h:mm.",
+                               "Report the travel time from the route summary",
+                               route.duration_text)
         values = {"mode": verb, "origin": origin_name, "destination": destination_name}
-        evaluation = _string_eval([time_phrases(route.duration_s)], route.duration_text)
-        tasks.append(_task(5000, TRAVEL_TIME, values, evaluation, solution))
+        evaluation = string_eval(must_include=[time_phrases(route.duration_s)], raw=route.duration_text)
+        tasks.append(task(5000, TRAVEL_TIME, values, evaluation, solution))
     return tasks
 
 
@@ -165,15 +153,15 @@ def distance_tasks(world: _Map) -> list[dict[str, Any]]:
     tasks = []
     for adjective, mode, origin_name, destination_name in DISTANCE_CASES:
         origin, destination = world.place(origin_name), world.place(destination_name)
-        plan = SolutionBuilder()
+        plan = Plan()
         _open_directions(plan)
         route = _ask_route(plan, world, origin, destination, mode)
-        solution = plan.stop("Report the route distance from the summary",
-                             "The summary line gives the length of the route the mode would take.",
-                             route.distance_text)
+        solution = plan.finish("The summary line gives the length of the route the mode would take.",
+                               "Report the route distance from the summary",
+                               route.distance_text)
         values = {"mode": adjective, "origin": origin_name, "destination": destination_name}
-        tasks.append(_task(5001, DISTANCE, values,
-                           _string_eval([distance_phrases(route.distance_m)], route.distance_text), solution))
+        evaluation = string_eval(must_include=[distance_phrases(route.distance_m)], raw=route.distance_text)
+        tasks.append(task(5001, DISTANCE, values, evaluation, solution))
     return tasks
 
 
@@ -185,14 +173,15 @@ def address_tasks(world: _Map) -> list[dict[str, Any]]:
     tasks = []
     for name in ADDRESS_CASES:
         place = world.place(name)
-        plan = SolutionBuilder()
+        plan = Plan()
         _search(plan, world.typed(name, place), "Searching by name finds the place and links to its page.")
         _open_place(plan, world, place, name)
-        solution = plan.stop("Report the address shown on the place page",
-                             "The Address line is the full address.", place.display_name)
+        solution = plan.finish("The Address line is the full address.",
+                               "Report the address shown on the place page", place.display_name)
         parts = [part for part in (place.housenumber, place.street, place.city or place.county, place.postcode)
                  if part]
-        tasks.append(_task(5002, ADDRESS, {"place": name}, _string_eval(parts, place.display_name), solution))
+        tasks.append(task(5002, ADDRESS, {"place": name}, string_eval(must_include=parts, raw=place.display_name),
+                          solution))
     return tasks
 
 
@@ -204,14 +193,14 @@ def zip_code_tasks(world: _Map) -> list[dict[str, Any]]:
     tasks = []
     for name in ZIP_CASES:
         place = world.place(name)
-        plan = SolutionBuilder()
+        plan = Plan()
         _search(plan, world.typed(name, place),
                 "Search results show each place's full address, which ends with the zip code.",
                 notes=(f"{place.name}: {place.display_name}",))
-        solution = plan.stop("Report the zip code from the address",
-                             "The five digits before the country are the zip code.", place.postcode)
-        tasks.append(_task(5003, ZIP_CODE, {"place": name}, _string_eval([place.postcode], place.display_name),
-                           solution))
+        solution = plan.finish("The five digits before the country are the zip code.",
+                               "Report the zip code from the address", place.postcode)
+        evaluation = string_eval(must_include=[place.postcode], raw=place.display_name)
+        tasks.append(task(5003, ZIP_CODE, {"place": name}, evaluation, solution))
     return tasks
 
 
@@ -237,14 +226,15 @@ def closest_tasks(world: _Map) -> list[dict[str, Any]]:
         by_walking = min(hits[:3], key=lambda hit: world.route(anchor, hit.place, "foot").distance_m)
         if by_walking.place.id != first.place.id:
             raise ValueError(f"closest {category} to {anchor_name} depends on how distance is measured")
-        plan = SolutionBuilder()
+        plan = Plan()
         _search(plan, f"{plural} near {anchor_name}",
                 "A “near” search lists places of that kind ordered by distance, closest first.",
                 notes=(f"Closest {category} to {anchor_name}: {first.place.name} ({first.distance_text}); "
                        f"next {second.place.name} ({second.distance_text})",))
-        solution = plan.stop("Report the first result", "Results are sorted by distance.", first.place.name)
+        solution = plan.finish("Results are sorted by distance.", "Report the first result", first.place.name)
         values = {"category": category, "place": anchor_name}
-        tasks.append(_task(5004, CLOSEST, values, _string_eval([first.place.name], first.place.name), solution))
+        tasks.append(task(5004, CLOSEST, values, string_eval(must_include=[first.place.name], raw=first.place.name),
+                          solution))
     return tasks
 
 
@@ -257,26 +247,26 @@ def shorter_drive_tasks(world: _Map) -> list[dict[str, Any]]:
     tasks = []
     for origin_name, first_name, second_name in SHORTER_DRIVE_CASES:
         origin, first, second = world.place(origin_name), world.place(first_name), world.place(second_name)
-        plan = SolutionBuilder()
+        plan = Plan()
         _open_directions(plan)
         first_route = _ask_route(plan, world, origin, first, "car")
         second_route = world.route(origin, second, "car")
-        plan.step(f"Change the destination to {second_name} and get the new route",
-                  "Comparing needs the second route's distance; the start stays as it is.",
-                  fill("To", world.typed(second_name, second)), click_button("Go"),
+        plan.step("Comparing needs the second route's distance; the start stays as it is.",
+                  f"Change the destination to {second_name} and get the new route",
+                  type_into("textbox", "To", world.typed(second_name, second)), click("button", "Go"),
                   notes=(_route_note(origin, second, profile_for("car"), second_route),))
         shorter, longer = ((first, second) if first_route.distance_m < second_route.distance_m else (second, first))
         ratio = max(first_route.distance_m, second_route.distance_m) / min(first_route.distance_m,
                                                                            second_route.distance_m)
         if ratio < 1.1:
             raise ValueError(f"{first_name} and {second_name} are about equally far from {origin_name}")
-        solution = plan.stop("Report the destination with the shorter driving distance",
-                             f"{first_name} is {first_route.distance_text} away and {second_name} "
-                             f"{second_route.distance_text}.", shorter.name)
+        solution = plan.finish(f"{first_name} is {first_route.distance_text} away and {second_name} "
+                               f"{second_route.distance_text}.",
+                               "Report the destination with the shorter driving distance", shorter.name)
         values = {"origin": origin_name, "option1": first_name, "option2": second_name}
         raw = (f"{first_name}: {first_route.distance_text}; {second_name}: {second_route.distance_text}; "
                f"longer: {longer.name}")
-        tasks.append(_task(5005, SHORTER_DRIVE, values, _string_eval([shorter.name], raw), solution))
+        tasks.append(task(5005, SHORTER_DRIVE, values, string_eval(must_include=[shorter.name], raw=raw), solution))
     return tasks
 
 
@@ -289,19 +279,20 @@ def compare_tasks(world: _Map) -> list[dict[str, Any]]:
     tasks = []
     for origin_name, destination_name in COMPARE_CASES:
         origin, destination = world.place(origin_name), world.place(destination_name)
-        plan = SolutionBuilder()
+        plan = Plan()
         _open_directions(plan)
         walk = _ask_route(plan, world, origin, destination, "foot")
         drive = world.route(origin, destination, "car")
-        plan.step("Switch the mode to Car (OSRM) and route again",
-                  "The same start and destination by car gives the driving time to compare with.",
-                  choose("Mode", profile_for("car").label), click_button("Go"),
+        plan.step("The same start and destination by car gives the driving time to compare with.",
+                  "Switch the mode to Car (OSRM) and route again",
+                  select("Mode", profile_for("car").label), click("button", "Go"),
                   notes=(_route_note(origin, destination, profile_for("car"), drive),))
         answer = f"Walking: {walk.duration_text}; driving: {drive.duration_text}"
-        solution = plan.stop("Report both times", "Both summaries have been read.", answer)
-        tasks.append(_task(5006, COMPARE, {"origin": origin_name, "destination": destination_name},
-                           _string_eval([time_phrases(walk.duration_s), time_phrases(drive.duration_s)], answer),
-                           solution))
+        solution = plan.finish("Both summaries have been read.", "Report both times", answer)
+        evaluation = string_eval(must_include=[time_phrases(walk.duration_s), time_phrases(drive.duration_s)],
+                                 raw=answer)
+        tasks.append(task(5006, COMPARE, {"origin": origin_name, "destination": destination_name}, evaluation,
+                          solution))
     return tasks
 
 
@@ -322,13 +313,14 @@ def coordinate_tasks(world: _Map) -> list[dict[str, Any]]:
     tasks = []
     for name in COORDINATE_CASES:
         place = world.place(name)
-        plan = SolutionBuilder()
+        plan = Plan()
         _search(plan, world.typed(name, place), "Searching by name finds the place and links to its page.")
         _open_place(plan, world, place, name)
-        solution = plan.stop("Report the coordinates", "The place page shows latitude and longitude in "
-                             "decimal degrees.", place.coordinates)
+        solution = plan.finish("The place page shows latitude and longitude in decimal degrees.",
+                               "Report the coordinates", place.coordinates)
         phrases = [_degree_phrases(place.lat, "N", "S"), _degree_phrases(place.lon, "E", "W")]
-        tasks.append(_task(5007, COORDINATES, {"place": name}, _string_eval(phrases, place.coordinates), solution))
+        evaluation = string_eval(must_include=phrases, raw=place.coordinates)
+        tasks.append(task(5007, COORDINATES, {"place": name}, evaluation, solution))
     return tasks
 
 
@@ -340,14 +332,15 @@ def phone_tasks(world: _Map) -> list[dict[str, Any]]:
     tasks = []
     for asked, name in PHONE_CASES:
         place = world.place(name)
-        plan = SolutionBuilder()
+        plan = Plan()
         _search(plan, world.typed(asked, place),
                 f"The map knows “{asked}” under another name; search finds it by either.")
         _open_place(plan, world, place, asked)
-        solution = plan.stop("Report the phone number", "The place page lists the phone number.", place.phone)
+        solution = plan.finish("The place page lists the phone number.", "Report the phone number", place.phone)
         area, exchange, line = place.phone.split()[1:]
         written = f"{area} {exchange} {line} |OR| ({area}) {exchange}-{line} |OR| {area}-{exchange}-{line}"
-        tasks.append(_task(5008, PHONE, {"place": asked}, _string_eval([written], place.phone), solution))
+        tasks.append(task(5008, PHONE, {"place": asked}, string_eval(must_include=[written], raw=place.phone),
+                          solution))
     return tasks
 
 
@@ -359,16 +352,14 @@ def show_route_tasks(world: _Map) -> list[dict[str, Any]]:
     tasks = []
     for word, mode, origin_name, destination_name in SHOW_ROUTE_CASES:
         origin, destination = world.place(origin_name), world.place(destination_name)
-        plan = SolutionBuilder()
+        plan = Plan()
         _open_directions(plan)
         _ask_route(plan, world, origin, destination, mode)
-        solution = plan.stop("Stop on the route page", "The route is on screen; nothing needs reporting.")
+        solution = plan.finish("The route is on screen; nothing needs reporting.", "Stop on the route page")
         url = START + directions_path(profile_for(mode).engine, (origin.lat, origin.lon),
                                       (destination.lat, destination.lon))
-        evaluation = {"eval_types": ["url_match"], "reference_answers": None, "reference_url": url,
-                      "program_html": [], "url_note": "GOLD in PRED"}
-        tasks.append(_task(5009, SHOW_ROUTE, {"mode": word, "origin": origin_name, "destination": destination_name},
-                           evaluation, solution))
+        tasks.append(task(5009, SHOW_ROUTE, {"mode": word, "origin": origin_name, "destination": destination_name},
+                          url_eval(url), solution))
     return tasks
 
 
@@ -383,14 +374,12 @@ def around_tasks(world: _Map) -> list[dict[str, Any]]:
         world.typed(name, place)
         query = f"{plural} near {name}"
         hits = queries.search_hits(world.conn, query)
-        plan = SolutionBuilder()
+        plan = Plan()
         _search(plan, query, "A “near” search lists the places of that kind around a place, closest first.",
                 notes=(f"Closest {singular}: {hits[0].place.name} ({hits[0].distance_text})",))
-        solution = plan.stop("Stop on the results", "The listing is what was asked for.")
+        solution = plan.finish("The listing is what was asked for.", "Stop on the results")
         url = " |OR| ".join(START + search_path(f"{word} near {name}") for word in (plural, singular))
-        evaluation = {"eval_types": ["url_match"], "reference_answers": None, "reference_url": url,
-                      "program_html": [], "url_note": "GOLD in PRED"}
-        tasks.append(_task(5010, AROUND, {"category": plural, "place": name}, evaluation, solution))
+        tasks.append(task(5010, AROUND, {"category": plural, "place": name}, url_eval(url), solution))
     return tasks
 
 
@@ -408,21 +397,16 @@ def get_directions_tasks(world: _Map) -> list[dict[str, Any]]:
     tasks = []
     for word, mode, origin_name, destination_name in GET_DIRECTIONS_CASES:
         origin, destination = world.place(origin_name), world.place(destination_name)
-        plan = SolutionBuilder()
+        plan = Plan()
         _open_directions(plan)
         _ask_route(plan, world, origin, destination, mode)
-        solution = plan.stop("Stop on the route page", "The form now holds both places and the chosen mode.")
+        solution = plan.finish("The form now holds both places and the chosen mode.", "Stop on the route page")
         engine_index = str([profile.mode for profile in PROFILES].index(mode))
-        checks = [
-            {"url": "last", "locator": FROM_LOCATOR, "required_contents": {"must_include": _address_parts(origin)}},
-            {"url": "last", "locator": TO_LOCATOR,
-             "required_contents": {"must_include": _address_parts(destination)}},
-            {"url": "last", "locator": ENGINE_LOCATOR, "required_contents": {"exact_match": engine_index}},
-        ]
-        evaluation = {"eval_types": ["program_html"], "reference_answers": None, "reference_url": "",
-                      "program_html": checks}
+        evaluation = html_eval(html_check("last", FROM_LOCATOR, must_include=_address_parts(origin)),
+                               html_check("last", TO_LOCATOR, must_include=_address_parts(destination)),
+                               html_check("last", ENGINE_LOCATOR, exact_match=engine_index))
         values = {"mode": word, "origin": origin_name, "destination": destination_name}
-        tasks.append(_task(5011, GET_DIRECTIONS, values, evaluation, solution))
+        tasks.append(task(5011, GET_DIRECTIONS, values, evaluation, solution))
     return tasks
 
 
@@ -436,24 +420,18 @@ def place_page_tasks(world: _Map) -> list[dict[str, Any]]:
     for asked, name, search_text in PLACE_PAGE_CASES:
         place = world.place(name)
         query = world.typed(search_text, place)
-        plan = SolutionBuilder()
+        plan = Plan()
         _search(plan, query, "Searching by name finds the place and links to its page.")
         _open_place(plan, world, place, query)
-        solution = plan.stop("Stop on the place page", "The description page of the place is open.")
-        checks = [
-            {"url": "last", "locator": HEADING_LOCATOR, "required_contents": {"must_include": [place.name]}},
-            {"url": "last", "locator": SIDEBAR_LOCATOR,
-             "required_contents": {"must_include": [place.county or place.postcode]}},
-        ]
-        evaluation = {"eval_types": ["program_html"], "reference_answers": None, "reference_url": "",
-                      "program_html": checks}
-        tasks.append(_task(5012, PLACE_PAGE, {"place": asked}, evaluation, solution))
+        solution = plan.finish("The description page of the place is open.", "Stop on the place page")
+        evaluation = html_eval(html_check("last", HEADING_LOCATOR, must_include=[place.name]),
+                               html_check("last", SIDEBAR_LOCATOR, must_include=[place.county or place.postcode]))
+        tasks.append(task(5012, PLACE_PAGE, {"place": asked}, evaluation, solution))
     return tasks
 
 
 def _not_achievable(note: str) -> dict[str, Any]:
-    return {"eval_types": ["string_match"], "reference_answers": {"fuzzy_match": ["N/A"]}, "reference_url": "",
-            "program_html": [], "string_note": note, "reference_answer_raw_annotation": "N/A"}
+    return string_eval(fuzzy=["N/A"], raw="N/A", note=note)
 
 
 TRANSIT = "How long does it take to get from {{origin}} to {{destination}} by {{mode}}?"
@@ -462,15 +440,15 @@ TRANSIT = "How long does it take to get from {{origin}} to {{destination}} by {{
 def transit_tasks(world: _Map) -> list[dict[str, Any]]:
     origin, destination = world.place("Carnegie Mellon University"), world.place("Pittsburgh International Airport")
     modes = ", ".join(profile.label for profile in PROFILES)
-    plan = SolutionBuilder()
-    plan.step("Open the directions page and look at the travel modes",
-              "Whether the map can answer depends on the modes its directions offer.",
-              click_link("Directions"), notes=(f"The Mode select offers only {modes}",))
-    solution = plan.stop("Report that the map cannot answer",
-                         "There is no public transit mode, so no transit time can be found.", "N/A")
+    plan = Plan()
+    plan.step("Whether the map can answer depends on the modes its directions offer.",
+              "Open the directions page and look at the travel modes",
+              click("link", "Directions"), notes=(f"The Mode select offers only {modes}",))
+    solution = plan.finish("There is no public transit mode, so no transit time can be found.",
+                           "Report that the map cannot answer", "N/A")
     values = {"origin": origin.name, "destination": destination.name, "mode": "public transit"}
     note = f"The map's directions offer only {modes}; it has no public transit routing"
-    return [_task(5013, TRANSIT, values, _not_achievable(note), solution)]
+    return [task(5013, TRANSIT, values, _not_achievable(note), solution)]
 
 
 MISSING = "What is the walking distance from {{origin}} to the nearest {{brand}} store?"
@@ -480,12 +458,12 @@ def missing_place_tasks(world: _Map) -> list[dict[str, Any]]:
     origin, brand = world.place("Carnegie Mellon University"), "IKEA"
     if queries.matching(world.conn, brand):
         raise ValueError(f"the map has a {brand}; the task would be achievable")
-    plan = SolutionBuilder()
+    plan = Plan()
     _search(plan, brand, "The store must be on the map before a walking route to it can be asked for.",
             notes=(f"Searching for {brand} finds no results",))
-    solution = plan.stop("Report that the map cannot answer", f"There is no {brand} on the map.", "N/A")
+    solution = plan.finish(f"There is no {brand} on the map.", "Report that the map cannot answer", "N/A")
     note = f"There is no {brand} store on the map"
-    return [_task(5014, MISSING, {"origin": origin.name, "brand": brand}, _not_achievable(note), solution)]
+    return [task(5014, MISSING, {"origin": origin.name, "brand": brand}, _not_achievable(note), solution)]
 
 
 TEMPLATES = (travel_time_tasks, distance_tasks, address_tasks, zip_code_tasks, closest_tasks,

@@ -22,9 +22,12 @@ from typing import Any
 from webenv.sites.shop import admin_queries as facts
 from webenv.sites.shop.admin import formats
 from webenv.sites.shop.admin import plans as p
+from webenv.tasks.authoring import (
+    Plan, TaskSite, click, html_check, html_eval, select, string_eval, type_into, url_eval,
+)
 
 ADMIN = "__SHOPPING_ADMIN__"
-STORAGE_STATE = "./.auth/shopping_admin_state.json"
+task = TaskSite("shopping_admin", home=ADMIN, storage_state="./.auth/shopping_admin_state.json").task
 
 # Intent template ids (shopping_admin: 2000+).
 TOP_BESTSELLERS = 2000
@@ -59,48 +62,7 @@ QTY_VALUE = "document.querySelector('[name=\"product[quantity_and_stock_status][
 STATUS_VALUE = "document.querySelector('[name=\"product[status]\"]').value"
 
 
-# --- config shapes --------------------------------------------------------------------------------------------
-
-def _intent(template: str, values: dict[str, Any]) -> str:
-    text = template
-    for key, value in values.items():
-        text = text.replace("{{" + key + "}}", str(value))
-    return text
-
-
-def _task(template_id: int, template: str, values: dict[str, Any], evaluation: dict[str, Any],
-          solution: dict[str, Any], *, start_url: str = ADMIN, changes_state: bool = False) -> Task:
-    return {
-        "sites": ["shopping_admin"], "require_login": True, "storage_state": STORAGE_STATE,
-        "start_url": start_url, "geolocation": None, "intent_template": template, "instantiation_dict": values,
-        "intent": _intent(template, values), "require_reset": changes_state, "eval": evaluation,
-        "intent_template_id": template_id, "reference_solution": solution,
-    }
-
-
-def _string_eval(answers: dict[str, Any], raw: str, note: str = "") -> dict[str, Any]:
-    return {"eval_types": ["string_match"], "reference_answers": answers, "reference_url": "", "program_html": [],
-            "string_note": note, "reference_answer_raw_annotation": raw}
-
-
-def _html_eval(checks: list[dict[str, Any]], reference_url: str = "") -> dict[str, Any]:
-    evaluation: dict[str, Any] = {
-        "eval_types": (["url_match"] if reference_url else []) + ["program_html"],
-        "reference_answers": None, "reference_url": reference_url, "program_html": checks,
-    }
-    if reference_url:
-        evaluation["url_note"] = "GOLD in PRED"
-    return evaluation
-
-
-def _url_eval(reference_url: str) -> dict[str, Any]:
-    return {"eval_types": ["url_match"], "reference_answers": None, "reference_url": reference_url,
-            "program_html": [], "url_note": "GOLD in PRED"}
-
-
-def _check(url: str, locator: str, **contents: Any) -> dict[str, Any]:
-    return {"url": url, "locator": locator, "required_contents": contents}
-
+# --- answers --------------------------------------------------------------------------------------------------
 
 def _amount(cents: int) -> str:
     """A money answer for must_include: `890.77`, or `1234.56 |OR| 1,234.56` when a comma may appear."""
@@ -229,21 +191,21 @@ def top_bestsellers(conn: sqlite3.Connection) -> Iterator[Task]:
                 continue
             listing = "; ".join(f"{i + 1}. {r['name']} ({r['qty']} units)" for i, r in enumerate(top))
             solution = (
-                p.Plan()
+                Plan()
                 .step("The Bestsellers report ranks products by units sold and excludes canceled orders, "
                       "which is what best-selling means.", "Open Reports > Bestsellers.", p.menu("Bestsellers"))
                 .step(f"A Year period from {span.report_from} to {span.report_to} puts the whole span in one "
                       "interval, so the ranking covers exactly the asked period.",
                       f"Show the report for {span.report_from} to {span.report_to} with period Year.",
                       *p.report_period("Year", span.report_from, span.report_to),
-                      note=f"Bestsellers {span.phrase}: {listing}; the next product sold {ranking[n]['qty']}.")
+                      notes=[f"Bestsellers {span.phrase}: {listing}; the next product sold {ranking[n]['qty']}."])
                 .finish("The first rows of the report are the answer.", f"Report the top {n} products.",
                         ", ".join(names))
             )
             values = {"n": n, "period": span.phrase}
-            yield _task(TOP_BESTSELLERS, template, values,
-                        _string_eval({"must_include": [facts.short_name(n_) for n_ in names]}, ", ".join(names)),
-                        solution)
+            yield task(TOP_BESTSELLERS, template, values,
+                       string_eval(must_include=[facts.short_name(n_) for n_ in names], raw=", ".join(names)),
+                       solution)
             made += 1
             break
         if made == 3:
@@ -257,16 +219,17 @@ def reviews_mentioning(conn: sqlite3.Connection) -> Iterator[Task]:
     for term in chosen:
         count = len(facts.reviews_mentioning(conn, term))
         solution = (
-            p.Plan()
+            Plan()
             .step("All Reviews lists reviews of every status, and its Review filter searches the review text.",
                   "Open Marketing > All Reviews.", p.menu("All Reviews"))
             .step(f"Filtering the review text by '{term}' leaves exactly the reviews that mention it; the grid "
                   "reports how many records it found.", f"Filter the Review column by '{term}'.",
-                  p.fill("Review", term, enter=True), note=f"{count} records found for reviews mentioning '{term}'.")
+                  type_into("textbox", "Review", term, enter=True),
+                  notes=[f"{count} records found for reviews mentioning '{term}'."])
             .finish("The record count is the number of matching reviews.", "Report the count.", str(count))
         )
-        yield _task(REVIEWS_MENTIONING, template, {"term": term},
-                    _string_eval({"must_include": [str(count)]}, str(count)), solution)
+        yield task(REVIEWS_MENTIONING, template, {"term": term},
+                   string_eval(must_include=[str(count)], raw=str(count)), solution)
 
 
 def order_counts(conn: sqlite3.Connection) -> Iterator[Task]:
@@ -276,19 +239,19 @@ def order_counts(conn: sqlite3.Connection) -> Iterator[Task]:
         count = len(facts.orders_where(conn, status=status, span=span.range))
         label = formats.order_status_label(status)
         solution = (
-            p.Plan()
+            Plan()
             .step("The orders grid filters by status and purchase date and counts the matching records.",
                   "Open Sales > Orders.", p.menu("Orders"))
             .step(f"Status {label} with purchase dates {span.grid_from} to {span.grid_to} (inclusive) selects "
                   f"exactly the {status} orders placed {span.phrase}.",
                   f"Filter by Status {label} and Purchase Date {span.grid_from} to {span.grid_to}.",
-                  p.choose("Status", label), p.fill("Purchase Date from", span.grid_from),
-                  p.fill("Purchase Date to", span.grid_to), p.APPLY_FILTERS,
-                  note=f"{count} records found: {status} orders placed {span.phrase}.")
+                  select("Status", label), type_into("textbox", "Purchase Date from", span.grid_from),
+                  type_into("textbox", "Purchase Date to", span.grid_to), p.APPLY_FILTERS,
+                  notes=[f"{count} records found: {status} orders placed {span.phrase}."])
             .finish("The record count answers the question.", "Report the count.", str(count))
         )
-        yield _task(ORDER_COUNT, template, {"status": status, "period": span.phrase},
-                    _string_eval({"must_include": [str(count)]}, str(count)), solution)
+        yield task(ORDER_COUNT, template, {"status": status, "period": span.phrase},
+                   string_eval(must_include=[str(count)], raw=str(count)), solution)
 
 
 def customer_spend(conn: sqlite3.Connection) -> Iterator[Task]:
@@ -302,20 +265,20 @@ def customer_spend(conn: sqlite3.Connection) -> Iterator[Task]:
         total = sum(o["grand_total_cents"] for o in orders)
         amounts = ", ".join(formats.money(o["grand_total_cents"]) for o in orders)
         solution = (
-            p.Plan()
+            Plan()
             .step("The orders grid can be narrowed to one customer and one status, showing each grand total.",
                   "Open Sales > Orders.", p.menu("Orders"))
             .step(f"Filtering Bill-to Name by {customer['name']} and Status Complete lists exactly the orders to add "
                   "up (fewer than 20, so one page).",
                   f"Filter by Bill-to Name '{customer['name']}' and Status Complete.",
-                  p.fill("Bill-to Name", customer["name"]), p.choose("Status", "Complete"), p.APPLY_FILTERS,
-                  note=f"{len(orders)} complete orders of {customer['name']} with grand totals {amounts}.")
+                  type_into("textbox", "Bill-to Name", customer["name"]), select("Status", "Complete"), p.APPLY_FILTERS,
+                  notes=[f"{len(orders)} complete orders of {customer['name']} with grand totals {amounts}."])
             .finish("Adding up the grand totals gives the amount spent.", "Report the sum of the grand totals.",
                     formats.money(total))
         )
         values = {"customer": customer["name"], "status": "complete"}
-        yield _task(CUSTOMER_SPEND, template, values,
-                    _string_eval({"must_include": [_amount(total)]}, formats.money(total)), solution)
+        yield task(CUSTOMER_SPEND, template, values,
+                   string_eval(must_include=[_amount(total)], raw=formats.money(total)), solution)
 
 
 def top_customers(conn: sqlite3.Connection) -> Iterator[Task]:
@@ -336,17 +299,17 @@ def top_customers(conn: sqlite3.Connection) -> Iterator[Task]:
         for span, winner in sorted(robust, key=lambda found: found[1] in answered):
             answered.add(winner)
             solution = (
-                p.Plan()
+                Plan()
                 .step(f"The {report} report ranks customers by {'orders placed' if key == 'orders' else 'money spent'}.",
                       f"Open Reports > {report}.", p.menu(report))
                 .step(f"A Year period from {span.report_from} to {span.report_to} ranks customers over exactly "
                       "the asked span.", f"Show the report for {span.report_from} to {span.report_to}.",
                       *p.report_period("Year", span.report_from, span.report_to),
-                      note=f"Rank 1 {span.phrase}: {winner}.")
+                      notes=[f"Rank 1 {span.phrase}: {winner}."])
                 .finish("The customer ranked first is the answer.", "Report the top customer.", winner)
             )
-            yield _task(TOP_CUSTOMER, template, {"measure": measure, "period": span.phrase},
-                        _string_eval({"must_include": [winner]}, winner), solution)
+            yield task(TOP_CUSTOMER, template, {"measure": measure, "period": span.phrase},
+                       string_eval(must_include=[winner], raw=winner), solution)
             break
 
 
@@ -372,19 +335,19 @@ def latest_orders(conn: sqlite3.Connection) -> Iterator[Task]:
         latest = orders[0]
         label = formats.order_status_label(status)
         solution = (
-            p.Plan()
+            Plan()
             .step("The orders grid lists the newest purchases first and filters by status.",
                   "Open Sales > Orders.", p.menu("Orders"))
             .step(f"With Status {label}, the first row is the most recent {label.lower()} order.",
-                  f"Filter by Status {label}.", p.choose("Status", label), p.APPLY_FILTERS,
-                  note=f"Newest {label} order: {latest['increment_id']} by {latest['customer_name']}, "
-                       f"placed {formats.timestamp(latest['created_at'])}.")
+                  f"Filter by Status {label}.", select("Status", label), p.APPLY_FILTERS,
+                  notes=[f"Newest {label} order: {latest['increment_id']} by {latest['customer_name']}, "
+                       f"placed {formats.timestamp(latest['created_at'])}."])
             .finish("The first row gives the order number and the Bill-to Name.", "Report both.",
                     f"{latest['increment_id']}, placed by {latest['customer_name']}")
         )
-        yield _task(LATEST_ORDER, template, {"status": label.lower()},
-                    _string_eval({"must_include": [latest["increment_id"], latest["customer_name"]]},
-                                 f"{latest['increment_id']} {latest['customer_name']}"), solution)
+        yield task(LATEST_ORDER, template, {"status": label.lower()},
+                   string_eval(must_include=[latest["increment_id"], latest["customer_name"]],
+                               raw=f"{latest['increment_id']} {latest['customer_name']}"), solution)
 
 
 def stock_levels(conn: sqlite3.Connection) -> Iterator[Task]:
@@ -396,15 +359,16 @@ def stock_levels(conn: sqlite3.Connection) -> Iterator[Task]:
         if not 2 <= len(handles) <= 4 or len(found) > 20:
             continue
         solution = (
-            p.Plan()
+            Plan()
             .step("The product grid filters by quantity on hand.", "Open Catalog > Products.", p.menu("Products"))
             .step(f"Quantity from {n} to {n} keeps exactly the products with {n} units.",
-                  f"Filter Quantity from {n} to {n}.", p.fill("Quantity from", str(n)), p.fill("Quantity to", str(n)),
-                  p.APPLY_FILTERS, note=f"{len(found)} products with {n} units: " + "; ".join(r["name"] for r in found))
+                  f"Filter Quantity from {n} to {n}.", type_into("textbox", "Quantity from", str(n)),
+                  type_into("textbox", "Quantity to", str(n)), p.APPLY_FILTERS,
+                  notes=[f"{len(found)} products with {n} units: " + "; ".join(r["name"] for r in found)])
             .finish("The listed product names are the answer.", "Report the products.", "; ".join(handles))
         )
-        yield _task(STOCK_LEVEL, template, {"n": n}, _string_eval({"must_include": handles}, "; ".join(handles)),
-                    solution)
+        yield task(STOCK_LEVEL, template, {"n": n}, string_eval(must_include=handles, raw="; ".join(handles)),
+                   solution)
         made += 1
         if made == 2:
             return
@@ -419,18 +383,18 @@ def phone_lookups(conn: sqlite3.Connection) -> Iterator[Task]:
         phone = digits[customer["id"]]
         assert [m["id"] for m in facts.customers_with_phone(conn, phone)] == [customer["id"]]
         solution = (
-            p.Plan()
+            Plan()
             .step("The customer grid's keyword search matches phone numbers, ignoring their punctuation.",
                   "Open Customers > All Customers.", p.menu("All Customers"))
             .step("Searching the number leaves the one customer who has it.", f"Search for {phone}.",
-                  p.fill("Search by keyword", phone, enter=True),
-                  note=f"Phone {customer['phone']}: {customer['name']} <{customer['email']}>.")
+                  type_into("textbox", "Search by keyword", phone, enter=True),
+                  notes=[f"Phone {customer['phone']}: {customer['name']} <{customer['email']}>."])
             .finish("The row shows the name and the email.", "Report them.",
                     f"{customer['name']}, {customer['email']}")
         )
-        yield _task(PHONE_LOOKUP, template, {"phone": phone},
-                    _string_eval({"must_include": [customer["name"], customer["email"]]},
-                                 f"{customer['name']}, {customer['email']}"), solution)
+        yield task(PHONE_LOOKUP, template, {"phone": phone},
+                   string_eval(must_include=[customer["name"], customer["email"]],
+                               raw=f"{customer['name']}, {customer['email']}"), solution)
 
 
 def review_status_counts(conn: sqlite3.Connection) -> Iterator[Task]:
@@ -440,15 +404,15 @@ def review_status_counts(conn: sqlite3.Connection) -> Iterator[Task]:
         label = formats.review_status_label(status)
         count = counts.get(status, 0)
         solution = (
-            p.Plan()
+            Plan()
             .step("All Reviews filters by status and counts the matching records.",
                   "Open Marketing > All Reviews.", p.menu("All Reviews"))
             .step(f"Status {label} keeps only those reviews.", f"Filter by Status {label}.",
-                  p.choose("Status", label), p.APPLY_FILTERS, note=f"{count} records found with status {label}.")
+                  select("Status", label), p.APPLY_FILTERS, notes=[f"{count} records found with status {label}."])
             .finish("The record count is the answer.", "Report the count.", str(count))
         )
-        yield _task(REVIEW_STATUS_COUNT, template, {"status": label},
-                    _string_eval({"must_include": [str(count)]}, str(count)), solution)
+        yield task(REVIEW_STATUS_COUNT, template, {"status": label},
+                   string_eval(must_include=[str(count)], raw=str(count)), solution)
 
 
 def top_search_terms(conn: sqlite3.Connection) -> Iterator[Task]:
@@ -457,13 +421,13 @@ def top_search_terms(conn: sqlite3.Connection) -> Iterator[Task]:
     n = next(k for k in (3, 4, 2) if len(terms) > k and terms[k - 1]["hits"] > terms[k]["hits"])
     top = [t["term"] for t in terms[:n]]
     solution = (
-        p.Plan()
+        Plan()
         .step("The Search Terms report lists storefront searches, most searched first.",
               "Open Reports > Search Terms.", p.menu("Search Terms"),
-              note="Top terms: " + ", ".join(f"{t['term']} ({t['hits']} hits)" for t in terms[:n + 1]) + ".")
+              notes=["Top terms: " + ", ".join(f"{t['term']} ({t['hits']} hits)" for t in terms[:n + 1]) + "."])
         .finish(f"The first {n} rows are the answer.", f"Report the top {n} terms.", ", ".join(top))
     )
-    yield _task(TOP_SEARCH_TERMS, template, {"n": n}, _string_eval({"must_include": top}, ", ".join(top)), solution)
+    yield task(TOP_SEARCH_TERMS, template, {"n": n}, string_eval(must_include=top, raw=", ".join(top)), solution)
 
 
 def unhappy_reviewers(conn: sqlite3.Connection) -> Iterator[Task]:
@@ -481,21 +445,21 @@ def unhappy_reviewers(conn: sqlite3.Connection) -> Iterator[Task]:
         names = facts.unhappy_reviewers(conn, handle)
         ratings = "; ".join(f"{r['nickname']}: {r['rating']} stars" for r in reviews)
         plan = (
-            p.Plan()
+            Plan()
             .step("All Reviews can be filtered by product and shows each review's rating and text.",
                   "Open Marketing > All Reviews.", p.menu("All Reviews"))
             .step(f"Filtering Product by '{handle}' lists every review of it.", f"Filter Product by '{handle}'.",
-                  p.fill("Product", handle, enter=True), note=f"Reviews of {handle}: {ratings}.")
+                  type_into("textbox", "Product", handle, enter=True), notes=[f"Reviews of {handle}: {ratings}."])
         )
         if names:
             solution = plan.finish("Reviews rated 1 or 2 stars express dissatisfaction.",
                                    "Report their nicknames.", ", ".join(names))
-            evaluation = _string_eval({"must_include": names}, ", ".join(names))
+            evaluation = string_eval(must_include=names, raw=", ".join(names))
         else:
             note = f"Every review of {handle} is rated 4 or 5 stars: nobody expressed dissatisfaction."
             solution = plan.finish(note, "Report that the task cannot be done.", "N/A")
-            evaluation = _string_eval({"exact_match": "N/A"}, "N/A", note=f"There is no negative review for {handle}")
-        yield _task(UNHAPPY_REVIEWERS, template, {"product": handle}, evaluation, solution)
+            evaluation = string_eval(exact="N/A", raw="N/A", note=f"There is no negative review for {handle}")
+        yield task(UNHAPPY_REVIEWERS, template, {"product": handle}, evaluation, solution)
 
 
 # --- state changes (program_html) -----------------------------------------------------------------------------
@@ -504,12 +468,12 @@ def _edit_url(product_id: int) -> str:
     return f"{ADMIN}/catalog/product/edit/id/{product_id}/"
 
 
-def _find_product(plan: p.Plan, product: dict[str, Any]) -> p.Plan:
+def _find_product(plan: Plan, product: dict[str, Any]) -> Plan:
     return (
         plan.step("Products are edited from the product grid.", "Open Catalog > Products.", p.menu("Products"))
         .step(f"A keyword search for '{product['handle']}' finds the product.",
               f"Search for '{product['handle']}' and open its edit page.",
-              p.fill("Search by keyword", product["handle"], enter=True),
+              type_into("textbox", "Search by keyword", product["handle"], enter=True),
               p.edit_product(product["name"], product["sku"]))
     )
 
@@ -520,18 +484,19 @@ def price_changes(conn: sqlite3.Connection) -> Iterator[Task]:
     this = _spread(products, 2)[0]
     lowered = this["price_cents"] - 500
     solution = (
-        p.Plan()
+        Plan()
         .step(f"The task starts on the product's edit page, whose Price field shows "
               f"{formats.plain_amount(this['price_cents'])}; $5 less is {formats.plain_amount(lowered)}.",
-              f"Set Price to {formats.plain_amount(lowered)}.", p.fill("Price", formats.plain_amount(lowered)),
-              note=f"Price was {formats.money(this['price_cents'])}; the new price is {formats.money(lowered)}.")
-        .step("Saving stores the new price.", "Click Save.", p.click("button", "Save"))
+              f"Set Price to {formats.plain_amount(lowered)}.",
+              type_into("textbox", "Price", formats.plain_amount(lowered)),
+              notes=[f"Price was {formats.money(this['price_cents'])}; the new price is {formats.money(lowered)}."])
+        .step("Saving stores the new price.", "Click Save.", click("button", "Save"))
         .finish("The price is reduced.", "Stop.", "")
     )
-    yield _task(CHANGE_PRICE, template, {"change": "Reduce", "product": "this product", "amount": "$5"},
-                _html_eval([_check(_edit_url(this["id"]), PRICE_VALUE,
-                                   exact_match=formats.plain_amount(lowered))]),
-                solution, start_url=_edit_url(this["id"]), changes_state=True)
+    yield task(CHANGE_PRICE, template, {"change": "Reduce", "product": "this product", "amount": "$5"},
+               html_eval(html_check(_edit_url(this["id"]), PRICE_VALUE,
+                                    exact_match=formats.plain_amount(lowered))),
+               solution, start_url=_edit_url(this["id"]), require_reset=True)
 
     # A raise that lands on whole cents, so there is exactly one right price to type.
     raisable = [(x, pc) for x in products if x["id"] != this["id"] for pc in (10, 20, 25, 50)
@@ -539,17 +504,17 @@ def price_changes(conn: sqlite3.Connection) -> Iterator[Task]:
     other, percent = _spread(raisable, 1)[0]
     raised = other["price_cents"] * (100 + percent) // 100
     solution = (
-        _find_product(p.Plan(), other)
+        _find_product(Plan(), other)
         .step(f"{formats.money(other['price_cents'])} plus {percent}% is {formats.money(raised)}.",
               f"Set Price to {formats.plain_amount(raised)} and save.",
-              p.fill("Price", formats.plain_amount(raised)), p.click("button", "Save"),
-              note=f"Price was {formats.money(other['price_cents'])}; the new price is {formats.money(raised)}.")
+              type_into("textbox", "Price", formats.plain_amount(raised)), click("button", "Save"),
+              notes=[f"Price was {formats.money(other['price_cents'])}; the new price is {formats.money(raised)}."])
         .finish("The price is raised.", "Stop.", "")
     )
-    yield _task(CHANGE_PRICE, template, {"change": "Increase", "product": other["handle"], "amount": f"{percent}%"},
-                _html_eval([_check(_edit_url(other["id"]), PRICE_VALUE,
-                                   exact_match=formats.plain_amount(raised))]),
-                solution, changes_state=True)
+    yield task(CHANGE_PRICE, template, {"change": "Increase", "product": other["handle"], "amount": f"{percent}%"},
+               html_eval(html_check(_edit_url(other["id"]), PRICE_VALUE,
+                                    exact_match=formats.plain_amount(raised))),
+               solution, require_reset=True)
 
 
 def restocks(conn: sqlite3.Connection) -> Iterator[Task]:
@@ -560,29 +525,30 @@ def restocks(conn: sqlite3.Connection) -> Iterator[Task]:
     for product, arrived in ((_spread(sold_out, 1)[0], 5), (_spread(in_stock, 1)[0], 12)):
         total = product["stock"] + arrived
         solution = (
-            _find_product(p.Plan(), product)
+            _find_product(Plan(), product)
             .step(f"The product has {product['stock']} units; {arrived} more makes {total}.",
-                  f"Set Quantity to {total} and save.", p.fill("Quantity", str(total)), p.click("button", "Save"),
-                  note=f"Quantity was {product['stock']}, now {total}.")
+                  f"Set Quantity to {total} and save.", type_into("textbox", "Quantity", str(total)),
+                  click("button", "Save"),
+                  notes=[f"Quantity was {product['stock']}, now {total}."])
             .finish("The stock is updated.", "Stop.", "")
         )
-        yield _task(RESTOCK, template, {"n": arrived, "product": product["handle"]},
-                    _html_eval([_check(_edit_url(product["id"]), QTY_VALUE, exact_match=str(total))]),
-                    solution, changes_state=True)
+        yield task(RESTOCK, template, {"n": arrived, "product": product["handle"]},
+                   html_eval(html_check(_edit_url(product["id"]), QTY_VALUE, exact_match=str(total))),
+                   solution, require_reset=True)
 
 
 def disable_product(conn: sqlite3.Connection) -> Iterator[Task]:
     product = _spread(_nameable_products(conn), 5)[3]
     solution = (
-        _find_product(p.Plan(), product)
+        _find_product(Plan(), product)
         .step("Setting Enable Product to Disabled hides it from the storefront.", "Disable the product and save.",
-              p.choose("Enable Product", "Disabled"), p.click("button", "Save"))
+              select("Enable Product", "Disabled"), click("button", "Save"))
         .finish("The product is disabled.", "Stop.", "")
     )
-    yield _task(DISABLE_PRODUCT, "Disable {{product}} from the site, they are facing some quality issues.",
-                {"product": product["handle"]},
-                _html_eval([_check(_edit_url(product["id"]), STATUS_VALUE, exact_match="2")]),
-                solution, changes_state=True)
+    yield task(DISABLE_PRODUCT, "Disable {{product}} from the site, they are facing some quality issues.",
+               {"product": product["handle"]},
+               html_eval(html_check(_edit_url(product["id"]), STATUS_VALUE, exact_match="2")),
+               solution, require_reset=True)
 
 
 def moderate_reviews(conn: sqlite3.Connection) -> Iterator[Task]:
@@ -596,21 +562,21 @@ def moderate_reviews(conn: sqlite3.Connection) -> Iterator[Task]:
                                               (("Approve", "Approved", "1"), ("Reject", "Not Approved", "3"))):
         product = handles[review["product_id"]]
         solution = (
-            p.Plan()
+            Plan()
             .step("Reviews waiting for moderation are in the Pending Reviews view.",
                   "Open Marketing > Pending Reviews.", p.menu("Pending Reviews"))
             .step(f"Only one pending review is by {review['nickname']}; filtering by nickname finds it.",
                   f"Filter Nickname by '{review['nickname']}' and open the review about {product}.",
-                  p.fill("Nickname", review["nickname"], enter=True), p.edit_review(review["id"]),
-                  note=f"Review {review['id']} by {review['nickname']} is about {product}.")
+                  type_into("textbox", "Nickname", review["nickname"], enter=True), p.edit_review(review["id"]),
+                  notes=[f"Review {review['id']} by {review['nickname']} is about {product}."])
             .step(f"Status {label} is how the admin {action.lower()}s a review.",
-                  f"Set Status to {label} and save.", p.choose("Status", label), p.click("button", "Save Review"))
+                  f"Set Status to {label} and save.", select("Status", label), click("button", "Save Review"))
             .finish("The review is moderated.", "Stop.", "")
         )
-        yield _task(MODERATE_REVIEW, template, {"action": action, "nickname": review["nickname"], "product": product},
-                    _html_eval([_check(f"{ADMIN}/review/product/edit/id/{review['id']}/",
-                                       "document.querySelector('[name=\"status_id\"]').value", exact_match=value)]),
-                    solution, changes_state=True)
+        yield task(MODERATE_REVIEW, template, {"action": action, "nickname": review["nickname"], "product": product},
+                   html_eval(html_check(f"{ADMIN}/review/product/edit/id/{review['id']}/",
+                                        "document.querySelector('[name=\"status_id\"]').value", exact_match=value)),
+                   solution, require_reset=True)
 
 
 def cms_title(conn: sqlite3.Connection) -> Iterator[Task]:
@@ -618,26 +584,26 @@ def cms_title(conn: sqlite3.Connection) -> Iterator[Task]:
                         " ORDER BY id LIMIT 1").fetchone()
     new_title = "About One Stop Market" if page["title"] == "About us" else f"{page['title']} | One Stop Market"
     solution = (
-        p.Plan()
+        Plan()
         .step("CMS pages are edited under Content > Pages.", "Open Content > Pages.", p.menu("Pages"))
         .step(f"The grid has an Edit link for '{page['title']}'.", f"Edit the '{page['title']}' page.",
-              p.click("link", f"Edit page {page['title']}"))
+              click("link", f"Edit page {page['title']}"))
         .step("The Page Title field holds the title.", f"Set Page Title to '{new_title}' and save.",
-              p.fill("Page Title", new_title), p.click("button", "Save Page"))
+              type_into("textbox", "Page Title", new_title), click("button", "Save Page"))
         .finish("The title is changed.", "Stop.", "")
     )
-    yield _task(CMS_TITLE, 'Change the page title of "{{page}}" page on my site to "{{title}}".',
-                {"page": page["title"], "title": new_title},
-                _html_eval([_check(f"{ADMIN}/cms/page/edit/page_id/{page['id']}/",
-                                   "document.querySelector('input[name=\"title\"]').value", exact_match=new_title)]),
-                solution, changes_state=True)
+    yield task(CMS_TITLE, 'Change the page title of "{{page}}" page on my site to "{{title}}".',
+               {"page": page["title"], "title": new_title},
+               html_eval(html_check(f"{ADMIN}/cms/page/edit/page_id/{page['id']}/",
+                                    "document.querySelector('input[name=\"title\"]').value", exact_match=new_title)),
+               solution, require_reset=True)
 
 
-def _open_order(plan: p.Plan, increment_id: str) -> p.Plan:
+def _open_order(plan: Plan, increment_id: str) -> Plan:
     return (
         plan.step("Orders are found in Sales > Orders.", "Open Sales > Orders.", p.menu("Orders"))
         .step(f"Searching the order number finds order {increment_id}.", f"Search for {increment_id} and view it.",
-              p.fill("Search by keyword", increment_id, enter=True), p.view_order(increment_id))
+              type_into("textbox", "Search by keyword", increment_id, enter=True), p.view_order(increment_id))
     )
 
 
@@ -648,15 +614,15 @@ def _view_url(order_id: int) -> str:
 def cancel_order(conn: sqlite3.Connection) -> Iterator[Task]:
     order = facts.orders_where(conn, status="pending")[-1]  # the oldest pending order
     solution = (
-        _open_order(p.Plan(), order["increment_id"])
+        _open_order(Plan(), order["increment_id"])
         .step("A pending order can be canceled from its page.", "Click Cancel Order.",
-              p.click("button", "Cancel Order"))
+              click("button", "Cancel Order"))
         .finish("The order is canceled.", "Stop.", "")
     )
-    yield _task(CANCEL_ORDER, "Cancel order {{number}}", {"number": order["increment_id"]},
-                _html_eval([_check(_view_url(order["id"]), 'document.querySelector("#order_status").outerText',
-                                   exact_match="Canceled")]),
-                solution, changes_state=True)
+    yield task(CANCEL_ORDER, "Cancel order {{number}}", {"number": order["increment_id"]},
+               html_eval(html_check(_view_url(order["id"]), 'document.querySelector("#order_status").outerText',
+                                    exact_match="Canceled")),
+               solution, require_reset=True)
 
 
 def notify_customers(conn: sqlite3.Connection) -> Iterator[Task]:
@@ -669,58 +635,58 @@ def notify_customers(conn: sqlite3.Connection) -> Iterator[Task]:
     customer = several[0]
     order = pending[customer["id"]][0]
     solution = (
-        p.Plan()
+        Plan()
         .step("The orders grid filters by customer and status, newest first.", "Open Sales > Orders.",
               p.menu("Orders"))
         .step(f"Bill-to Name '{customer['name']}' and Status Pending list their pending orders, newest first.",
               f"Filter by Bill-to Name '{customer['name']}' and Status Pending.",
-              p.fill("Bill-to Name", customer["name"]), p.choose("Status", "Pending"), p.APPLY_FILTERS,
-              note=f"Most recent pending order of {customer['name']}: {order['increment_id']}.")
+              type_into("textbox", "Bill-to Name", customer["name"]), select("Status", "Pending"), p.APPLY_FILTERS,
+              notes=[f"Most recent pending order of {customer['name']}: {order['increment_id']}."])
         .step("The first row is the most recent pending order.", f"View order {order['increment_id']}.",
               p.view_order(order["increment_id"]))
         .step("An order comment with 'Notify Customer by Email' ticked is how the admin messages a customer.",
               "Write the message, tick Notify Customer by Email, and submit.",
-              p.fill("Comment", message), p.click("checkbox", "Notify Customer by Email"),
-              p.click("button", "Submit Comment"))
+              type_into("textbox", "Comment", message), click("checkbox", "Notify Customer by Email"),
+              click("button", "Submit Comment"))
         .finish("The customer is notified.", "Stop.", "")
     )
-    yield _task(NOTIFY_CUSTOMER, template, {"customer": customer["name"], "message": message},
-                _html_eval([_check(_view_url(order["id"]), "document.querySelector('#order_history_block').outerText",
-                                   must_include=[message, "Customer Notified"])]),
-                solution, changes_state=True)
+    yield task(NOTIFY_CUSTOMER, template, {"customer": customer["name"], "message": message},
+               html_eval(html_check(_view_url(order["id"]), "document.querySelector('#order_history_block').outerText",
+                                    must_include=[message, "Customer Notified"])),
+               solution, require_reset=True)
 
     nobody = _spread(none, 1)[0]
     solution = (
-        p.Plan()
+        Plan()
         .step("The orders grid filters by customer and status.", "Open Sales > Orders.", p.menu("Orders"))
         .step(f"Bill-to Name '{nobody['name']}' with Status Pending shows whether they have a pending order.",
               f"Filter by Bill-to Name '{nobody['name']}' and Status Pending.",
-              p.fill("Bill-to Name", nobody["name"]), p.choose("Status", "Pending"), p.APPLY_FILTERS,
-              note=f"0 records found: {nobody['name']} has no pending order.")
+              type_into("textbox", "Bill-to Name", nobody["name"]), select("Status", "Pending"), p.APPLY_FILTERS,
+              notes=[f"0 records found: {nobody['name']} has no pending order."])
         .finish(f"{nobody['name']} has no pending order, so there is nothing to notify them in.",
                 "Report that the task cannot be done.", "N/A")
     )
-    yield _task(NOTIFY_CUSTOMER, template, {"customer": nobody["name"], "message": message},
-                _string_eval({"fuzzy_match": "N/A"}, "N/A", note=f"{nobody['name']} has no pending order"),
-                solution)
+    yield task(NOTIFY_CUSTOMER, template, {"customer": nobody["name"], "message": message},
+               string_eval(fuzzy="N/A", raw="N/A", note=f"{nobody['name']} has no pending order"),
+               solution)
 
 
 def shipping_address(conn: sqlite3.Connection) -> Iterator[Task]:
     order = facts.orders_where(conn, status="processing")[-1]
     address = "456 Oak Avenue, New York, NY 10001"
     solution = (
-        _open_order(p.Plan(), order["increment_id"])
+        _open_order(Plan(), order["increment_id"])
         .step("The order page links to a form for its shipping address.", "Click Edit Shipping Address.",
-              p.click("link", "Edit Shipping Address"))
+              click("link", "Edit Shipping Address"))
         .step("The form takes the whole address on one line.", "Enter the new address and save.",
-              p.fill("Shipping Address", address), p.click("button", "Save Order Address"))
+              type_into("textbox", "Shipping Address", address), click("button", "Save Order Address"))
         .finish("The address is changed.", "Stop.", "")
     )
-    yield _task(SHIPPING_ADDRESS, "Modify the shipping address of order {{number}} to {{address}}",
-                {"number": order["increment_id"], "address": address},
-                _html_eval([_check(_view_url(order["id"]), "document.querySelector('#shipping_address').outerText",
-                                   must_include=["456 Oak Avenue", "New York", "10001"])]),
-                solution, changes_state=True)
+    yield task(SHIPPING_ADDRESS, "Modify the shipping address of order {{number}} to {{address}}",
+               {"number": order["increment_id"], "address": address},
+               html_eval(html_check(_view_url(order["id"]), "document.querySelector('#shipping_address').outerText",
+                                    must_include=["456 Oak Avenue", "New York", "10001"])),
+               solution, require_reset=True)
 
 
 # --- navigation (url_match, + program_html) -------------------------------------------------------------------
@@ -737,7 +703,7 @@ def generate_reports(conn: sqlite3.Connection) -> Iterator[Task]:
     for today, report, time_span, link, path, start, end in cases:
         start_text, end_text = formats.report_date(start), formats.report_date(end)
         solution = (
-            p.Plan()
+            Plan()
             .step(f"The {report} lives under Reports.", f"Open Reports > {link}.", p.menu(link))
             .step(f"Counting back from {formats.long_date(today)}, {time_span.removeprefix('for ')} runs from "
                   f"{start_text} to {end_text}.",
@@ -746,13 +712,13 @@ def generate_reports(conn: sqlite3.Connection) -> Iterator[Task]:
             .finish("The report is generated.", "Stop.", "")
         )
         values = {"today": f"{today.month}/{today.day}/{today.year}", "report": report, "time_span": time_span}
-        yield _task(GENERATE_REPORT, template, values,
-                    _html_eval([_check("last", "document.querySelector('[id=\"sales_report_from\"]').value",
-                                       exact_match=start_text),
-                                _check("last", "document.querySelector('[id=\"sales_report_to\"]').value",
-                                       exact_match=end_text)],
-                               reference_url=f"{ADMIN}{path}"),
-                    solution)
+        yield task(GENERATE_REPORT, template, values,
+                   html_eval(html_check("last", "document.querySelector('[id=\"sales_report_from\"]').value",
+                                        exact_match=start_text),
+                             html_check("last", "document.querySelector('[id=\"sales_report_to\"]').value",
+                                        exact_match=end_text),
+                             reference_url=f"{ADMIN}{path}"),
+                   solution)
 
 
 def _previous_month(today: date) -> tuple[date, date]:
@@ -769,25 +735,25 @@ def _previous_quarter(today: date) -> tuple[date, date]:
 def lookup_orders(conn: sqlite3.Connection) -> Iterator[Task]:
     label = formats.order_status_label("on_hold")
     solution = (
-        p.Plan()
+        Plan()
         .step("The orders grid filters by status.", "Open Sales > Orders.", p.menu("Orders"))
         .step(f"Status {label} shows exactly those orders.", f"Filter by Status {label}.",
-              p.choose("Status", label), p.APPLY_FILTERS)
+              select("Status", label), p.APPLY_FILTERS)
         .finish("The grid shows the orders.", "Stop.", "")
     )
-    yield _task(LOOKUP_ORDERS, "Lookup orders that are {{status}}", {"status": label.lower()},
-                _html_eval([_check("last", 'document.querySelector("div.admin__data-grid-filters-current").outerText',
-                                   must_include=[label])], reference_url=f"{ADMIN}/sales/order/"),
-                solution)
+    yield task(LOOKUP_ORDERS, "Lookup orders that are {{status}}", {"status": label.lower()},
+               html_eval(html_check("last", 'document.querySelector("div.admin__data-grid-filters-current").outerText',
+                                    must_include=[label]), reference_url=f"{ADMIN}/sales/order/"),
+               solution)
 
 
 def show_customers(conn: sqlite3.Connection) -> Iterator[Task]:
     solution = (
-        p.Plan()
+        Plan()
         .step("The customer grid lists every customer.", "Open Customers > All Customers.", p.menu("All Customers"))
         .finish("The customers are shown.", "Stop.", "")
     )
-    yield _task(SHOW_CUSTOMERS, "Show all customers", {}, _url_eval(f"{ADMIN}/customer/index/"), solution)
+    yield task(SHOW_CUSTOMERS, "Show all customers", {}, url_eval(f"{ADMIN}/customer/index/"), solution)
 
 
 def open_customer(conn: sqlite3.Connection) -> Iterator[Task]:
@@ -797,18 +763,18 @@ def open_customer(conn: sqlite3.Connection) -> Iterator[Task]:
     candidates = [c for c in _customers(conn) if c["id"] * 10 > highest]
     customer = _spread(candidates, 3)[1]
     solution = (
-        p.Plan()
+        Plan()
         .step("Customer pages are reached from the customer grid.", "Open Customers > All Customers.",
               p.menu("All Customers"))
         .step(f"Searching '{customer['name']}' finds the customer; the Edit link opens their page.",
               f"Search for '{customer['name']}' and open the customer.",
-              p.fill("Search by keyword", customer["name"], enter=True),
+              type_into("textbox", "Search by keyword", customer["name"], enter=True),
               p.edit_customer(customer["name"], customer["email"]))
         .finish("The customer's page is open.", "Stop.", "")
     )
-    yield _task(OPEN_CUSTOMER, "Open the account page of customer {{customer}} so I can update their details",
-                {"customer": customer["name"]}, _url_eval(f"{ADMIN}/customer/index/edit/id/{customer['id']}/"),
-                solution)
+    yield task(OPEN_CUSTOMER, "Open the account page of customer {{customer}} so I can update their details",
+               {"customer": customer["name"]}, url_eval(f"{ADMIN}/customer/index/edit/id/{customer['id']}/"),
+               solution)
 
 
 MAKERS: tuple[Callable[[sqlite3.Connection], Iterator[Task]], ...] = (

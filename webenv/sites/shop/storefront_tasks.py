@@ -22,10 +22,10 @@ from webenv.sites.shop.seed import EMMA_EMAIL
 from webenv.sites.shop.storefront.listing import PAGE_SIZE
 from webenv.sites.shop.storefront.task_kit import (
     BILLING_BOX, CONTACT_MESSAGE, LATEST_ORDER, NEWSLETTER_BOX, ORDERED_ITEMS, SHIPPING_BOX, SITE, WISHLIST_GRID,
-    Plan, category_trail, click, html_check, html_eval, open_category, open_my_orders, order_number_phrase,
-    order_page, price_phrase, scroll, search, search_url, select, sort_listing, string_eval, task, type_into,
-    url_eval, view_order,
+    category_trail, open_category, open_my_orders, order_number_phrase, order_page, price_phrase, search,
+    search_url, sort_listing, task, view_order,
 )
+from webenv.tasks.authoring import Plan, click, html_check, html_eval, scroll, select, string_eval, type_into, url_eval
 
 Task = dict[str, Any]
 

@@ -9,18 +9,13 @@ from starlette.routing import Route
 from webenv.sites.codehost import queries
 from webenv.sites.codehost.passwords import verify_password
 from webenv.sites.codehost.views.base import current_user, database, form_data, render, text
-from webenv.sites.common import redirect
-
-
-def _safe_next(target: str) -> str:
-    """Only local paths, so the sign-in form cannot be turned into an open redirect."""
-    return target if target.startswith("/") and not target.startswith("//") else "/"
+from webenv.sites.common import redirect, safe_next
 
 
 async def sign_in(request: Request) -> Response:
     with database(request) as conn:
         if current_user(request, conn) is not None and request.method == "GET":
-            return redirect(_safe_next(request.query_params.get("next", "/")))
+            return redirect(safe_next(request.query_params.get("next", "/")))
         if request.method == "GET":
             return render(request, "sign_in.html", {"next": request.query_params.get("next", "/"), "login": ""})
         form = await form_data(request)
@@ -31,7 +26,7 @@ async def sign_in(request: Request) -> Response:
                                                     "error": "Invalid login or password."}, status_code=401)
         request.session.clear()
         request.session["user_id"] = user["id"]
-        return redirect(_safe_next(text(form, "next") or "/"))
+        return redirect(safe_next(text(form, "next") or "/"))
 
 
 async def sign_out(request: Request) -> Response:

@@ -23,12 +23,11 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from webenv.sites.common import SiteContext, connect, session_middleware
-from webenv.sites.shop import seed_admin
+from webenv.sites.common import SiteContext, connect, session_app
+from webenv.sites.shop import ADMIN, seed_admin
 from webenv.sites.shop.admin import auth, catalog, cms, customers, dashboard, orders, reports, reviews
 from webenv.sites.shop.admin.web import SITE_DIR, AdminSite, render
 
-COOKIE_NAME = "admin_session"  # the shop package's ADMIN spec names the same cookie
 POST = ["POST"]
 
 
@@ -82,10 +81,6 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 def create_app(ctx: SiteContext) -> Starlette:
     with connect(ctx.db_path) as conn:
         seed_admin.ensure_admin_tables(conn)  # databases seeded before these tables existed still work
-    app = Starlette(
-        routes=routes(),
-        middleware=[session_middleware(COOKIE_NAME, ctx.secret_key)],
-        exception_handlers={HTTPException: _http_error},
-    )
+    app = session_app(ctx, ADMIN.cookie_name, routes(), {HTTPException: _http_error})
     app.state.site = AdminSite(ctx)
     return app

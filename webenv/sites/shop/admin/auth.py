@@ -9,15 +9,8 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from webenv.sites.common import one, redirect
+from webenv.sites.common import one, redirect, safe_next
 from webenv.sites.shop.admin.web import LOGIN_PATH, form_fields, render, site
-
-
-def safe_next(target: str | None) -> str:
-    """Only same-site paths: a `next` of `//evil.example` or `http://...` falls back to the dashboard."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return "/"
 
 
 async def login_form(request: Request) -> Response:

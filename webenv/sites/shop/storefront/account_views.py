@@ -5,11 +5,11 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from webenv.sites.common import redirect
+from webenv.sites.common import redirect, safe_next
 from webenv.sites.shop import queries
 from webenv.sites.shop.storefront import store
 from webenv.sites.shop.storefront.web import (LOGIN_PATH, customer_id, db, flash, form_data, needs_login,
-                                              not_found, render, safe_next)
+                                              not_found, render)
 
 US_STATES = (
     "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut", "Delaware",

@@ -31,7 +31,8 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from webenv.sites.common import SiteContext, session_middleware
+from webenv.sites.common import SiteContext, session_app
+from webenv.sites.shop import STOREFRONT
 from webenv.sites.shop.storefront import account_views as account
 from webenv.sites.shop.storefront import cart_views as cart
 from webenv.sites.shop.storefront import catalog_views as catalog
@@ -39,7 +40,6 @@ from webenv.sites.shop.storefront import order_views as orders
 from webenv.sites.shop.storefront import page_views as pages
 from webenv.sites.shop.storefront.web import SITE_DIR, render
 
-COOKIE_NAME = "shop_session"
 POST = ["POST"]
 
 
@@ -95,8 +95,4 @@ ROUTES = [
 
 
 def create_app(ctx: SiteContext) -> Starlette:
-    app = Starlette(routes=ROUTES, middleware=[session_middleware(COOKIE_NAME, ctx.secret_key)],
-                    exception_handlers={404: _http_error})
-    app.state.db_path = ctx.db_path
-    app.state.urls = ctx.urls
-    return app
+    return session_app(ctx, STOREFRONT.cookie_name, ROUTES, {404: _http_error})

@@ -72,10 +72,3 @@ async def form_data(request: Request) -> dict[str, str]:
     """A POSTed form as plain strings (last value wins), whitespace trimmed."""
     form = await request.form()
     return {key: str(value).strip() for key, value in form.multi_items() if isinstance(value, str)}
-
-
-def safe_next(target: str | None, default: str) -> str:
-    """Only same-site paths may be redirected to after login."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return default
