@@ -55,6 +55,7 @@ def outfitters():
     group = serve_apps({"shop": create_app(state)})
     yield group.urls["shop"], state
     state.results_gate.opened.set()
+    state.slow_release.set()
     group.stop()
 
 

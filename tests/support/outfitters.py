@@ -47,6 +47,7 @@ class ShopState:
     orders: list[list[str]] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
     results_gate: Gate = field(default_factory=Gate)
+    slow_release: threading.Event = field(default_factory=threading.Event)  # set at teardown
 
 
 def _page(title: str, body: str) -> HTMLResponse:
@@ -130,8 +131,9 @@ def create_app(state: ShopState | None = None) -> Starlette:
                      f'<a href="http://localhost:{request.url.port}/catalog">Mirror</a>')
 
     async def slow(request: Request) -> HTMLResponse:
-        await asyncio.Event().wait()  # never answers: navigation timeouts are the point
-        raise AssertionError("unreachable")
+        # Answers only when the test is over: navigation timeouts are the point, a hung server at shutdown is not.
+        await asyncio.to_thread(shop.slow_release.wait)
+        return _page("Finally", "<p>Too late.</p>")
 
     return Starlette(routes=[
         Route("/", home), Route("/catalog", catalog), Route("/results", results),
