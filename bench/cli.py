@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import datetime as dt
 import sys
+import time
 from pathlib import Path
 
 from bench.benchmarks_md import update_section
@@ -62,7 +63,9 @@ async def _sweep_once(args: argparse.Namespace, mode: str, out: Path) -> list[Ep
 def cmd_sweep(args: argparse.Namespace) -> int:
     policy = _policy(args)
     out = _run_dir(args, f"{policy.label}-{args.mode}")
+    started = time.monotonic()
     results = asyncio.run(_sweep_once(args, args.mode, out))
+    elapsed = time.monotonic() - started
     table = summary_table(results)
     print(table)
     for line in failures(results):
@@ -72,8 +75,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         command = " ".join(["plan-and-act-bench", *sys.argv[1:]])
         update_section(Path(args.benchmarks_md), args.benchmarks_section,
                        f"`{command}` — {dt.date.today().isoformat()}, policy {policy.label}, mode {args.mode}, "
-                       f"{len(results)} tasks, {args.workers} workers, judge "
-                       f"{args.judge_model or 'offline containment judge'}\n\n{table}")
+                       f"{len(results)} tasks in {elapsed / 60:.1f} min wall clock ({args.workers} workers, "
+                       f"2-core machine), judge {args.judge_model or 'offline containment judge'}\n\n{table}")
     return 0 if all(r.status != "error" for r in results) else 1
 
 
