@@ -15,7 +15,6 @@ The nodes are async (Playwright's async API), so use `ainvoke`/`astream`, not `i
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict
 from typing import Any
 
 from langchain_core.runnables import RunnableConfig
@@ -60,6 +59,3 @@ async def run_episode(intent: str, start_url: str, context: Context, *, task_id:
                                                  context=context, durability=durability)
     return result  # type: ignore[return-value]
 
-
-def context_dict(context: Context) -> dict[str, Any]:
-    return asdict(context)

@@ -8,6 +8,7 @@ starts with "error:", which the executor reads on its next turn.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Literal
 
 from langchain_core.tools import BaseTool, InjectedToolArg, tool
@@ -71,7 +72,7 @@ async def _report(session: BrowserSession, done: str, url_before: str) -> str:
     return "; ".join(parts)
 
 
-async def _guarded(session: BrowserSession, action: str, body: Any) -> str:
+async def _guarded(session: BrowserSession, action: str, body: Callable[[], Awaitable[str]]) -> str:
     """Run an action body and turn every failure into an `error:` result."""
     try:
         return await body()

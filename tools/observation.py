@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -89,11 +90,14 @@ async def inject_ids(page: Page) -> int:
     return int(await page.evaluate(_INJECT_IDS, ID_ATTRIBUTE))
 
 
+_cdp_sessions: weakref.WeakKeyDictionary[Page, CDPSession] = weakref.WeakKeyDictionary()
+
+
 async def _cdp(page: Page) -> CDPSession:
-    session = getattr(page, "_plan_and_act_cdp", None)
+    """One DevTools session per page, opened on first use and dropped with the page."""
+    session = _cdp_sessions.get(page)
     if session is None:
-        session = await page.context.new_cdp_session(page)
-        setattr(page, "_plan_and_act_cdp", session)
+        session = _cdp_sessions[page] = await page.context.new_cdp_session(page)
     return session
 
 

@@ -147,7 +147,7 @@ def test_a_submission_answers_on_every_postmill_url_form(env: Environment, seed:
                      f"/f/EarthPorn/{post['id']}/a-stale-slug", f"/f/earthporn/{post['id']}"):
             response = http.get(path)
             assert response.status_code == 200, path
-            assert f'<h1 class="submission__title">' in response.text
+            assert '<h1 class="submission__title">' in response.text
         assert post["path"] == f"/f/EarthPorn/{post['id']}/{slugify(post['title'])}"
 
 

@@ -151,5 +151,3 @@ def one(conn: sqlite3.Connection, sql: str, *params: Any) -> dict[str, Any] | No
     row = conn.execute(sql, params).fetchone()
     return dict(row) if row is not None else None
 
-
-Endpoint = Callable[..., Any]
