@@ -14,11 +14,10 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.runtime import Runtime
 
 from graph.context import Context, settings
-from graph.models import ModelConfigError, model_for_role
 from graph.state import AgentState, ToolCall
 from nodes import prompts
 from nodes.action_text import parse_action_text
-from nodes.model_calls import ask
+from nodes.model_calls import ask_role
 from nodes.toolset import executor_tools, tools_by_name
 from tools.actions import validate_call
 
@@ -46,18 +45,13 @@ def parse_tool_call(message: AIMessage, tools: dict[str, Any]) -> tuple[ToolCall
 async def executor(state: AgentState, runtime: Runtime[Context], config: RunnableConfig) -> dict[str, Any]:
     ctx = settings(runtime, config)
     tools = tools_by_name(ctx)
-    try:
-        model = model_for_role(ctx, "executor").bind_tools(executor_tools(ctx))
-    except (ModelConfigError, NotImplementedError) as exc:
-        return {"status": "failed", "stop_reason": f"executor model: {exc}"}
     messages = prompts.executor_messages(
         state["intent"], state.get("plan"), ctx.mode, state.get("history", []), state.get("observation"),
         state.get("feedback", []), window=ctx.history_window, cot=ctx.cot)
-    answer = await ask(model, messages, "executor", lambda m: parse_tool_call(m, tools), ctx.max_invalid_outputs)
-    update: dict[str, Any] = {"usage": answer.usage,
-                              "invalid_outputs": state.get("invalid_outputs", 0) + answer.invalid}
-    if answer.error:
-        return {**update, "status": "failed", "stop_reason": f"executor model error: {answer.error}"}
+    answer, update = await ask_role(state, ctx, "executor", messages, lambda m: parse_tool_call(m, tools),
+                                    tools=executor_tools(ctx))
+    if answer is None or answer.error:
+        return update
     if answer.value is None:
         return {**update, "status": "failed",
                 "stop_reason": f"executor output unusable {answer.invalid} times in a row; last problem: "

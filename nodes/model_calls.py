@@ -7,16 +7,18 @@ A model's bad output is not an exception: it is shown back to the model with wha
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.runnables import Runnable
+from langchain_core.tools import BaseTool
 
-from graph.models import usage_of
-from graph.state import Role, RoleUsage, merge_usage
+from graph.context import Context
+from graph.models import ModelConfigError, model_for_role, usage_of
+from graph.state import AgentState, Role, RoleUsage, merge_usage
 from nodes.prompts import correction_messages
 from tools import secrets
 
@@ -62,3 +64,21 @@ async def ask(model: BaseChatModel | Runnable, messages: list[BaseMessage], role
         answer.problem = problem
         conversation += correction_messages(message, problem)
     return answer
+
+
+async def ask_role(state: AgentState, ctx: Context, role: Role, messages: list[BaseMessage], parse: Parser[T],
+                   tools: Sequence[BaseTool] = ()) -> tuple[Answer[T] | None, dict[str, Any]]:
+    """Ask the role's model; returns the answer (None when no model could be built) and the state update every
+    such call makes: token usage, the count of unusable outputs, and — if the model failed — the episode's end.
+    The caller adds what a usable answer means for its role."""
+    try:
+        model: BaseChatModel | Runnable = model_for_role(ctx, role)
+        if tools:
+            model = model.bind_tools(list(tools))  # type: ignore[union-attr]
+    except (ModelConfigError, NotImplementedError) as exc:
+        return None, {"status": "failed", "stop_reason": f"{role} model: {exc}"}
+    answer = await ask(model, messages, role, parse, ctx.max_invalid_outputs)
+    update: dict[str, Any] = {"usage": answer.usage, "invalid_outputs": state.get("invalid_outputs", 0) + answer.invalid}
+    if answer.error:
+        update.update(status="failed", stop_reason=f"{role} model error: {answer.error}")
+    return answer, update

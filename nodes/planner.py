@@ -9,10 +9,9 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.runtime import Runtime
 
 from graph.context import Context, settings
-from graph.models import ModelConfigError, model_for_role
 from graph.state import AgentState, Plan
 from nodes import prompts
-from nodes.model_calls import ask
+from nodes.model_calls import ask_role
 from nodes.plan_text import parse_plan
 
 
@@ -27,16 +26,10 @@ def plan_from(message: AIMessage) -> tuple[Plan | None, str]:
 
 async def planner(state: AgentState, runtime: Runtime[Context], config: RunnableConfig) -> dict[str, Any]:
     ctx = settings(runtime, config)
-    try:
-        model = model_for_role(ctx, "planner")
-    except ModelConfigError as exc:
-        return {"status": "failed", "stop_reason": f"planner model: {exc}"}
     messages = prompts.planner_messages(state["intent"], state.get("observation"), cot=ctx.cot)
-    answer = await ask(model, messages, "planner", plan_from, ctx.max_invalid_outputs)
-    update: dict[str, Any] = {"usage": answer.usage,
-                              "invalid_outputs": state.get("invalid_outputs", 0) + answer.invalid}
-    if answer.error:
-        return {**update, "status": "failed", "stop_reason": f"planner model error: {answer.error}"}
+    answer, update = await ask_role(state, ctx, "planner", messages, plan_from)
+    if answer is None or answer.error:
+        return update
     if answer.value is None:
         return {**update, "status": "failed",
                 "stop_reason": f"planner wrote no usable plan in {answer.invalid} tries; last problem: {answer.problem}"}

@@ -12,27 +12,19 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.runtime import Runtime
 
 from graph.context import Context, settings
-from graph.models import ModelConfigError, model_for_role
 from graph.state import AgentState
 from nodes import prompts
-from nodes.model_calls import ask
+from nodes.model_calls import ask_role
 from nodes.planner import plan_from
 
 
 async def replan(state: AgentState, runtime: Runtime[Context], config: RunnableConfig) -> dict[str, Any]:
     ctx = settings(runtime, config)
-    try:
-        model = model_for_role(ctx, "replanner")
-    except ModelConfigError as exc:
-        return {"status": "failed", "stop_reason": f"replanner model: {exc}"}
     history = state.get("history", [])
     messages = prompts.replanner_messages(state["intent"], state.get("plan"), history, state.get("observation"),
                                           cot=ctx.cot)
-    answer = await ask(model, messages, "replanner", plan_from, ctx.max_invalid_outputs)
-    update: dict[str, Any] = {"usage": answer.usage, "force_replan": False,
-                              "invalid_outputs": state.get("invalid_outputs", 0) + answer.invalid}
-    if answer.error:
-        return {**update, "status": "failed", "stop_reason": f"replanner model error: {answer.error}"}
-    if answer.value is None:
-        return update  # keep the previous plan
+    answer, update = await ask_role(state, ctx, "replanner", messages, plan_from)
+    update["force_replan"] = False
+    if answer is None or answer.error or answer.value is None:
+        return update  # an unusable replan keeps the previous plan; a failed model has ended the episode
     return {**update, "plan": answer.value, "plans": [{"after_action": len(history), "plan": answer.value}]}
