@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Make this checkout runnable on a fresh machine: a virtualenv with the project and its dev extras, and
-# Debian's Chromium (Playwright drives it via executable_path; Playwright's own browser download is never used,
-# browser downloads are not possible offline). Idempotent: a second run only checks.
+# Debian's Chromium (Playwright drives it via executable_path; Playwright's own browser download is never used:
+# nothing can be downloaded offline). Idempotent: a second run only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
