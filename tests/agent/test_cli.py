@@ -21,8 +21,9 @@ INTENT = "Add Summit Hiking Boots to the cart and tell me the price"
 def cli(*args: str, cwd: Path) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "LANGSMITH_", "LANGCHAIN_"))}
     env["PYTHONUNBUFFERED"] = "1"
-    return subprocess.Popen([sys.executable, "-m", "cli.main", *args], cwd=cwd, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    command = str(Path(sys.executable).parent / "plan-and-act")  # the installed console script
+    return subprocess.Popen([command, *args], cwd=cwd, env=env, text=True, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
 
 
 def reference_run(url: str, db: Path, thread: str) -> list[str]:
@@ -123,3 +124,21 @@ def test_unreachable_page_ends_with_the_reason(tmp_path: Path) -> None:
     assert code == 1 and "Traceback" not in out + err
     assert f"status: failed (could not load the start page http://127.0.0.1:{port}/: " in out
     assert "ERR_CONNECTION_REFUSED" in out
+
+
+def test_demo_runs_a_multi_step_task_and_prints_the_verdict(tmp_path: Path) -> None:
+    code, out, err = finish(cli("demo", cwd=tmp_path))
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].startswith("demo task ") and "Buy the highest rated product" in lines[0]
+    assert "policy: the reference policy" in lines[1] and "mode: plan_and_act" in lines[1]
+    assert any(line.startswith("plan (") for line in lines)
+    assert sum(line.startswith("→ ") for line in lines) >= 5  # a multi-step task, streamed action by action
+    assert any(line.startswith("replanned: ") for line in lines)
+    assert any(line.startswith("evaluator: PASS (score 1)") for line in lines)
+    assert lines[-1] == "stopped the sites and the browser"
+
+
+def test_demo_with_a_real_model_but_no_key_says_so(tmp_path: Path) -> None:
+    code, out, err = finish(cli("demo", "--model", "openai:gpt-4o-mini", cwd=tmp_path))
+    assert code == 2 and "needs an API key: set OPENAI_API_KEY" in err and "Traceback" not in out + err
