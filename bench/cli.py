@@ -55,9 +55,14 @@ async def _sweep_once(args: argparse.Namespace, mode: str, out: Path) -> list[Ep
     screenshots = str(out / "screenshots") if args.screenshots else ""
     results = await sweep(tasks, policy, mode=mode, workers=args.workers, judge=_judge(args),
                           max_steps=args.max_steps, screenshots_dir=screenshots)
-    write_jsonl(results, out / f"results-{mode}.jsonl")
-    write_report(results, out / f"report-{mode}.html", f"{policy.label} / {mode}")
+    _save(results, out, mode, f"{policy.label} / {mode}")
     return results
+
+
+def _save(results: list[EpisodeResult], out: Path, mode: str, title: str) -> None:
+    """Every sweep leaves the same two files: one JSON line per episode, and the HTML report."""
+    write_jsonl(results, out / f"results-{mode}.jsonl")
+    write_report(results, out / f"report-{mode}.html", title)
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
@@ -147,8 +152,7 @@ def cmd_webarena(args: argparse.Namespace) -> int:
     screenshots = str(out / "screenshots") if args.screenshots else ""
     results = asyncio.run(sweep_setups(setups, policy, mode=args.mode, workers=args.workers, judge=_judge(args),
                                        max_steps=args.max_steps, screenshots_dir=screenshots))
-    write_jsonl(results, out / f"results-{args.mode}.jsonl")
-    write_report(results, out / f"report-{args.mode}.html", f"WebArena: {policy.label} / {args.mode}")
+    _save(results, out, args.mode, f"WebArena: {policy.label} / {args.mode}")
     print(summary_table(results))
     print(f"results: {out}/results-{args.mode}.jsonl  report: {out}/report-{args.mode}.html")
     return 0

@@ -66,3 +66,22 @@ async def _close_browser_sessions():
     from tools.session import sessions
 
     await sessions.close_all(stop_driver=False)
+
+
+@pytest.fixture
+def loopback_openai():
+    """An OpenAI-compatible server on 127.0.0.1 answering with the reference policy of the test shop's task:
+    yields (base URL ending in /v1, the log of what it served)."""
+    import json
+
+    from policies.reference import ReferencePolicy
+    from tests.support import openai_server
+    from tests.support.paths import REPO
+    from webenv.serving import serve_apps
+    from webenv.tasks.solution import parse_solution
+
+    solution = parse_solution(json.loads((REPO / "tests/support/outfitters_solution.json").read_text()), "shop")
+    log = openai_server.CompletionLog()
+    group = serve_apps({"openai": openai_server.create_app(ReferencePolicy(solution=solution).invoke, log)})
+    yield group.urls["openai"] + "/v1", log
+    group.stop()

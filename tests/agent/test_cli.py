@@ -13,6 +13,7 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 
 from graph.builder import build_graph
 from tests.support.paths import REPO
+from tests.support.ports import unused_port
 
 SOLUTION = REPO / "tests/support/outfitters_solution.json"
 INTENT = "Add Summit Hiking Boots to the cart and tell me the price"
@@ -115,11 +116,7 @@ def test_user_errors_are_one_clear_line(outfitters, tmp_path: Path) -> None:
 
 
 def test_unreachable_page_ends_with_the_reason(tmp_path: Path) -> None:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = unused_port()
     code, out, err = finish(cli(*reference_run(f"http://127.0.0.1:{port}/", tmp_path / "cp.sqlite", "t"), cwd=tmp_path))
     assert code == 1 and "Traceback" not in out + err
     assert f"status: failed (could not load the start page http://127.0.0.1:{port}/: " in out

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import socket
-
 from langchain_core.messages import AIMessage
 
 from policies.scripted import ScriptedChatModel, plan_text, tool_call
 from tests.agent.graph_helpers import run_graph, scripted_context
+from tests.support.ports import unused_port
 from tests.support.scripting import on
 
 DEAD = on("button", "Refresh inventory")
 
-
-def closed_port() -> int:
-    """A loopback port nobody listens on (bound, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 async def test_repeating_an_action_on_an_unchanged_page_forces_a_replan_then_stops(outfitters) -> None:
@@ -122,7 +115,7 @@ async def test_a_model_that_raises_ends_the_episode_with_the_error(outfitters) -
 async def test_unreachable_and_forbidden_start_pages(outfitters) -> None:
     url, _shop = outfitters
     context = scripted_context("react", executor=ScriptedChatModel())
-    closed = f"http://127.0.0.1:{closed_port()}/"
+    closed = f"http://127.0.0.1:{unused_port()}/"
     state, route = await run_graph(context, "Anything", closed)
     assert route == ["observe"] and state["status"] == "failed"
     assert state["stop_reason"].startswith(f"could not load the start page {closed}: ")

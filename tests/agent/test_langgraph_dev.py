@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,19 +14,10 @@ import httpx
 import pytest
 from langgraph_sdk import get_client
 
-from policies.reference import ReferencePolicy
-from tests.support import openai_server
 from tests.support.paths import REPO
-from webenv.serving import serve_apps
-from webenv.tasks.solution import parse_solution
+from tests.support.ports import unused_port
 
 INTENT = "Add Summit Hiking Boots to the cart and tell me the price"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for_ok(url: str, process: subprocess.Popen, log: Path, deadline_s: float = 180) -> None:
@@ -49,7 +38,7 @@ def wait_for_ok(url: str, process: subprocess.Popen, log: Path, deadline_s: floa
 @pytest.fixture(scope="module")
 def dev_server(tmp_path_factory) -> Iterator[str]:
     """`langgraph dev` on a port checked to be free, with the offline settings; ready when /ok answers."""
-    port = free_port()
+    port = unused_port()
     env = {**os.environ, "LANGGRAPH_CLI_NO_ANALYTICS": "1", "LANGGRAPH_NO_VERSION_CHECK": "true",
            "PYTHONUNBUFFERED": "1"}
     for key in ("LANGSMITH_TRACING", "LANGCHAIN_TRACING_V2", "OPENAI_API_KEY"):
@@ -67,15 +56,6 @@ def dev_server(tmp_path_factory) -> Iterator[str]:
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
-
-
-@pytest.fixture
-def loopback_openai():
-    solution = parse_solution(json.loads((REPO / "tests/support/outfitters_solution.json").read_text()), "x")
-    log = openai_server.CompletionLog()
-    group = serve_apps({"openai": openai_server.create_app(ReferencePolicy(solution=solution).invoke, log)})
-    yield group.urls["openai"] + "/v1", log
-    group.stop()
 
 
 async def test_run_a_task_through_the_langgraph_api(dev_server, outfitters, loopback_openai) -> None:

@@ -2,30 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from graph.context import Context
 from graph.models import ModelConfigError, load_chat_model, model_for_role
-from policies.reference import ReferencePolicy
 from tests.agent.graph_helpers import run_graph
-from tests.support import openai_server
-from tests.support.paths import REPO
-from webenv.serving import serve_apps
-from webenv.tasks.solution import parse_solution
-
-SOLUTION = parse_solution(json.loads((REPO / "tests/support/outfitters_solution.json").read_text()), "outfitters")
-
-
-@pytest.fixture
-def loopback_openai():
-    """An OpenAI-compatible server on 127.0.0.1 whose answers come from the reference policy."""
-    policy = ReferencePolicy(solution=SOLUTION)
-    log = openai_server.CompletionLog()
-    group = serve_apps({"openai": openai_server.create_app(policy.invoke, log)})
-    yield group.urls["openai"] + "/v1", log
-    group.stop()
 
 
 async def test_langchain_openai_over_http_drives_the_whole_episode(outfitters, loopback_openai, monkeypatch) -> None:
