@@ -15,6 +15,7 @@ from langgraph.runtime import Runtime
 
 from graph.context import Context, settings
 from graph.state import AgentState, StepRecord, ToolCall
+from tools import secrets
 from nodes.browser_access import (StartPageError, browser_settings, domain_policy, observe_page, open_start_pages,
                                   restore, save_screenshot, start_urls)
 from nodes.guards import judge_step
@@ -37,6 +38,10 @@ def _step_record(state: AgentState, call: ToolCall, result: str, url_after: str,
         "url_after": url_after,
         "page_changed": fingerprint_after != observation.get("fingerprint"),
         "plan_step": plan["steps"][0]["instruction"] if plan and plan["steps"] else "",
+        "plan_version": len(state.get("plans", [])) - 1 if plan else -1,
+        "page": {"url": observation.get("url", ""), "title": observation.get("title", ""),
+                 "text": observation.get("text", ""), "tabs": list(observation.get("tabs", []))},
+        "feedback": list(state.get("feedback", [])),
         "reasoning": state.get("executor_reasoning", ""),
         "started_at": started,
         "duration_ms": int((time.time() - started) * 1000),
@@ -64,9 +69,15 @@ async def _session_for(state: AgentState, ctx: Context, episode_id: str) -> tupl
 
 
 async def observe(state: AgentState, runtime: Runtime[Context], config: RunnableConfig) -> dict[str, Any]:
-    ctx = settings(runtime, config)
+    # Page data enters state here; state is checkpointed, traced and reported, so secrets are redacted at this
+    # boundary rather than in each writer.
+    return secrets.redact_value(await _observe(state, settings(runtime, config)))
+
+
+async def _observe(state: AgentState, ctx: Context) -> dict[str, Any]:
     episode_id = state.get("episode_id") or uuid.uuid4().hex
-    update: dict[str, Any] = {} if state.get("episode_id") else {"episode_id": episode_id, "status": "running"}
+    update: dict[str, Any] = {} if state.get("episode_id") else {
+        "episode_id": episode_id, "status": "running", "secret_names": secrets.secret_names()}
     call = state.get("pending_action")
 
     if call is not None and call["name"] == STOP:  # finishing needs no browser
@@ -76,7 +87,8 @@ async def observe(state: AgentState, runtime: Runtime[Context], config: Runnable
                               observation.get("fingerprint", ""), time.time())
         record["page_changed"] = False
         return await _end(episode_id, ctx, {**update, "history": [record], "pending_action": None, "answer": answer,
-                                            "status": "done", "stop_reason": "the executor called stop"})
+                                            "feedback": [], "status": "done",
+                                            "stop_reason": "the executor called stop"})
     try:
         session, opened = await _session_for(state, ctx, episode_id)
     except StartPageError as exc:
@@ -95,7 +107,7 @@ async def observe(state: AgentState, runtime: Runtime[Context], config: Runnable
     observation = await observe_page(session, ctx)
     record = _step_record(state, call, result, observation["url"], observation["fingerprint"], started)
     record["screenshot"] = await save_screenshot(session, ctx, episode_id, record["index"])
-    update.update(observation=observation, history=[record], pending_action=None, executor_reasoning="")
+    update.update(observation=observation, history=[record], pending_action=None, executor_reasoning="", feedback=[])
     update.update(judge_step(state, record, ctx))
     if update.get("status") in ("stopped", "failed"):
         return await _end(episode_id, ctx, update)
