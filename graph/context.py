@@ -72,6 +72,9 @@ class Context:
     headless: bool = field(default=True, metadata={"description": "Run Chromium without a window."})
     navigation_timeout_ms: int = field(default=15_000, metadata={"description": "Page-load timeout."})
     action_timeout_ms: int = field(default=5_000, metadata={"description": "Timeout of one click/type/..."})
+    settle_ms: int = field(default=2_000, metadata={
+        "description": "After an action, wait up to this long (ms) for the page to stop changing before it is "
+                       "observed; the executor's wait action asks for more."})
     storage_state: str = field(default="", metadata={
         "description": "Path of a Playwright storage-state JSON to start from (e.g. logged-in cookies)."})
     screenshots_dir: str = field(default="", metadata={

@@ -18,6 +18,7 @@ from graph.state import AgentState, Observation, StepRecord
 from tools import secrets
 from tools.actions import run_action
 from tools.observation import ObservationOptions, snapshot
+from tools.settle import settle
 from tools.session import BrowserSession, BrowserSettings, DomainPolicy
 
 AND = " |AND| "
@@ -48,7 +49,7 @@ def domain_policy(state: AgentState) -> DomainPolicy:
 def browser_settings(ctx: Context) -> BrowserSettings:
     return BrowserSettings(
         headless=ctx.headless, navigation_timeout_ms=ctx.navigation_timeout_ms,
-        action_timeout_ms=ctx.action_timeout_ms, storage_state=ctx.storage_state or None)
+        action_timeout_ms=ctx.action_timeout_ms, storage_state=ctx.storage_state or None, settle_ms=ctx.settle_ms)
 
 
 def observation_options(ctx: Context) -> ObservationOptions:
@@ -102,8 +103,12 @@ async def observe_page(session: BrowserSession, ctx: Context) -> Observation:
     last_error = ""
     for _attempt in range(3):
         page = session.page
+        # A navigation an action left in progress is waited for here, with the full page-load timeout.
+        settled = await settle(page, navigation_timeout_ms=ctx.navigation_timeout_ms, settle_ms=ctx.settle_ms)
         try:
             snap = await snapshot(page, observation_options(ctx))
+            if settled.navigating:
+                snap.text = f"({settled.note()}; this is the page before it)\n{snap.text}"
             # Redacted before it enters state (checkpointed, traced, reported), URL and tabs included.
             observation: Observation = {
                 "url": snap.url, "title": snap.title, "text": snap.text, "ids": snap.ids, "tabs": await session.tabs(),

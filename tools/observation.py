@@ -25,15 +25,13 @@ from urllib.parse import urlsplit
 from playwright.async_api import Page
 
 from tools import tokens
+from tools.date_input import FORMATS as DATE_FORMATS
 from tools.page_scan import ELEMENT, FRAME, ID_ATTRIBUTE, TEXT, Box, Node, PageScan, scan_page
 
-__all__ = ["ID_ATTRIBUTE", "ObservationOptions", "Snapshot", "snapshot", "render", "DATE_FORMATS"]
+__all__ = ["ID_ATTRIBUTE", "ObservationOptions", "Snapshot", "snapshot", "render"]
 
 MAX_OPTIONS = 25
 _FOCUSED = re.compile(r" focused(?=\s|$)", re.M)
-# The value format of each date/time input type (what `type` turns a person's date into).
-DATE_FORMATS = {"date": "YYYY-MM-DD", "time": "HH:MM", "datetime-local": "YYYY-MM-DDTHH:MM", "month": "YYYY-MM",
-                "week": "YYYY-Www"}
 _FLAGS = ("checked", "selected", "expanded", "pressed", "disabled", "readonly", "required", "focused", "clickable")
 
 
