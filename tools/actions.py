@@ -294,7 +294,7 @@ async def _goto(session: BrowserSession, url: str) -> str:
     page = session.page
     response = await page.goto(url, wait_until="load")
     status = f" (HTTP {response.status})" if response is not None and response.status >= 400 else ""
-    return "; ".join([f"opened {page.url}{status}", *session.drain_events()])
+    return "; ".join([f"opened {page.url}{status}{await _settled_note(session)}", *session.drain_events()])
 
 
 @_does("go_back")
@@ -302,7 +302,7 @@ async def _go_back(session: BrowserSession) -> str:
     response = await session.page.go_back(wait_until="load")
     if response is None and session.page.url in ("", "about:blank"):
         raise ActionError("there is no previous page in this tab")
-    return f"went back to {session.page.url}"
+    return f"went back to {session.page.url}{await _settled_note(session)}"
 
 
 @_does("go_forward")
@@ -311,7 +311,7 @@ async def _go_forward(session: BrowserSession) -> str:
     await session.page.go_forward(wait_until="load")
     if session.page.url == before:
         raise ActionError("there is no next page in this tab's history")
-    return f"went forward to {session.page.url}"
+    return f"went forward to {session.page.url}{await _settled_note(session)}"
 
 
 @_does("new_tab")

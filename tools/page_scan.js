@@ -195,15 +195,15 @@
   };
 
   // The text an element contributes to a name computed from content (accname's step 2F, simplified).
-  const contentText = (node, depth) => {
+  const contentText = (node, depth, self) => {
     if (node.nodeType === 3) return node.data;
-    if (node.nodeType !== 1 || depth > 40 || SKIP.has(node.tagName)) return '';
+    if (node.nodeType !== 1 || depth > 40 || SKIP.has(node.tagName) || node === self) return '';
     const el = node;
     const st = style(el);
     if (st.display === 'none' || el.getAttribute('aria-hidden') === 'true') return '';
     if (st.visibility !== 'visible') {
       let hiddenText = '';
-      for (const child of kids(el)) if (child.nodeType === 1) hiddenText += contentText(child, depth + 1);
+      for (const child of kids(el)) if (child.nodeType === 1) hiddenText += contentText(child, depth + 1, self);
       return hiddenText;
     }
     const label = el.getAttribute('aria-label');
@@ -220,7 +220,7 @@
       text = title ? title.textContent : '';
     } else {
       text = '';
-      for (const child of kids(el)) text += contentText(child, depth + 1);
+      for (const child of kids(el)) text += contentText(child, depth + 1, self);
       if (!text.trim() && el.getAttribute('title')) text = el.getAttribute('title');
     }
     if (el.tagName === 'BR') return ' ';
@@ -248,7 +248,7 @@
       if (type === 'image') return [flat(el.alt) || flat(el.title) || 'Submit', false];
     }
     if (['INPUT', 'TEXTAREA', 'SELECT', 'METER', 'PROGRESS', 'OUTPUT', 'BUTTON'].includes(tag) && el.labels && el.labels.length) {
-      const text = flat([...el.labels].map((l) => contentText(l, 0)).join(' '));
+      const text = flat([...el.labels].map((l) => contentText(l, 0, el)).join(' '));
       if (text) { [...el.labels].forEach((l) => usedLabels.add(l)); return [text, false]; }
     }
     if (['INPUT', 'TEXTAREA', 'SELECT'].includes(tag)) {

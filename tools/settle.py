@@ -26,14 +26,16 @@ from tools import page_hooks
 QUIET_MS = 300
 SETTLE_MS = 2000
 
-# Resolves when the DOM has been quiet for `quiet` ms with no request in flight, or after `limit` ms.
+# Resolves when the DOM has been quiet for `quiet` ms with no request in flight, or after `limit` ms. The quiet
+# interval counts from the wait's start at the earliest: what an action triggers (a menu 300 ms after typing)
+# comes after the action, however long the page had been quiet before it.
 _WAIT_QUIET = """([quiet, limit]) => new Promise((resolve) => {
   const hooks = window[Symbol.for('plan-and-act.hooks')];
   if (!hooks) { resolve(null); return; }
   const start = performance.now();
   const tick = () => {
     const now = performance.now();
-    const still = now - hooks.lastChange;
+    const still = now - Math.max(hooks.lastChange, start);
     if (still >= quiet && hooks.inflight <= 0 && document.readyState !== 'loading') {
       resolve({settled: true, waited: now - start});
     } else if (now - start >= limit) {
