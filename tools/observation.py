@@ -161,12 +161,14 @@ def _cut_notice(cut: list[Node], budget: int) -> str:
 def _fit(nodes: list[Node], lines: list[str], budget: int) -> tuple[int, str, int]:
     """Keep whole lines while the text stays within `budget` real tokens, the cut notice included.
     Returns (lines kept, the notice or "", exact token count of the result)."""
-    total = tokens.count("\n".join(lines))
-    if total <= budget:
-        return len(lines), "", total
+    costs = tokens.count_each([line + "\n" for line in lines])
+    if sum(costs) <= budget + 16:  # per-line counts are within a few tokens of the joined text's
+        total = tokens.count("\n".join(lines))
+        if total <= budget:
+            return len(lines), "", total
     reserve = tokens.count(_cut_notice(nodes, budget)) + 8  # the notice when everything is cut is about the longest
     keep, used = 0, 0
-    for cost in tokens.count_each([line + "\n" for line in lines]):
+    for cost in costs:
         if used + cost > budget - reserve:
             break
         used += cost
@@ -199,7 +201,7 @@ async def snapshot(page: Page, options: ObservationOptions | None = None) -> Sna
     options = options or ObservationOptions()
     scan = await scan_page(page, timeout_s=options.timeout_s, max_options=MAX_OPTIONS)
     text, ids, truncated, count, boxes = render(scan, page.url, options)
-    title = await page.title()
+    title = scan.title
     # Focus moves with every click; it must not make an action that changed nothing look like progress.
     visible = _FOCUSED.sub("", text)
     fingerprint = hashlib.sha256(f"{page.url}\n{visible}".encode()).hexdigest()[:16]

@@ -21,7 +21,7 @@
   const HOOKS = window[Symbol.for('plan-and-act.hooks')];
   const clickables = HOOKS ? HOOKS.clickables : null;
   const root = document.documentElement;
-  if (!root) return {records: [], next: args.start, viewport: [0, 0, 0, 0]};
+  if (!root) return JSON.stringify({records: [], next: args.start, viewport: [0, 0, 0, 0]});
 
   // Ids: one counter per page. Python passes the page-wide next id (frames share the scheme); the registry
   // tells a cloned element (cloneNode copies our attribute) from the element that owns the id.
@@ -36,7 +36,7 @@
       id = next++;
       el.setAttribute(ATTR, String(id));
     }
-    registry.set(id, new WeakRef(el));
+    if (!owner || owner.deref() !== el) registry.set(id, new WeakRef(el));
     seen.add(id);
     return id;
   };
@@ -456,5 +456,7 @@
                hiddenText: false, labelText: false});
   flush();
   root.setAttribute(NEXT, String(next));
-  return {records, next, viewport: [window.scrollX, window.scrollY, window.innerWidth, window.innerHeight]};
+  // One string, not a structure: Playwright's value serializer walks every element of every record.
+  return JSON.stringify({records, next, title: document.title,
+                         viewport: [window.scrollX, window.scrollY, window.innerWidth, window.innerHeight]});
 }

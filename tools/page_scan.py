@@ -12,6 +12,7 @@ Every evaluation has a timeout: a page whose script never yields costs one bound
 from __future__ import annotations
 
 import asyncio
+import json
 import weakref
 from dataclasses import dataclass, field
 from importlib import resources
@@ -50,6 +51,7 @@ class Node:
 class PageScan:
     nodes: list[Node]
     viewport: Box  # (0, 0, width, height) of the top page
+    title: str = ""  # the top document's title (read in the same round trip)
     frames: dict[int, Frame] = field(default_factory=dict)  # element id -> its frame, for ids outside the main frame
     problems: list[str] = field(default_factory=list)  # frames that could not be read, and why
 
@@ -80,12 +82,15 @@ class _Scanner:
         self.frames: dict[int, Frame] = {}
         self.problems: list[str] = []
         self.frame_count = 0
+        self.title = ""
 
     async def scan(self, frame: Frame, depth: int, offset: tuple[float, float], clip: Box,
                    level: int = 0) -> tuple[list[Node], Box]:
         args = {"attr": ID_ATTRIBUTE, "start": self.next_id, "maxOptions": self.max_options,
                 "nameLimit": self.name_limit}
-        result = await _evaluate(frame, _SCRIPT, args, self.timeout_s)
+        result = json.loads(await _evaluate(frame, _SCRIPT, args, self.timeout_s))
+        if level == 0:
+            self.title = str(result.get("title") or "")
         self.next_id = max(self.next_id, int(result["next"]))
         _sx, _sy, width, height = result["viewport"]
         dx, dy = offset
@@ -163,4 +168,5 @@ async def scan_page(page: Page, *, timeout_s: float = 10.0, max_options: int = 2
         except PlaywrightError:
             pass
     _frames_by_page[page] = scanner.frames
-    return PageScan(nodes=nodes, viewport=viewport, frames=scanner.frames, problems=scanner.problems)
+    return PageScan(nodes=nodes, viewport=viewport, title=scanner.title, frames=scanner.frames,
+                    problems=scanner.problems)
