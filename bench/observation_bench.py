@@ -59,7 +59,8 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
-def _serve(directory: Path) -> tuple[ThreadingHTTPServer, str]:
+def serve_directory(directory: Path) -> tuple[ThreadingHTTPServer, str]:
+    """Static files on a free loopback port: (server, base URL); `server.shutdown()` stops it."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True, name="bench-static").start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
@@ -89,9 +90,9 @@ async def observation_benchmark(repeats: int = 7) -> list[PageMeasure]:
     generated = Path(env.workdir) / "generated"
     generated.mkdir(exist_ok=True)
     (generated / "big.html").write_text(big_page(BIG_ELEMENTS), encoding="utf-8")
-    servers = [_serve(generated)]
+    servers = [serve_directory(generated)]
     if PYTHON_DOCS.is_dir():
-        servers.append(_serve(PYTHON_DOCS))
+        servers.append(serve_directory(PYTHON_DOCS))
     results: list[PageMeasure] = []
     try:
         async with async_playwright() as pw:

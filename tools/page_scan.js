@@ -300,7 +300,7 @@
     records.push([1, pendingDepth, null, 'StaticText', clip(text), null, b[0], b[1], b[2], b[3]]);
   };
 
-  const props = (el, role, st, kind) => {
+  const props = (el, role, shownRole, kind) => {
     const p = {};
     const tag = el.tagName;
     if (tag === 'INPUT' || tag === 'TEXTAREA') {
@@ -347,7 +347,7 @@
       if (href && !/^\s*(#|javascript:)/i.test(href)) p.url = typeof el.href === 'string' ? el.href : href;
     }
     if (el === active && el !== document.body) p.focused = true;
-    if (kind === 'clickable' && !INTERACTIVE.has(role)) p.clickable = true;
+    if (kind === 'clickable' && shownRole !== 'clickable' && !INTERACTIVE.has(role)) p.clickable = true;
     return p;
   };
 
@@ -428,7 +428,7 @@
         if (shownRole === 'img') shownRole = 'image';
         const b = box(el);
         const id = idOf(el);
-        const p = props(el, role, st, kind);
+        const p = props(el, role, shownRole, kind);
         const isFrame = tag === 'IFRAME' || tag === 'FRAME';
         records.push([isFrame ? 2 : 0, ctx.depth, id, shownRole, clip(name), Object.keys(p).length ? p : null,
           b[0], b[1], b[2], b[3]]);
