@@ -17,6 +17,7 @@ from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 
 from graph.context import Context
+from graph.inline_images import InlineImages
 from graph.models import ModelConfigError, model_for_role, usage_of
 from graph.state import AgentState, Role, RoleUsage, merge_usage
 from nodes.prompts import FACTS_KEY, PromptFacts, correction_messages, prompt_facts
@@ -77,6 +78,8 @@ async def ask_role(state: AgentState, ctx: Context, role: Role, messages: list[B
     The caller adds what a usable answer means for its role."""
     try:
         model: BaseChatModel | Runnable = model_for_role(ctx, role)
+        if ctx.observation_mode != "text":
+            model = InlineImages(inner=model)  # screenshots travel as file references until the provider call
         if tools:
             model = model.bind_tools(list(tools))  # type: ignore[union-attr]
     except (ModelConfigError, NotImplementedError) as exc:

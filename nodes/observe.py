@@ -16,8 +16,8 @@ from langgraph.runtime import Runtime
 from graph.context import Context, settings
 from graph.state import AgentState, StepRecord, ToolCall
 from tools import secrets
-from nodes.browser_access import (StartPageError, browser_settings, domain_policy, observe_page, open_start_pages,
-                                  restore, save_screenshot, start_urls)
+from nodes.browser_access import (StartPageError, browser_settings, domain_policy, observation_image_path,
+                                  observe_page, open_start_pages, restore, save_screenshot, start_urls)
 from nodes.guards import judge_step
 from nodes.toolset import tools_by_name
 from tools.actions import ERROR_PREFIX, STOP, run_action
@@ -105,12 +105,13 @@ async def _observe(state: AgentState, ctx: Context, keep_browser: bool) -> dict[
     update.update(opened)
 
     if call is None:  # the first look at the start page
-        update["observation"] = await observe_page(session, ctx)
+        update["observation"] = await observe_page(session, ctx, observation_image_path(ctx, episode_id, 0))
         return update
 
     started = time.time()
     result = await run_action(session, call["name"], call["args"], tools_by_name(ctx, session))
-    observation = await observe_page(session, ctx)
+    taken = len(state.get("history", [])) + 1
+    observation = await observe_page(session, ctx, observation_image_path(ctx, episode_id, taken))
     record = _step_record(state, call, result, observation["url"], observation["fingerprint"], started)
     record["screenshot"] = await save_screenshot(session, ctx, episode_id, record["index"])
     update.update(observation=observation, history=[record], pending_action=None, executor_reasoning="", feedback=[])

@@ -24,14 +24,19 @@ from urllib.parse import urlsplit
 
 from playwright.async_api import Page
 
-from tools import tokens
+from tools import secrets, tokens
 from tools.date_input import FORMATS as DATE_FORMATS
 from tools.page_scan import ELEMENT, FRAME, ID_ATTRIBUTE, TEXT, Box, Node, PageScan, scan_page
 
-__all__ = ["ID_ATTRIBUTE", "ObservationOptions", "Snapshot", "snapshot", "render"]
+__all__ = ["ID_ATTRIBUTE", "ObservationOptions", "Snapshot", "snapshot", "render", "legend"]
 
 MAX_OPTIONS = 25
 _FOCUSED = re.compile(r" focused(?=\s|$)", re.M)
+_LINE_ID = re.compile(r"^\s*\[(\d+)\] ")
+# Roles a person acts on: these get a mark (their id drawn on the element) in set-of-marks screenshots.
+MARKED_ROLES = frozenset({"button", "link", "textbox", "searchbox", "combobox", "listbox", "checkbox", "radio",
+                          "switch", "slider", "spinbutton", "tab", "menuitem", "menuitemcheckbox", "menuitemradio",
+                          "treeitem", "gridcell", "clickable", "focusable"})  # options: their dropdown is marked
 _FLAGS = ("checked", "selected", "expanded", "pressed", "disabled", "readonly", "required", "focused", "clickable")
 
 
@@ -56,7 +61,10 @@ class Snapshot:
     fingerprint: str  # changes when anything the model can see changes (loop detection compares these)
     tokens: int = 0  # o200k tokens of `text`
     tabs: list[dict[str, Any]] = field(default_factory=list)
-    boxes: dict[int, Box] = field(default_factory=dict)  # id -> box in the viewport (set-of-marks screenshots)
+    boxes: dict[int, Box] = field(default_factory=dict)  # printed id -> its box, for those in the viewport
+    marks: dict[int, Box] = field(default_factory=dict)  # the interactive ones among them (set-of-marks)
+    sensitive: list[Box] = field(default_factory=list)  # boxes showing a password or a secret's value (masked)
+    viewport: Box = (0.0, 0.0, 0.0, 0.0)
     problems: list[str] = field(default_factory=list)
 
 
@@ -181,9 +189,20 @@ def _fit(nodes: list[Node], lines: list[str], budget: int) -> tuple[int, str, in
         keep -= 1  # the per-line sum was a hair optimistic: drop one more line
 
 
+def _sensitive(nodes: list[Node]) -> list[Box]:
+    """Boxes in view that show a password field or any configured secret's value (a field or echoed text)."""
+    values = [v for v in secrets.available_secrets().values() if v]
+    found = []
+    for node in nodes:
+        shown = f"{node.name}\n{node.props.get('value', '')}"
+        if ("password" in node.props or any(v in shown for v in values)) and _visible(node.box, node.clip):
+            found.append(node.box)
+    return found
+
+
 def render(scan: PageScan, page_url: str, options: ObservationOptions) -> tuple[str, list[int], bool, int,
                                                                                dict[int, Box]]:
-    """(text, printed ids, truncated, tokens, boxes of printed ids) for a scan."""
+    """(text, printed ids, truncated, tokens, boxes of printed ids in view) for a scan."""
     nodes = [n for n in scan.nodes if n.kind != FRAME or n.id is not None]
     if options.viewport_only:
         nodes = _on_screen(nodes)
@@ -201,9 +220,22 @@ async def snapshot(page: Page, options: ObservationOptions | None = None) -> Sna
     options = options or ObservationOptions()
     scan = await scan_page(page, timeout_s=options.timeout_s, max_options=MAX_OPTIONS)
     text, ids, truncated, count, boxes = render(scan, page.url, options)
+    interactive = {n.id for n in scan.nodes if n.id in boxes and (n.role in MARKED_ROLES or n.props.get("clickable"))}
     title = scan.title
     # Focus moves with every click; it must not make an action that changed nothing look like progress.
     visible = _FOCUSED.sub("", text)
     fingerprint = hashlib.sha256(f"{page.url}\n{visible}".encode()).hexdigest()[:16]
     return Snapshot(url=page.url, title=title, text=text, ids=ids, truncated=truncated, fingerprint=fingerprint,
-                    tokens=count, boxes=boxes, problems=scan.problems)
+                    tokens=count, boxes=boxes, marks={i: boxes[i] for i in ids if i in interactive},
+                    sensitive=_sensitive(scan.nodes), viewport=scan.viewport, problems=scan.problems)
+
+
+def legend(snap: Snapshot) -> tuple[str, list[int]]:
+    """The marked elements' lines (what the ids drawn on a screenshot are), unindented: (text, ids)."""
+    lines, ids = [], []
+    for line in snap.text.splitlines():
+        match = _LINE_ID.match(line)
+        if match and int(match.group(1)) in snap.marks:
+            lines.append(line.strip())
+            ids.append(int(match.group(1)))
+    return "\n".join(lines) or "(no interactive elements in view)", ids

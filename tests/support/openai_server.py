@@ -41,6 +41,7 @@ class Served:
 @dataclass
 class CompletionLog:
     served: list[Served] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)  # every image URL a request carried (data: URLs)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def usage_by_role(self) -> dict[str, dict[str, int]]:
@@ -83,6 +84,10 @@ def create_app(policy: Policy, log: CompletionLog) -> Starlette:
     async def completions(request: Request) -> Any:
         body = await request.json()
         messages = to_langchain(body.get("messages", []))
+        with log.lock:
+            log.images.extend(part["image_url"]["url"] for message in body.get("messages", [])
+                              if isinstance(message.get("content"), list) for part in message["content"]
+                              if isinstance(part, dict) and part.get("type") == "image_url")
         answer = policy(messages)
         prompt_tokens = math.ceil(sum(len(str(m.content)) for m in messages) / 4)
         completion_tokens = math.ceil(len(str(answer.content)) / 4) + 12 * len(answer.tool_calls)
