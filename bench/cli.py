@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import os
 import sys
 import time
 from pathlib import Path
@@ -139,7 +140,9 @@ def cmd_perf(args: argparse.Namespace) -> int:
 def cmd_observation(args: argparse.Namespace) -> int:
     from bench.observation_bench import observation_benchmark, report
 
-    text = report(asyncio.run(observation_benchmark(args.repeats)))
+    before = os.getloadavg()[0]
+    results = asyncio.run(observation_benchmark(args.repeats))
+    text = report(results, (before, os.getloadavg()[0]))
     print(text)
     if args.benchmarks_section:
         update_section(Path(args.benchmarks_md), args.benchmarks_section,

@@ -118,7 +118,8 @@ async def observe_page(session: BrowserSession, ctx: Context, image_path: Path |
     for _attempt in range(3):
         page = session.page
         # A navigation an action left in progress is waited for here, with the full page-load timeout.
-        settled = await settle(page, navigation_timeout_ms=ctx.navigation_timeout_ms, settle_ms=ctx.settle_ms)
+        settled = await settle(page, navigation_timeout_ms=ctx.navigation_timeout_ms, settle_ms=ctx.settle_ms,
+                               after_action=False)
         try:
             snap = await snapshot(page, observation_options(ctx))
             text, ids, count, screenshot = snap.text, snap.ids, snap.tokens, ""

@@ -248,7 +248,8 @@ async def _scroll(session: BrowserSession, direction: str) -> str:
              return [Math.round(window.scrollY), window.innerHeight,
                      document.documentElement.scrollHeight]; }""", sign)
     top, height, total = position
-    return f"scrolled {direction}; showing {top}-{min(top + height, total)} px of {total} px"
+    note = await _settled_note(session)  # scrolling often loads more (lazy images, infinite lists)
+    return f"scrolled {direction}; showing {top}-{min(top + height, total)} px of {total} px{note}"
 
 
 # Resolves true when the DOM changes after `since` (performance.now() in the page), false after `limit` ms.

@@ -68,17 +68,6 @@ class Snapshot:
     problems: list[str] = field(default_factory=list)
 
 
-def estimate_tokens(text: str) -> int:
-    """Kept for callers that counted with the old estimate; now an exact o200k count."""
-    return tokens.count(text)
-
-
-async def inject_ids(page: Page) -> int:
-    """Give every element the observation would print its stable id; returns the highest id in use."""
-    scan = await scan_page(page)
-    return max((n.id for n in scan.nodes if n.id is not None), default=0)
-
-
 def _quote(text: str) -> str:
     return '"' + " ".join(text.split()).replace('"', "'") + '"'
 

@@ -26,16 +26,16 @@ from tools import page_hooks
 QUIET_MS = 300
 SETTLE_MS = 2000
 
-# Resolves when the DOM has been quiet for `quiet` ms with no request in flight, or after `limit` ms. The quiet
-# interval counts from the wait's start at the earliest: what an action triggers (a menu 300 ms after typing)
-# comes after the action, however long the page had been quiet before it.
-_WAIT_QUIET = """([quiet, limit]) => new Promise((resolve) => {
+# Resolves when the DOM has been quiet for `quiet` ms with no request in flight, or after `limit` ms. After an
+# action (`fresh`) the quiet interval counts from the wait's start at the earliest: what the action triggers (a
+# menu 300 ms after typing) comes after it, however long the page had been quiet before.
+_WAIT_QUIET = """([quiet, limit, fresh]) => new Promise((resolve) => {
   const hooks = window[Symbol.for('plan-and-act.hooks')];
   if (!hooks) { resolve(null); return; }
   const start = performance.now();
   const tick = () => {
     const now = performance.now();
-    const still = now - Math.max(hooks.lastChange, start);
+    const still = now - (fresh ? Math.max(hooks.lastChange, start) : hooks.lastChange);
     if (still >= quiet && hooks.inflight <= 0 && document.readyState !== 'loading') {
       resolve({settled: true, waited: now - start});
     } else if (now - start >= limit) {
@@ -126,9 +126,10 @@ async def _wait_navigation(page: Page, timeout_s: float) -> bool:
 
 
 async def settle(page: Page, *, navigation_timeout_ms: int, quiet_ms: int = QUIET_MS,
-                 settle_ms: int = SETTLE_MS) -> Settled:
+                 settle_ms: int = SETTLE_MS, after_action: bool = True) -> Settled:
     """Wait for a pending navigation (up to `navigation_timeout_ms`) and then for a quiet DOM (up to
-    `settle_ms`). Never raises for a page that navigates or closes meanwhile."""
+    `settle_ms`); `after_action=False` accepts quiet that began before the call (an observation right after an
+    action that already settled costs one round trip). Never raises for a page that navigates or closes."""
     started = time.monotonic()
 
     def elapsed_ms() -> int:
@@ -150,7 +151,8 @@ async def settle(page: Page, *, navigation_timeout_ms: int, quiet_ms: int = QUIE
             quiet_deadline = time.monotonic() + settle_ms / 1000
         limit_ms = max(0, int((quiet_deadline - time.monotonic()) * 1000))
         try:
-            result = await asyncio.wait_for(page.evaluate(_WAIT_QUIET, [quiet_ms, limit_ms]), limit_ms / 1000 + 2)
+            result = await asyncio.wait_for(page.evaluate(_WAIT_QUIET, [quiet_ms, limit_ms, after_action]),
+                                            limit_ms / 1000 + 2)
             if result is None:  # a document opened before the hooks were installed
                 await page_hooks.ensure(page)
                 continue
