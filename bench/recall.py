@@ -55,7 +55,8 @@ _CENSUS = """(ATTR) => {
     if (el.hasAttribute('onclick') || typeof el.onclick === 'function') return 'onclick';
     if (el.hasAttribute('tabindex') && el.tabIndex >= 0) return 'tabindex';
     if (el.tagName === 'LABEL' && el.control) return null;
-    if (getComputedStyle(el).cursor === 'pointer' && !(parent && getComputedStyle(parent).cursor === 'pointer')) return 'pointer';
+    const pointer = (node) => getComputedStyle(node).cursor === 'pointer';
+    if (pointer(el) && !(parent && pointer(parent))) return 'pointer';
     return null;
   };
   const found = [];
@@ -132,7 +133,7 @@ async def census(page: Page, printed_ids: list[int] | set[int]) -> Census:
             continue
         try:
             elements.extend(await asyncio.wait_for(frame.evaluate(_CENSUS, ID_ATTRIBUTE), 30))
-        except (PlaywrightError, asyncio.TimeoutError):
+        except (TimeoutError, PlaywrightError):
             continue
     elements.extend(await _listener_elements(page))
     printed = set(printed_ids)

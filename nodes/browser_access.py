@@ -15,13 +15,12 @@ from playwright.async_api import Error as PlaywrightError
 
 from graph.context import Context
 from graph.state import AgentState, Observation, StepRecord
-from tools import secrets
+from tools import secrets, tokens
 from tools.actions import run_action
-from tools import tokens
 from tools.marks import marked_screenshot
 from tools.observation import ObservationOptions, legend, snapshot
-from tools.settle import settle
 from tools.session import BrowserSession, BrowserSettings, DomainPolicy
+from tools.settle import settle
 
 AND = " |AND| "
 _REPLAYABLE = frozenset({"type", "select_option"})

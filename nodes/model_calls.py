@@ -17,9 +17,9 @@ from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 
 from graph.context import Context
-from graph.inline_images import InlineImages
 from graph.models import ModelConfigError, model_for_role, usage_of
 from graph.state import AgentState, Role, RoleUsage, merge_usage
+from nodes.inline_images import InlineImages
 from nodes.prompts import FACTS_KEY, PromptFacts, correction_messages, prompt_facts
 from tools import secrets
 
@@ -77,15 +77,17 @@ async def ask_role(state: AgentState, ctx: Context, role: Role, messages: list[B
     such call makes: token usage, the count of unusable outputs, and — if the model failed — the episode's end.
     The caller adds what a usable answer means for its role."""
     try:
-        model: BaseChatModel | Runnable = model_for_role(ctx, role)
+        chat_model = model_for_role(ctx, role)
         if ctx.observation_mode != "text":
-            model = InlineImages(inner=model)  # screenshots travel as file references until the provider call
+            chat_model = InlineImages(inner=chat_model)  # screenshots stay file references until the provider call
+        model: BaseChatModel | Runnable = chat_model
         if tools:
             model = model.bind_tools(list(tools))  # type: ignore[union-attr]
     except (ModelConfigError, NotImplementedError) as exc:
         return None, {"status": "failed", "stop_reason": f"{role} model: {exc}"}
     answer = await ask(model, messages, role, parse, ctx.max_invalid_outputs, prompt_facts(role, state))
-    update: dict[str, Any] = {"usage": answer.usage, "invalid_outputs": state.get("invalid_outputs", 0) + answer.invalid}
+    update: dict[str, Any] = {"usage": answer.usage,
+                              "invalid_outputs": state.get("invalid_outputs", 0) + answer.invalid}
     if answer.error:
         update.update(status="failed", stop_reason=f"{role} model error: {answer.error}")
     return answer, update

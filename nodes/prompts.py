@@ -16,8 +16,8 @@ as structured run metadata (`prompt_facts`), which policies prefer when it is th
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any, TypedDict
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
@@ -149,7 +149,7 @@ def _join(*sections: str) -> str:
 def _page_message(text: str, observation: Mapping[str, Any] | None, images: bool) -> HumanMessage:
     """The turn's message: plain text, or (with a screenshot observation) a text block and an image block that
     references the screenshot file; the model call turns the reference into bytes, so state and traces never
-    hold them (`graph.inline_images`)."""
+    hold them (`nodes.inline_images`)."""
     path = (observation or {}).get("screenshot") or ""
     if not (images and path):
         return HumanMessage(text)

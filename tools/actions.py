@@ -100,7 +100,8 @@ async def _guarded(session: BrowserSession | None, action: str, body: Callable[[
     except ActionError as exc:
         return f"{ERROR_PREFIX} {exc}"
     except secrets.UnknownSecret as exc:
-        return f"{ERROR_PREFIX} no secret named {exc.args[0]!r} is configured (known: {', '.join(secrets.secret_names()) or 'none'})"
+        known = ", ".join(secrets.secret_names()) or "none"
+        return f"{ERROR_PREFIX} no secret named {exc.args[0]!r} is configured (known: {known})"
     except PlaywrightTimeout as exc:
         return f"{ERROR_PREFIX} {action} timed out: {_first_line(exc)}"
     except PlaywrightError as exc:
@@ -169,7 +170,8 @@ async def _type(session: BrowserSession, id: int, text: str, press_enter: bool =
     facts = await element.evaluate(_FIELD_FACTS)
     kind = facts["type"] if facts["tag"] == "INPUT" else ""
     if facts["disabled"] or facts["readOnly"]:
-        raise ActionError(f"field [{id}] is {'disabled' if facts['disabled'] else 'read-only'}; it cannot be typed into")
+        state = "disabled" if facts["disabled"] else "read-only"
+        raise ActionError(f"field [{id}] is {state}; it cannot be typed into")
     value = secrets.resolve(text)
     converted = ""
     if kind in date_input.FORMATS:
@@ -223,8 +225,10 @@ async def _select_option(session: BrowserSession, id: int, option: str) -> str:
                               + ", ".join(repr(label) for label in labels[:30]))
         await element.select_option(label=matches[0])
     # Read back what the dropdown shows: a page script may have changed it back.
-    chosen: list[str] = await element.evaluate("el => [...el.selectedOptions].map(o => o.label || o.textContent.trim())")
-    wanted = {option.strip().lower()} | {label.strip().lower() for label, value in zip(labels, values) if value == option}
+    chosen: list[str] = await element.evaluate(
+        "el => [...el.selectedOptions].map(o => o.label || o.textContent.trim())")
+    wanted = {option.strip().lower()} | {
+        label.strip().lower() for label, value in zip(labels, values) if value == option}
     if not any(label.strip().lower() in wanted for label in chosen):
         shown = ", ".join(repr(label) for label in chosen) or "nothing"
         raise ActionError(f"tried to select {option!r} in [{id}] but the dropdown shows {shown} (the page changed "
@@ -276,7 +280,7 @@ async def _wait(session: BrowserSession, seconds: int = 3) -> str:
         changed = await asyncio.wait_for(page.evaluate(_WAIT_FOR_CHANGE, [seconds * 1000]), seconds + 2)
     except PlaywrightError:
         changed = True  # the document was replaced: a navigation happened while we waited
-    except asyncio.TimeoutError:
+    except TimeoutError:
         changed = False  # the page's own script did not yield
     note = await _settled_note(session)
     waited = time.monotonic() - started

@@ -58,7 +58,8 @@ def draw_marks(png: bytes, marks: dict[int, Box], sensitive: list[Box], css_widt
 async def marked_screenshot(page: Page, snap: Snapshot, path: Path) -> Path:
     """Write the viewport with marks (PNG) to `path`; returns it."""
     png = await page.screenshot(type="png")
-    css_width = snap.viewport[2] or (page.viewport_size or {}).get("width", 0)
+    size = page.viewport_size
+    css_width = snap.viewport[2] or (size["width"] if size else 0)
 
     def write() -> None:  # decoding, drawing and file I/O off the event loop
         image = draw_marks(png, snap.marks, snap.sensitive, css_width)

@@ -28,6 +28,10 @@ MAX_FRAMES = 40
 MAX_FRAME_DEPTH = 6
 
 ELEMENT, TEXT, FRAME = 0, 1, 2
+_RAISE_NEXT = """([attr, next]) => {
+  const root = document.documentElement;
+  if (root && Number(root.getAttribute(attr) || 1) < next) root.setAttribute(attr, String(next));
+}"""
 
 Box = tuple[float, float, float, float]
 
@@ -117,7 +121,7 @@ class _Scanner:
                 # The frame's viewport starts at the iframe's content box; borders are a pixel or two.
                 inner, _ = await self.scan(child, node.depth + 1, (box[0], box[1]), own_clip, level + 1)
                 nodes.extend(inner)
-            except (PlaywrightError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, PlaywrightError) as exc:
                 reason = "timed out" if isinstance(exc, asyncio.TimeoutError) else _first_line(exc)
                 self.problems.append(f"frame {child.url}: {reason}")
                 nodes.append(self._note(node, f"(frame could not be read: {reason})"))
@@ -137,7 +141,7 @@ class _Scanner:
                 handle = await asyncio.wait_for(child.frame_element(), self.timeout_s)
                 value = await asyncio.wait_for(handle.get_attribute(ID_ATTRIBUTE), self.timeout_s)
                 await handle.dispose()
-            except (PlaywrightError, asyncio.TimeoutError):
+            except (TimeoutError, PlaywrightError):
                 continue
             if value and value.isdigit():
                 found[int(value)] = child
@@ -162,9 +166,7 @@ async def scan_page(page: Page, *, timeout_s: float = 10.0, max_options: int = 2
     if scanner.frame_count:
         # Child frames took ids after the main document's counter: move its counter past them.
         try:
-            await _evaluate(main, "([attr, next]) => { const r = document.documentElement;"
-                                  " if (r && Number(r.getAttribute(attr) || 1) < next) r.setAttribute(attr, String(next)); }",
-                            [_NEXT_ATTRIBUTE, scanner.next_id], scanner.timeout_s)
+            await _evaluate(main, _RAISE_NEXT, [_NEXT_ATTRIBUTE, scanner.next_id], scanner.timeout_s)
         except PlaywrightError:
             pass
     _frames_by_page[page] = scanner.frames

@@ -121,7 +121,7 @@ async def _wait_navigation(page: Page, timeout_s: float) -> bool:
     try:
         await asyncio.wait_for(navigations.idle.wait(), max(0.0, timeout_s))
         return True
-    except asyncio.TimeoutError:
+    except TimeoutError:
         return False
 
 
@@ -157,7 +157,7 @@ async def settle(page: Page, *, navigation_timeout_ms: int, quiet_ms: int = QUIE
                 await page_hooks.ensure(page)
                 continue
             return Settled(bool(result["settled"]), elapsed_ms(), changing=not result["settled"])
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return Settled(False, elapsed_ms(), changing=True)  # the page's own script is not yielding
         except PlaywrightError:
             continue  # the document was replaced while we waited (a navigation began): wait for it
