@@ -96,8 +96,8 @@ class Deduper:
 
     def add(self, record_id: str, text: str) -> Duplicate | None:
         """Remember `text` unless it duplicates a remembered one; returns the duplicate found, if any."""
-        if record_id in self._norm:
-            raise KeyError(f"id {record_id!r} was added already")
+        if record_id in self._norm:  # the very same record again (same content, same id)
+            return Duplicate(record_id, "exact", 1.0)
         duplicate, norm, minhash = self.check(text)
         if duplicate is None:
             self._exact[norm] = record_id

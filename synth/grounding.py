@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from graph.state import Plan, PlanStep
 from nodes.plan_text import parse_plan, render_plan, step_heading_number
+from synth.replies import looks_like_refusal
 from synth.teacher import Invalid
 
 PLAN_OPEN, PLAN_CLOSE = "<plan>", "</plan>"
@@ -25,7 +26,6 @@ _FENCE = re.compile(r"^\s*```[a-zA-Z]*\s*$")
 _INDEX_LINE = re.compile(r"^\s*(?:[-*]\s*)?(?:\*\*|__)?\s*(?:actions?|action\s+indices|indices)\s*(?:\*\*|__)?\s*:"
                          r"\s*(?:\*\*|__)?(.*)$", re.I)
 _RANGE = re.compile(r"^(\d+)\s*(?:-|–|—|\.\.)\s*(\d+)$")
-_REFUSAL = re.compile(r"\b(I can(?:no|')t|I'm sorry|I am sorry|I am unable|I'm unable|I won't|as an AI)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,7 @@ def parse_grounded(reply: str, first: int, end: int, *, require_markers: bool = 
         raise ValueError(f"no actions to ground ({first}..{end - 1})")
     block = _PLAN_BLOCK.search(reply or "")
     if block is None:
-        if _REFUSAL.search(reply or "") and PLAN_OPEN not in (reply or "").lower():
+        if looks_like_refusal(reply) and PLAN_OPEN not in (reply or "").lower():
             raise GroundingError("refused", "the reply is a refusal, not a plan; write the plan between <plan> "
                                             "and </plan>")
         if require_markers:

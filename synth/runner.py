@@ -22,7 +22,7 @@ import asyncio
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -75,8 +75,6 @@ class Work:
 class RunOptions:
     out: Path
     workers: int = 4
-    limit: int | None = None
-    max_calls: int | None = None
     progress: bool = True
     console: Console | None = None
 
@@ -86,11 +84,13 @@ class Stage:
 
     name = "stage"
     templates: tuple[str, ...] = ()  # teacher prompt templates it uses (their hashes go into keys and manifest)
-    needs_teacher = True
+    key_fields: tuple[str, ...] = ()  # settings that change what a unit produces (they go into its key)
 
-    def __init__(self, teacher: Teacher | None, inputs: Sequence[Path] = (), settings: dict[str, Any] | None = None):
+    def __init__(self, teacher: Teacher | None, inputs: Sequence[Path] = (), *, limit: int | None = None,
+                 settings: dict[str, Any] | None = None) -> None:
         self.teacher = teacher
-        self.inputs = list(inputs)
+        self.inputs = [Path(p) for p in inputs]
+        self.limit = limit
         self.settings = dict(settings or {})
 
     # -- what a stage defines --
@@ -130,16 +130,18 @@ class Stage:
     def key(self, *parts: Any) -> str:
         """A unit's key: its input content, the stage, prompt versions, teacher, and output-changing settings."""
         teacher = self.teacher.id if self.teacher is not None else ""
-        return content_hash(self.name, self.prompt_versions(), teacher, self.settings.get("key_settings", {}), *parts)
+        chosen = {name: self.settings.get(name) for name in self.key_fields}
+        return content_hash(self.name, self.prompt_versions(), teacher, chosen, *parts)
 
-    def read_inputs(self, limit: int | None) -> list[dict[str, Any]]:
+    def read_inputs(self, paths: Sequence[Path] | None = None) -> list[dict[str, Any]]:
+        """Input records in file order, at most `limit` of them."""
         records: list[dict[str, Any]] = []
-        for path in self.inputs:
+        for path in self.inputs if paths is None else paths:
             if not Path(path).exists():
                 raise StageError(f"{self.name}: input file not found: {path}")
             for record in read_jsonl(path):
                 records.append(record)
-                if limit is not None and len(records) >= limit:
+                if self.limit is not None and len(records) >= self.limit:
                     return records
         return records
 
@@ -296,8 +298,8 @@ async def run_stage(stage: Stage, options: RunOptions) -> Summary:
                     break
                 pending = [w for w in units if not journal.done(w.key)]
                 bar.grow(len(units))
-                for _ in range(len(units) - len(pending)):
-                    bar.advance(Result(), None)
+                for resumed in (w for w in units if journal.done(w.key)):
+                    bar.advance(journal.result(resumed.key), stage.teacher)
                 stopped = await _run_units(stage, pending, journal, options, bar)
                 done_units += [w for w in units if w.key in journal.entries]
                 final = stage.finalize([(w, journal.result(w.key)) for w in sorted(done_units, key=lambda w: w.order)])
@@ -338,13 +340,10 @@ def _manifest(stage: Stage, options: RunOptions, final: Result, complete: bool, 
         "teacher_calls": teacher.stats.to_json() if teacher is not None else None,
         "prompt_versions": stage.prompt_versions(),
         "inputs": [{"path": str(p), "sha256": file_hash(Path(p))} for p in stage.inputs if Path(p).exists()],
-        "settings": {k: v for k, v in stage.settings.items() if k != "key_settings"}
-                    | {"key_settings": stage.settings.get("key_settings", {}), "workers": options.workers,
-                       "limit": options.limit, "max_calls": options.max_calls},
+        "settings": {**stage.settings, "workers": options.workers, "limit": stage.limit,
+                     "max_calls": getattr(getattr(teacher, "budget", None), "max_calls", None)},
         **stage.extra_manifest(),
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         "seconds": round(seconds, 2),
     }
 
-
-__all__ = ["Reject", "Result", "RunOptions", "Stage", "StageError", "Summary", "Work", "asdict", "run_stage"]

@@ -101,6 +101,9 @@ class TeacherTask:
 
     kind: str
     data: dict[str, Any] = field(default_factory=dict)
+    # Which unit of work asks. It is part of the cache key: the cache must never repeat a call, but two units
+    # that happen to send the same prompt are two calls (at temperature > 0 they are two samples).
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -216,11 +219,11 @@ class ChatTeacher(Teacher):
                 raise TeacherFatal(f"teacher {self.spec!r}: {exc}") from exc
         return self._model
 
-    def prompt_key(self, messages: list[BaseMessage]) -> str:
-        return content_hash("teacher-reply", self.id, [(m.type, m.content) for m in messages])
+    def prompt_key(self, messages: list[BaseMessage], unit: str = "") -> str:
+        return content_hash("teacher-reply", self.id, unit, [(m.type, m.content) for m in messages])
 
     async def reply(self, messages: list[BaseMessage], task: TeacherTask) -> Reply:
-        key = self.prompt_key(messages)
+        key = self.prompt_key(messages, task.unit)
         if self.cache is not None:
             hit = self.cache.get(key)
             if hit is not None:
