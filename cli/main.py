@@ -134,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     threads.set_defaults(handler=cmd_threads)
 
     add_demo_command(commands)
+    from synth.cli import register as register_synth  # the data pipeline's commands live with the pipeline
+
+    register_synth(commands)
     return parser
 
 

@@ -25,6 +25,7 @@ _PLAN_BLOCK = re.compile(r"<plan>(.*?)</plan>", re.S | re.I)
 _FENCE = re.compile(r"^\s*```[a-zA-Z]*\s*$")
 _INDEX_LINE = re.compile(r"^\s*(?:[-*]\s*)?(?:\*\*|__)?\s*(?:actions?|action\s+indices|indices)\s*(?:\*\*|__)?\s*:"
                          r"\s*(?:\*\*|__)?(.*)$", re.I)
+MAX_ACTIONS = 10_000  # no trajectory is longer; a bigger range in a reply is a mistake, not a list to build
 _RANGE = re.compile(r"^(\d+)\s*(?:-|–|—|\.\.)\s*(\d+)$")
 
 
@@ -91,6 +92,8 @@ def _indices(text: str, step: int) -> list[int]:
         low, high = int(span.group(1)), int(span.group(2))
         if high < low:
             raise GroundingError("bad_grounding", f"step {step} has the backwards range {token}")
+        if high - low > MAX_ACTIONS:
+            raise GroundingError("bad_grounding", f"step {step} has the range {token}, longer than any trajectory")
         values.extend(range(low, high + 1))
     return values
 

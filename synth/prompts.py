@@ -14,7 +14,8 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
-from nodes.prompts import format_action, render_observation
+from nodes.prompts import render_observation
+from tools.vocabulary import format_action
 
 PAGE_CHARS = 6000  # a page in a prompt about one trajectory
 SEED_PAGE_CHARS = 1500  # a page in a prompt that shows several seeds

@@ -70,3 +70,46 @@ def good_pairs(messages: list[BaseMessage], count: int = 10) -> str:
 
 def teacher(base_url: str, tmp_path: Path, **kwargs: Any):
     return make_teacher(TEACHER, base_url=base_url, cache_dir=tmp_path / "cache", retry=FAST_RETRY, **kwargs)
+
+
+ACTIONS = [("click", {"id": 2}), ("type", {"id": 2, "text": "tote", "press_enter": True}), ("click", {"id": 7}),
+           ("stop", {"answer": "$12.00"})]
+SOLUTION = {
+    "steps": [{"reasoning": "The home page has a search box.", "instruction": "Search for 'tote'", "actions": [0, 1]},
+              {"reasoning": "The results list the tote.", "instruction": "Open the tote bag", "actions": [2]},
+              {"reasoning": "The price is shown.", "instruction": "Stop with the price", "actions": [3]}],
+    "actions": [{"action": "click", "target": {"role": "searchbox", "name": "Search"}},
+                {"action": "type", "target": {"role": "searchbox", "name": "Search"}, "text": "tote",
+                 "press_enter": True},
+                {"action": "click", "target": {"role": "link", "name": "Canvas tote"}},
+                {"action": "stop", "answer": "$12.00"}],
+    "notes": {"2": ["The canvas tote costs $12.00"]},
+}
+
+
+def trajectory(name: str = "t1", *, actions: list[tuple[str, dict[str, Any]]] | None = None, score: float = 1.0,
+               intent: str = "What does the canvas tote cost?") -> dict[str, Any]:
+    """A collected trajectory as `synth collect` writes it (final state with per-step pages), made by hand."""
+    actions = ACTIONS if actions is None else actions
+    pages = [{"url": f"http://127.0.0.1:9/p{i}", "title": f"Page {i}",
+              "text": PAGE_TEXT + f'\n[7] link "Canvas tote"\n[8] StaticText "page {i}"', "tabs": []}
+             for i in range(len(actions) + 1)]
+    history = [{"index": i, "action": a, "args": args, "result": f"did {a}", "ok": True, "url_before": pages[i]["url"],
+                "url_after": pages[i + 1]["url"], "page_changed": True, "plan_step": "", "plan_version": i,
+                "page": pages[i], "feedback": [], "reasoning": "", "started_at": 0.0, "duration_ms": 1,
+                "screenshot": ""} for i, (a, args) in enumerate(actions)]
+    state = {"intent": intent, "start_url": pages[0]["url"], "history": history, "plans": [],
+             "observation": {**pages[-1], "ids": [], "truncated": False, "fingerprint": "", "tokens": 0},
+             "status": "done", "answer": "$12.00", "stop_reason": "the executor called stop"}
+    return {"id": f"traj-{name}", "kind": "trajectory", "site": "shopping", "split": "train",
+            "task": {"task_id": 5, "intent": intent, "start_url": "__SHOPPING__/", "sites": ["shopping"],
+                     "group": "shopping", "reference_solution": SOLUTION},
+            "state": state, "outcome": {"score": score, "source": "evaluator", "checks": []}}
+
+
+def grounded(groups: list[list[int]], *, markers: bool = True, notes: tuple[str, ...] = ()) -> str:
+    body = "\n\n".join(f"## Step {n}\nReasoning: reason {n}\nStep: do thing {n}\nActions: {', '.join(map(str, g))}"
+                       for n, g in enumerate(groups, start=1))
+    if notes:
+        body += "\n\n## Notes\n" + "\n".join(f"- {note}" for note in notes)
+    return f"<plan>\n{body}\n</plan>" if markers else body
