@@ -219,3 +219,153 @@ def register(subparsers: Any) -> None:
     cot.add_argument("--trajectories", action="append", type=Path, default=None,
                      help="collect's output, for reasoning before each action")
     cot.add_argument("--plans-only", action="store_true", help="only reasoning for plans")
+    register_episode_stages(stages)
+
+
+def _policy(args: argparse.Namespace) -> Any:
+    """Models when --model or a role's model flag is given (--model fills the roles not named), else the
+    built-in policy (the reference solutions by default)."""
+    from graph.context_flags import given_settings
+    from harness.episode import PolicyChoice
+
+    given = given_settings(args)
+    roles = ("planner_model", "executor_model", "replanner_model")
+    if args.model or any(given.get(name) for name in roles):
+        return PolicyChoice.models(args.model, planner=given.get("planner_model", ""),
+                                   executor=given.get("executor_model", ""),
+                                   replanner=given.get("replanner_model", ""), base_url=given.get("base_url", ""))
+    return PolicyChoice(kind=args.policy)
+
+
+def _collect_stage(args: argparse.Namespace, **overrides: Any) -> Any:
+    import policies.providers  # noqa: F401  (model strings for the built-in policies)
+    from graph.context import ContextError
+    from graph.context_flags import context_from_flags
+    from synth.runner import StageError
+    from synth.stages.collect import Collect
+    from synth.teacher import make_teacher
+
+    try:
+        settings = context_from_flags(args)
+    except ContextError as exc:
+        raise CliError(str(exc)) from exc
+    judge = None
+    if args.judge_model:
+        judge = make_teacher(args.judge_model, base_url=args.judge_base_url,
+                             cache_dir=args.out.parent / ".teacher-cache")
+    try:
+        return Collect(judge, args.inputs or [], policy=_policy(args), settings=settings, split=args.split,
+                       task_ids=args.task or [], groups=args.group or [], repeats=args.repeats, limit=args.limit,
+                       calls_dir=args.keep_calls, **overrides)
+    except StageError as exc:
+        raise CliError(str(exc)) from exc
+
+
+async def cmd_collect(args: argparse.Namespace) -> int:
+    return await run_and_report(_collect_stage(args), args)
+
+
+def _export_inputs(args: argparse.Namespace) -> Any:
+    from synth.stages.export import ExportInputs
+
+    return ExportInputs(trajectories=args.trajectories or [], plans=args.plans or [], replans=args.replans or [],
+                        synthetic=args.synthetic or [], cot=args.cot or [])
+
+
+def _print_export(summary: Any) -> None:
+    stats = summary.manifest["stats"]
+    console.print(f"[bold]synth export[/]: {stats['examples']} examples "
+                  + ", ".join(f"{role} {count}" for role, count in stats["role"].items())
+                  + f"; groups {stats['groups']['train']} train / {stats['groups']['validation']} validation")
+    console.print(f"  directory {summary.out}\n  manifest  {summary.out / 'manifest.json'}\n  stats     "
+                  f"{summary.stats_path}")
+
+
+async def cmd_export(args: argparse.Namespace) -> int:
+    from synth.stages.export import export
+
+    inputs = _export_inputs(args)
+    missing = [str(p) for p in inputs.all() if not Path(p).exists()]
+    if missing:
+        raise CliError(f"synth export: input file not found: {', '.join(missing)}")
+    if not inputs.trajectories and not inputs.synthetic:
+        raise CliError("synth export: nothing to export: pass --trajectories and/or --synthetic")
+    summary = export(inputs, args.out, validation=args.validation, seed=args.seed, min_score=args.min_score,
+                     cot=args.cot_only, roles=args.roles, formats=args.formats, progress=not args.quiet,
+                     console=console)
+    _print_export(summary)
+    return 0
+
+
+async def cmd_demo(args: argparse.Namespace) -> int:
+    from synth.demo import run_demo
+
+    return await run_demo(args, console)
+
+
+def _list(text: str, allowed: tuple[str, ...]) -> list[str]:
+    items = [item.strip() for item in text.split(",") if item.strip()]
+    unknown = set(items) - set(allowed)
+    if unknown or not items:
+        raise argparse.ArgumentTypeError(f"choose from {', '.join(allowed)}")
+    return items
+
+
+def _collect_options(parser: argparse.ArgumentParser) -> None:
+    from graph.context_flags import add_context_flags
+
+    parser.add_argument("--split", default="train", help="suite split to collect on (default train)")
+    parser.add_argument("--task", action="append", default=None, help="only this task id (repeatable)")
+    parser.add_argument("--group", action="append", default=None, help="only this site group (repeatable)")
+    parser.add_argument("--repeats", type=int, default=1, help="episodes per task (each its own trajectory)")
+    parser.add_argument("--policy", choices=("oracle", "stop-at-once"), default="oracle",
+                        help="built-in policy when no model is given (default: the reference solutions)")
+    parser.add_argument("--model", default="", help="init_chat_model string for every role (a real policy)")
+    parser.add_argument("--judge-model", default="", help="outcome judge for tasks without an evaluator "
+                                                           "(generated queries) and for fuzzy_match checks")
+    parser.add_argument("--judge-base-url", default="", help="OpenAI-compatible server for the judge")
+    parser.add_argument("--keep-calls", type=Path, default=None,
+                        help="directory to keep every episode's recorded model calls in (<thread_id>.jsonl)")
+    add_context_flags(parser)
+
+
+def _export_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--trajectories", action="append", type=Path, help="collect's output")
+    parser.add_argument("--plans", action="append", type=Path, help="annotate's output")
+    parser.add_argument("--replans", action="append", type=Path, help="replans' output")
+    parser.add_argument("--synthetic", action="append", type=Path, help="expand's or augment's output")
+    parser.add_argument("--cot", action="append", type=Path, help="cot's output (with --cot-only)")
+    parser.add_argument("--cot-only", action="store_true", help="write chain-of-thought examples only")
+    parser.add_argument("--validation", type=float, default=0.1, help="fraction of groups for validation")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the train/validation split")
+    parser.add_argument("--min-score", type=float, default=1.0, help="trajectories scored below are not exported")
+    parser.add_argument("--roles", type=lambda t: _list(t, ("planner", "executor", "replanner")),
+                        default=["planner", "executor", "replanner"])
+    parser.add_argument("--formats", type=lambda t: _list(t, ("openai", "trl")), default=["openai", "trl"])
+
+
+def register_episode_stages(stages: Any) -> None:
+    collect = stages.add_parser("collect", help="run a policy over the training split (or generated queries)")
+    collect.add_argument("--in", dest="inputs", action="append", type=Path, default=None, metavar="JSONL",
+                         help="generated queries (synth queries) instead of the suite's tasks")
+    collect.add_argument("--out", type=Path, required=True)
+    collect.add_argument("--workers", type=int, default=2, help="episodes at once (default 2)")
+    collect.add_argument("--limit", type=int, default=None, help="at most this many tasks")
+    collect.add_argument("--quiet", action="store_true")
+    _collect_options(collect)
+    collect.set_defaults(handler=cmd_collect)
+
+    export = stages.add_parser("export", help="SFT files for planner, executor and replanner (OpenAI and TRL)")
+    export.add_argument("--out", type=Path, required=True, help="output directory")
+    export.add_argument("--quiet", action="store_true")
+    _export_options(export)
+    export.set_defaults(handler=cmd_export)
+
+    demo = stages.add_parser("demo", help="offline: collect -> annotate -> replans -> export on a slice of the "
+                                          "training split, reference policy and teacher")
+    demo.add_argument("--out", type=Path, default=Path("synth-demo"), help="directory for every file")
+    demo.add_argument("--limit", type=int, default=6, help="tasks in the slice (default 6)")
+    demo.add_argument("--group", action="append", default=None, help="only these site groups")
+    demo.add_argument("--workers", type=int, default=2)
+    demo.add_argument("--quiet", action="store_true")
+    demo.set_defaults(handler=cmd_demo)

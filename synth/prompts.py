@@ -197,12 +197,28 @@ action, inside <thinking> and </thinking>; then write the action itself, as the 
 ## Correct next action
 {action}"""
 
+JUDGE = """A web agent was given the task below. You see every action it took, the page it ended on and the answer
+it gave. Did it achieve what the task asks (the right information in the answer, or the requested change made)?
+Answer YES or NO, and nothing else.
+
+## Task
+{intent}
+
+## Actions
+{history}
+
+## Last page
+{page}
+
+## Answer given
+{answer}"""
+
 CORRECTION = "That answer could not be used: {problem}. Write the whole answer again, following the format."
 
 TEMPLATES: dict[str, str] = {
     "system": SYSTEM, "plan_rules": PLAN_RULES, "annotate": ANNOTATE, "replan": REPLAN, "queries": QUERIES,
     "feasibility": FEASIBILITY, "expand": EXPAND, "propose_classes": PROPOSE_CLASSES, "classify": CLASSIFY,
-    "augment": AUGMENT, "cot_plan": COT_PLAN, "cot_action": COT_ACTION, "correction": CORRECTION,
+    "augment": AUGMENT, "cot_plan": COT_PLAN, "cot_action": COT_ACTION, "judge": JUDGE, "correction": CORRECTION,
 }
 
 
@@ -293,6 +309,10 @@ def cot_action(intent: str, step: str, history: str, observation: dict[str, Any]
     action = json.dumps({"name": name, "args": args}, ensure_ascii=False)
     return _messages(COT_ACTION.format(intent=intent, step=step or "(no plan: act on the task)", history=history,
                                        page=page(observation), action=action))
+
+
+def judge(intent: str, history: str, last_page: str, answer: str) -> list[BaseMessage]:
+    return _messages(JUDGE.format(intent=intent, history=history, page=last_page, answer=answer or "(none)"))
 
 
 def describe_action(index: int, name: str, args: dict[str, Any], result: str, before: dict[str, Any] | None,

@@ -121,6 +121,9 @@ class Stage:
         """Write files besides the output (pages, reports); returns {label: path} for the manifest."""
         return {}
 
+    async def close(self) -> None:
+        """Release what the stage holds (browsers, servers) once its units are done."""
+
     # -- shared helpers --
     def prompt_versions(self) -> dict[str, str]:
         from synth import prompts
@@ -272,6 +275,12 @@ async def _run_units(stage: Stage, pending: list[Work], journal: Journal, option
                 return
             except (Invalid, TeacherUnavailable, TeacherRefused) as exc:
                 result = Result(rejects=[reject_from(exc, work)])
+            except StageError as exc:
+                fatal = exc
+                return
+            except Exception as exc:  # a bug or an unforeseen failure for this unit: say so, try it again next run
+                result = Result(rejects=[Reject("internal_error", f"{type(exc).__name__}: {exc}"[:500], work.source,
+                                                final=False)])
             journal.add(work, result)
             bar.advance(result, stage.teacher)
 
@@ -307,6 +316,7 @@ async def run_stage(stage: Stage, options: RunOptions) -> Summary:
                     break
     finally:
         journal.close()
+        await stage.close()
     complete = not stopped
     write_jsonl(options.out, final.records)
     write_jsonl(rejects_path(options.out), [r.to_json() for r in final.rejects])

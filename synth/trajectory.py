@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from graph import moments
 from synth import prompts
 from synth.records import page_view
 from webenv.tasks.solution import ReferenceSolution, parse_solution
@@ -29,10 +30,7 @@ def page_before(trajectory: Mapping[str, Any], index: int) -> dict[str, Any] | N
 
 
 def page_after(trajectory: Mapping[str, Any], index: int) -> dict[str, Any] | None:
-    steps = history(trajectory)
-    if index + 1 < len(steps):
-        return page_view(steps[index + 1].get("page"))
-    return page_view((trajectory.get("state") or {}).get("observation"))
+    return moments.page_after(trajectory.get("state") or {}, index)  # type: ignore[arg-type]
 
 
 def succeeded(trajectory: Mapping[str, Any], min_score: float = 1.0) -> bool:
