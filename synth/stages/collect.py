@@ -65,6 +65,24 @@ def prompt_mismatches(state: AgentState, calls: Sequence[ModelCall], context: Co
     return problems
 
 
+async def final_state(saver: InMemorySaver, thread_id: str) -> dict[str, Any]:
+    """The episode's final state, from the last checkpoint, as plain JSON data."""
+    snapshot = await build_graph(checkpointer=saver).aget_state({"configurable": {"thread_id": thread_id}})
+    return json.loads(json.dumps(dict(snapshot.values), default=str))
+
+
+def trajectory_record(state: dict[str, Any], calls: Sequence[ModelCall], *, task: dict[str, Any],
+                      outcome: dict[str, Any], site: str, policy: str, context: Context, thread_id: str,
+                      repeat: int = 0, seconds: float = 0.0) -> dict[str, Any]:
+    """One trajectory: the task, the final state (every step with the page it was chosen on), the outcome."""
+    body = {"kind": "trajectory", "site": site, "sites": task["sites"], "split": task["split"], "task": task,
+            "policy": policy, "repeat": repeat, "thread_id": thread_id,
+            "context": {name: getattr(context, name) for name in EPISODE_SETTINGS},
+            "state": state, "outcome": outcome, "seconds": round(seconds, 2),
+            "model_calls": {role: sum(1 for c in calls if c.role == role) for role in sorted({c.role for c in calls})}}
+    return {"id": record_id("trajectory", body), **body}
+
+
 def check_verdict(text: str) -> bool:
     found = _VERDICT.search(text.upper())
     if found is None:
@@ -131,18 +149,14 @@ class Collect(Stage):
         except Exception as exc:  # an infrastructure failure (a site that would not start, a crash): try again later
             return Result(rejects=[Reject("episode_error", f"{type(exc).__name__}: {exc}"[:500], work.source,
                                           final=False)])
-        snapshot = await build_graph(checkpointer=saver).aget_state({"configurable": {"thread_id": thread_id}})
-        state: dict[str, Any] = json.loads(json.dumps(dict(snapshot.values), default=str))
+        state = await final_state(saver, thread_id)
         calls = recorder.for_thread(thread_id)
         if self.calls_dir is not None:
             self.calls_dir.mkdir(parents=True, exist_ok=True)
             write_jsonl(self.calls_dir / f"{thread_id}.jsonl", (call.to_json() for call in calls))
-        body = {"kind": "trajectory", "site": work.site, "sites": task["sites"], "split": task["split"],
-                "task": task, "policy": self.policy.label, "repeat": repeat, "thread_id": thread_id,
-                "context": {name: getattr(self.context, name) for name in EPISODE_SETTINGS},
-                "state": state, "outcome": outcome, "seconds": round(time.monotonic() - started, 2),
-                "model_calls": {role: sum(1 for c in calls if c.role == role) for role in sorted({c.role for c in calls})}}
-        record = {"id": record_id("trajectory", body), **body}
+        record = trajectory_record(state, calls, task=task, outcome=outcome, site=work.site, policy=self.policy.label,
+                                   context=self.context, thread_id=thread_id, repeat=repeat,
+                                   seconds=time.monotonic() - started)
         mismatches = prompt_mismatches(state, calls, self.context)  # type: ignore[arg-type]
         if mismatches:
             return Result(rejects=[Reject("prompt_mismatch", "; ".join(mismatches[:3]), work.source, record)])
