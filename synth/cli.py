@@ -28,7 +28,20 @@ from rich.console import Console
 from cli.errors import CliError
 
 Handler = Callable[[argparse.Namespace], Awaitable[int]]
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)  # paths and commands stay on one line
+
+
+def _friendly(handler: Handler) -> Handler:
+    """A stage that cannot run (bad input, a teacher that cannot answer) is a problem the user can fix: one line."""
+    async def run(args: argparse.Namespace) -> int:
+        from synth.runner import StageError
+
+        try:
+            return await handler(args)
+        except StageError as exc:
+            raise CliError(str(exc)) from exc
+
+    return run
 
 
 def _common(parser: argparse.ArgumentParser, *, teacher: bool, inputs: bool = True) -> None:
@@ -79,13 +92,10 @@ def _check_supported(teacher: Any, kinds: tuple[str, ...], stage: str) -> None:
 
 
 async def run_and_report(stage: Any, args: argparse.Namespace) -> int:
-    from synth.runner import RunOptions, StageError, manifest_path, rejects_path, run_stage
+    from synth.runner import RunOptions, manifest_path, rejects_path, run_stage
 
-    try:
-        summary = await run_stage(stage, RunOptions(out=args.out, workers=args.workers, progress=not args.quiet,
-                                                    console=console))
-    except StageError as exc:
-        raise CliError(str(exc)) from exc
+    summary = await run_stage(stage, RunOptions(out=args.out, workers=args.workers, progress=not args.quiet,
+                                                console=console))
     manifest = summary.manifest
     reasons = ", ".join(f"{k} {v}" for k, v in manifest["rejects_by_reason"].items())
     console.print(f"[bold]synth {stage.name}[/]: kept {summary.kept}, rejected {summary.rejected}"
@@ -156,17 +166,12 @@ async def cmd_failures(args: argparse.Namespace) -> int:
 
 async def cmd_augment(args: argparse.Namespace) -> int:
     _needs_synth_extra()
-    from synth.runner import StageError
     from synth.stages.augment import Augment
 
     teacher = make_teacher_from(args)
     _check_supported(teacher, ("classify", "augment"), "augment")
-    try:
-        stage = Augment(teacher, args.inputs, classes=args.classes, n=args.n, near=args.near, rounds=args.rounds,
-                        limit=args.limit)
-    except StageError as exc:
-        raise CliError(str(exc)) from exc
-    return await run_and_report(stage, args)
+    return await run_and_report(Augment(teacher, args.inputs, classes=args.classes, n=args.n, near=args.near,
+                                        rounds=args.rounds, limit=args.limit), args)
 
 
 async def cmd_cot(args: argparse.Namespace) -> int:
@@ -198,7 +203,7 @@ def register(subparsers: Any) -> None:
               inputs: bool = True) -> argparse.ArgumentParser:
         parser = stages.add_parser(name, help=help_text, description=help_text)
         _common(parser, teacher=teacher, inputs=inputs)
-        parser.set_defaults(handler=handler)
+        parser.set_defaults(handler=_friendly(handler))
         return parser
 
     annotate = stage("annotate", cmd_annotate, "successful trajectories -> grounded plans (teacher or 'reference')")
@@ -241,7 +246,6 @@ def _collect_stage(args: argparse.Namespace, **overrides: Any) -> Any:
     import policies.providers  # noqa: F401  (model strings for the built-in policies)
     from graph.context import ContextError
     from graph.context_flags import context_from_flags
-    from synth.runner import StageError
     from synth.stages.collect import Collect
     from synth.teacher import make_teacher
 
@@ -253,12 +257,9 @@ def _collect_stage(args: argparse.Namespace, **overrides: Any) -> Any:
     if args.judge_model:
         judge = make_teacher(args.judge_model, base_url=args.judge_base_url,
                              cache_dir=args.out.parent / ".teacher-cache")
-    try:
-        return Collect(judge, args.inputs or [], policy=_policy(args), settings=settings, split=args.split,
-                       task_ids=args.task or [], groups=args.group or [], repeats=args.repeats, limit=args.limit,
-                       calls_dir=args.keep_calls, **overrides)
-    except StageError as exc:
-        raise CliError(str(exc)) from exc
+    return Collect(judge, args.inputs or [], policy=_policy(args), settings=settings, split=args.split,
+                   task_ids=args.task or [], groups=args.group or [], repeats=args.repeats, limit=args.limit,
+                   calls_dir=args.keep_calls, **overrides)
 
 
 async def cmd_collect(args: argparse.Namespace) -> int:
@@ -353,13 +354,13 @@ def register_episode_stages(stages: Any) -> None:
     collect.add_argument("--limit", type=int, default=None, help="at most this many tasks")
     collect.add_argument("--quiet", action="store_true")
     _collect_options(collect)
-    collect.set_defaults(handler=cmd_collect)
+    collect.set_defaults(handler=_friendly(cmd_collect))
 
     export = stages.add_parser("export", help="SFT files for planner, executor and replanner (OpenAI and TRL)")
     export.add_argument("--out", type=Path, required=True, help="output directory")
     export.add_argument("--quiet", action="store_true")
     _export_options(export)
-    export.set_defaults(handler=cmd_export)
+    export.set_defaults(handler=_friendly(cmd_export))
 
     demo = stages.add_parser("demo", help="offline: collect -> annotate -> replans -> export on a slice of the "
                                           "training split, reference policy and teacher")
@@ -368,4 +369,4 @@ def register_episode_stages(stages: Any) -> None:
     demo.add_argument("--group", action="append", default=None, help="only these site groups")
     demo.add_argument("--workers", type=int, default=2)
     demo.add_argument("--quiet", action="store_true")
-    demo.set_defaults(handler=cmd_demo)
+    demo.set_defaults(handler=_friendly(cmd_demo))

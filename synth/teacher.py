@@ -15,6 +15,7 @@ with backoff, a call budget and bounded correction rounds — or the offline `re
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 import os
 import random
@@ -287,6 +288,8 @@ def _text_of(message: Any) -> str:
 
 ReferenceAnswer = Callable[[dict[str, Any]], str]
 _reference_answers: dict[str, ReferenceAnswer] = {}
+# The stages that define reference answers, imported on first use (as graph.models does for its providers).
+REFERENCE_MODULES = ("synth.stages.annotate", "synth.stages.replans")
 
 
 def reference_answer(kind: str) -> Callable[[ReferenceAnswer], ReferenceAnswer]:
@@ -304,11 +307,17 @@ class ReferenceTeacher(Teacher):
 
     id = "reference"
 
+    @staticmethod
+    def _answers() -> dict[str, ReferenceAnswer]:
+        for module in REFERENCE_MODULES:
+            importlib.import_module(module)
+        return _reference_answers
+
     def supports(self, kind: str) -> bool:
-        return kind in _reference_answers
+        return kind in self._answers()
 
     async def reply(self, messages: list[BaseMessage], task: TeacherTask) -> Reply:
-        answer = _reference_answers.get(task.kind)
+        answer = self._answers().get(task.kind)
         if answer is None:
             raise TeacherFatal(f"the reference teacher cannot write {task.kind!r} data (it only derives data from "
                                f"reference solutions: {', '.join(sorted(_reference_answers))}); pass a model "
