@@ -58,7 +58,7 @@ class Duplicate:
 class Deduper:
     """Remembers texts by id; `check` says whether a new text repeats one of them."""
 
-    def __init__(self, threshold: float = 0.95, num_perm: int = 64, lsh_threshold: float = 0.5) -> None:
+    def __init__(self, threshold: float = 0.95, num_perm: int = 64, lsh_threshold: float = 0.7) -> None:
         if not 0 < threshold <= 1:
             raise ValueError("the near-duplicate threshold is a similarity in (0, 1]")
         self.threshold = threshold
