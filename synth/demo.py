@@ -44,7 +44,7 @@ async def run_demo(args: argparse.Namespace, console: Console) -> int:
     from synth.runner import RunOptions, run_stage
     from synth.stages.annotate import Annotate
     from synth.stages.collect import Collect
-    from synth.stages.export import ExportInputs, Exporter, export
+    from synth.stages.export import Exporter, ExportInputs, export
     from synth.stages.replans import Replans
     from synth.teacher import ReferenceTeacher
 

@@ -21,10 +21,10 @@ from synth.replies import looks_like_refusal
 from synth.teacher import Invalid
 
 PLAN_OPEN, PLAN_CLOSE = "<plan>", "</plan>"
-_PLAN_BLOCK = re.compile(r"<plan>(.*?)</plan>", re.S | re.I)
+_PLAN_BLOCK = re.compile(r"<plan>(.*?)</plan>", re.DOTALL | re.IGNORECASE)
 _FENCE = re.compile(r"^\s*```[a-zA-Z]*\s*$")
 _INDEX_LINE = re.compile(r"^\s*(?:[-*]\s*)?(?:\*\*|__)?\s*(?:actions?|action\s+indices|indices)\s*(?:\*\*|__)?\s*:"
-                         r"\s*(?:\*\*|__)?(.*)$", re.I)
+                         r"\s*(?:\*\*|__)?(.*)$", re.IGNORECASE)
 MAX_ACTIONS = 10_000  # no trajectory is longer; a bigger range in a reply is a mistake, not a list to build
 _RANGE = re.compile(r"^(\d+)\s*(?:-|–|—|\.\.)\s*(\d+)$")
 
@@ -57,7 +57,7 @@ class GroundedPlan:
                           for s in self.steps], "notes": list(self.notes)}
 
     @classmethod
-    def from_json(cls, raw: dict[str, object]) -> "GroundedPlan":
+    def from_json(cls, raw: dict[str, object]) -> GroundedPlan:
         steps = tuple(GroundedStep(str(s["reasoning"]), str(s["instruction"]), tuple(int(i) for i in s["actions"]))
                       for s in raw["steps"])  # type: ignore[index, union-attr, attr-defined]
         return cls(steps=steps, notes=tuple(str(n) for n in raw.get("notes") or ()))  # type: ignore[union-attr]

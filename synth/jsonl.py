@@ -113,7 +113,7 @@ class Appender:
     def close(self) -> None:
         self._handle.close()
 
-    def __enter__(self) -> "Appender":
+    def __enter__(self) -> Appender:
         return self
 
     def __exit__(self, *exc: object) -> None:

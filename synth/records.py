@@ -34,7 +34,7 @@ def page_id(page: Mapping[str, Any] | None) -> str:
 
 
 def pages_path(out: Path) -> Path:
-    stem = out.name[: -len(".jsonl")] if out.name.endswith(".jsonl") else out.name
+    stem = out.name.removesuffix(".jsonl")
     return out.with_name(stem + ".pages.jsonl")
 
 

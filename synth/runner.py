@@ -30,7 +30,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from synth.jsonl import Appender, content_hash, file_hash, read_jsonl, write_json, write_jsonl
-from synth.teacher import (BudgetExhausted, Invalid, Teacher, TeacherFatal, TeacherRefused, TeacherUnavailable)
+from synth.teacher import BudgetExhausted, Invalid, Teacher, TeacherFatal, TeacherRefused, TeacherUnavailable
 
 MANIFEST_KIND = "plan-and-act-synth-stage"
 
@@ -177,7 +177,7 @@ def manifest_path(out: Path) -> Path:
 
 
 def _stem(out: Path) -> str:
-    return out.name[: -len(".jsonl")] if out.name.endswith(".jsonl") else out.name
+    return out.name.removesuffix(".jsonl")
 
 
 class Journal:

@@ -12,7 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from synth import prompts, trajectory as traj
+from synth import prompts
+from synth import trajectory as traj
 from synth.grounding import GroundedPlan, GroundedStep, GroundingError, parse_grounded, render_grounded
 from synth.records import first_page, record_id
 from synth.runner import Reject, Result, Stage, Work

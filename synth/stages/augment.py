@@ -22,7 +22,7 @@ from synth.stages.failures import load_classes
 from synth.stages.generated import keep_unique
 from synth.teacher import Invalid, Teacher, TeacherTask, ask_valid
 
-_ELEMENT = re.compile(r"^\s*\[\d+\]\s+[\w-]+\s+\"([^\"]{2,80})\"", re.M)
+_ELEMENT = re.compile(r"^\s*\[\d+\]\s+[\w-]+\s+\"([^\"]{2,80})\"", re.MULTILINE)
 OTHER = "Other"
 
 

@@ -16,7 +16,8 @@ from typing import Any
 
 from nodes.action_text import parse_action_text
 from nodes.prompts import render_history
-from synth import prompts, trajectory as traj
+from synth import prompts
+from synth import trajectory as traj
 from synth.grounding import GroundedPlan
 from synth.records import record_id
 from synth.replies import check_plan, looks_like_refusal
@@ -24,9 +25,9 @@ from synth.runner import Result, Stage, Work
 from synth.teacher import Invalid, Teacher, TeacherTask, ask_valid
 from tools.vocabulary import ACTIONS_BY_NAME
 
-_THINKING = re.compile(r"<thinking>(.*?)</thinking>", re.S | re.I)
-_ACTION = re.compile(r"<action>(.*?)</action>", re.S | re.I)
-_PLAN = re.compile(r"<plan>(.*?)</plan>", re.S | re.I)
+_THINKING = re.compile(r"<thinking>(.*?)</thinking>", re.DOTALL | re.IGNORECASE)
+_ACTION = re.compile(r"<action>(.*?)</action>", re.DOTALL | re.IGNORECASE)
+_PLAN = re.compile(r"<plan>(.*?)</plan>", re.DOTALL | re.IGNORECASE)
 
 
 def _thinking(text: str) -> str:

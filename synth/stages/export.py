@@ -35,7 +35,8 @@ from graph.state import AgentState, Plan
 from nodes.plan_text import render_plan
 from nodes.prompts import build_messages
 from nodes.toolset import executor_tools
-from synth import sources, trajectory as traj
+from synth import sources
+from synth import trajectory as traj
 from synth.grounding import GroundedPlan, remaining
 from synth.jsonl import file_hash, read_jsonl, write_json, write_jsonl, write_text
 from synth.records import PageStore, first_page

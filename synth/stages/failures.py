@@ -152,7 +152,7 @@ class Failures(Stage):
         return str(record.get("site", "")), str(record["kind"])
 
     def side_outputs(self, records: list[dict[str, Any]], out: Path) -> dict[str, str]:
-        stem = out.name[: -len(".jsonl")] if out.name.endswith(".jsonl") else out.name
+        stem = out.name.removesuffix(".jsonl")
         report = out.with_name(stem + ".report.md")
         failures = [r for r in records if r["kind"] == "failure"]
         write_text(report, render_report(failures, report.parent))

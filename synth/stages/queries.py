@@ -16,7 +16,6 @@ from synth.runner import Reject, Result, Work
 from synth.stages.generated import SeededGeneration
 from synth.teacher import Invalid, TeacherTask, ask_valid
 
-
 Candidate = tuple[Seed, str, dict[str, Any]]
 
 

@@ -14,7 +14,8 @@ from typing import Any
 
 from nodes.plan_text import render_plan
 from nodes.prompts import render_history
-from synth import prompts, trajectory as traj
+from synth import prompts
+from synth import trajectory as traj
 from synth.grounding import GroundedPlan, parse_grounded, remaining, render_grounded
 from synth.records import record_id
 from synth.runner import Reject, Result, Stage, StageError, Work

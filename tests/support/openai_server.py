@@ -28,7 +28,6 @@ from starlette.routing import Route
 from nodes import prompts
 
 
-
 @dataclass(frozen=True)
 class Fault:
     """An HTTP error instead of a completion, in OpenAI's error shape."""
@@ -43,7 +42,7 @@ class Delay:
     """Answer `then` only after `seconds` (a client with a shorter timeout gives up first)."""
 
     seconds: float
-    then: "AIMessage | Fault"
+    then: AIMessage | Fault
 
 
 Policy = Callable[[list[BaseMessage]], "AIMessage | Fault | Delay"]

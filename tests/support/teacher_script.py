@@ -36,7 +36,7 @@ class TeacherScript:
     unmatched: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def when(self, phrase: str, *replies: Reply) -> "TeacherScript":
+    def when(self, phrase: str, *replies: Reply) -> TeacherScript:
         self.rules.append(Rule(phrase, list(replies)))
         return self
 

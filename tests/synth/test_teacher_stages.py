@@ -71,7 +71,7 @@ async def test_cot_keeps_reasoning_only_when_the_action_parses_to_the_true_one(t
     def action_reply(messages):
         true = json.loads(first_user(messages).split("## Correct next action\n")[1])
         if true["name"] == "type":  # writes the wrong text every time: rejected
-            return f'<thinking>Type into the box.</thinking><action>{{"name": "type", "args": {{"id": 2, "text": "bag"}}}}</action>'
+            return '<thinking>Type into the box.</thinking><action>{"name": "type", "args": {"id": 2, "text": "bag"}}</action>'
         if true["name"] == "click" and true["args"]["id"] == 7:  # forgets the markers once
             if "could not be used" in str(messages[-1].content):
                 return '<thinking>The tote link is [7].</thinking>\n<action>click [7]</action>'
