@@ -123,6 +123,6 @@ def model_for_role(context: Context, role: Role) -> BaseChatModel:
 
 def usage_of(message: AIMessage, role: Role) -> dict[str, RoleUsage]:
     """The token counts of one call, keyed by role, for the state's `usage` reducer."""
-    meta = message.usage_metadata or {}
+    meta: dict[str, Any] = dict(message.usage_metadata or {})
     return {role: {"input_tokens": int(meta.get("input_tokens", 0)),
                    "output_tokens": int(meta.get("output_tokens", 0)), "calls": 1}}
