@@ -196,7 +196,8 @@ def register(subparsers: Any) -> None:
     """Add `synth <stage>` to the `plan-and-act` command."""
     synth = subparsers.add_parser("synth", help="the synthetic-data pipeline (collect, annotate, replans, expand, "
                                                 "queries, failures, augment, cot, export, demo)",
-                                  description=(__doc__ or "").strip(), formatter_class=argparse.RawDescriptionHelpFormatter)
+                                  description=(__doc__ or "").strip(),
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     stages = synth.add_subparsers(dest="stage", required=True)
 
     def stage(name: str, handler: Handler, help_text: str, *, teacher: bool = True,

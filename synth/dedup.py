@@ -1,10 +1,10 @@
 """Exact and near-duplicate text detection for generated queries and plans.
 
 Exact: texts equal after normalising case, accents, punctuation and spacing. Near: MinHash/LSH over character
-5-grams (word 3-grams for long texts) finds candidates in sub-linear time, and a candidate counts only when rapidfuzz's similarity of the two
-normalised texts reaches the threshold and the two mention the same numbers ("orders in 2022" and "orders in
-2023" are different tasks however alike they read). Verdicts depend only on the texts and the order they are
-added in, so a rerun keeps the very same records.
+5-grams (word 3-grams for long texts) finds candidates in sub-linear time, and a candidate counts only when
+rapidfuzz's similarity of the two normalised texts reaches the threshold and the two mention the same numbers
+("orders in 2022" and "orders in 2023" are different tasks however alike they read). Verdicts depend only on
+the texts and the order they are added in, so a rerun keeps the very same records.
 """
 
 from __future__ import annotations

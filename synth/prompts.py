@@ -125,9 +125,9 @@ Answer with a JSON list only: [{{"seed": 1, "intent": "...", "plan": "## Step 1\
 
 {seeds}"""
 
-PROPOSE_CLASSES = """A web agent failed the tasks below on the website "{site}". For each you see the task, its actions, how it
-ended and the evaluator's verdict. Group the failures into 3 or 4 named classes of mistakes (for example:
-"stops before paging through all results", "types into the wrong search field"), each described so that
+PROPOSE_CLASSES = """A web agent failed the tasks below on the website "{site}". For each you see the task, its
+actions, how it ended and the evaluator's verdict. Group the failures into 3 or 4 named classes of mistakes (for
+example: "stops before paging through all results", "types into the wrong search field"), each described so that
 someone could tell whether a new task would exercise it.
 Answer with a JSON list only: [{{"name": "short_snake_case_name", "description": "..."}}, ...]
 

@@ -102,7 +102,8 @@ def seeds_from(records: Sequence[Mapping[str, Any]], pages: PageStore) -> list[S
         site = str(record.get("site") or task.get("group", ""))
         seeds.append(Seed(id=str(record.get("id") or record_id("seed", record)), site=site, intent=str(intent),
                           plan=str(record.get("plan_text", "")), page=page,
-                          start_url=str(record.get("start_url") or task.get("start_url") or (page or {}).get("url", "")),
+                          start_url=str(record.get("start_url") or task.get("start_url")
+                                        or (page or {}).get("url", "")),
                           sites=tuple(record.get("sites") or task.get("sites") or ([site] if site else []))))
     return seeds
 

@@ -12,9 +12,11 @@ from nodes.plan_text import parse_plan, render_plan
 from synth.teacher import Invalid
 
 _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL | re.IGNORECASE)
-_REFUSAL = re.compile(r"\b(I can(?:no|')t|I'm sorry|I am sorry|I am unable|I'm unable|I won't|as an AI)\b", re.IGNORECASE)
+_REFUSAL = re.compile(r"\b(I can(?:no|')t|I'm sorry|I am sorry|I am unable|I'm unable|I won't|as an AI)\b",
+                      re.IGNORECASE)
 # A seed's position must never leak into a task text ("(Example 3)", "seed 2", "page index 4").
-_LEAK = re.compile(r"\b(?:example|seed|page\s*index|candidate)\s*(?:#|no\.?|number)?\s*\d+\b|\[\s*\d\s*\]", re.IGNORECASE)
+_LEAK = re.compile(r"\b(?:example|seed|page\s*index|candidate)\s*(?:#|no\.?|number)?\s*\d+\b|\[\s*\d\s*\]",
+                   re.IGNORECASE)
 MAX_INTENT_CHARS = 500
 
 

@@ -87,22 +87,23 @@ class Augment(Stage):
             return Result(records=[self._label(plan, OTHER, "no classes for this site")])
         assert self.teacher is not None
         names = [c["name"] for c in classes]
-        label = await ask_valid(self.teacher, prompts.classify(plan["site"], classes, plan["intent"], plan["plan_text"]),
-                                lambda text: check_class(text, names), TeacherTask("classify", unit=work.key),
-                                self.rounds)
+        question = prompts.classify(plan["site"], classes, plan["intent"], plan["plan_text"])
+        label = await ask_valid(self.teacher, question, lambda text: check_class(text, names),
+                                TeacherTask("classify", unit=work.key), self.rounds)
         if label.value == OTHER:
             return Result(records=[self._label(plan, OTHER, "")])
         chosen = next(c for c in classes if c["name"] == label.value)
         page = self.pages.page_of(plan)
         page_key = self.pages.add(page)
-        asked = await ask_valid(self.teacher, prompts.augment(plan["site"], chosen, plan["intent"], plan["plan_text"], page),
-                                lambda text: check_augmented(text, plan["plan_text"], page),
+        request = prompts.augment(plan["site"], chosen, plan["intent"], plan["plan_text"], page)
+        asked = await ask_valid(self.teacher, request, lambda text: check_augmented(text, plan["plan_text"], page),
                                 TeacherTask("augment", unit=work.key), self.rounds)
         intent, new_plan = asked.value
         record = {"kind": "synthetic_plan", "origin": "augment", "site": plan["site"], "sites": plan.get("sites", []),
                   "intent": intent, "plan_text": new_plan["raw"], "page_id": page_key or page_id(page),
                   "start_url": plan.get("start_url", ""), "seed": plan["id"], "failure_class": label.value}
-        return Result(records=[self._label(plan, label.value, ""), {"id": record_id("synthetic_plan", record), **record}])
+        new = {"id": record_id("synthetic_plan", record), **record}
+        return Result(records=[self._label(plan, label.value, ""), new])
 
     @staticmethod
     def _label(plan: dict[str, Any], label: str, note: str) -> dict[str, Any]:

@@ -106,7 +106,8 @@ class Exporter:
         self.pages = PageStore()
         self.pages.load_beside(inputs.synthetic)
         self.trajectories = [r for p in inputs.trajectories for r in read_jsonl(p) if r.get("kind") == "trajectory"]
-        self.grounded = {r["trajectory"]: r for p in inputs.plans for r in read_jsonl(p) if r.get("kind") == "grounded_plan"}
+        self.grounded = {r["trajectory"]: r for p in inputs.plans for r in read_jsonl(p)
+                         if r.get("kind") == "grounded_plan"}
         self.replans: dict[str, dict[int, dict[str, Any]]] = defaultdict(dict)
         for record in (r for p in inputs.replans for r in read_jsonl(p) if r.get("kind") == "replan"):
             self.replans[record["trajectory"]][int(record["t"])] = record

@@ -28,8 +28,8 @@ from tools.vocabulary import format_action
 
 SHIPPED_CLASSES = Path(__file__).resolve().parent.parent / "failure_classes.yaml"
 _NAME = re.compile(r"^[a-z][a-z0-9_]{1,60}$")
-CLASSES_HEADER = """# Failure classes per site, proposed by `plan-and-act synth failures`. Edit freely (names, descriptions, add or
-# delete classes); `plan-and-act synth augment --classes` reads this file.
+CLASSES_HEADER = """# Failure classes per site, proposed by `plan-and-act synth failures`. Edit freely (names,
+# descriptions, add or delete classes); `plan-and-act synth augment --classes` reads this file.
 """
 
 
@@ -38,7 +38,8 @@ def load_classes(path: Path) -> dict[str, list[dict[str, str]]]:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except FileNotFoundError as exc:
-        raise StageError(f"failure classes file not found: {path} (write one, or let `synth failures` propose it)") from exc
+        raise StageError(f"failure classes file not found: {path} (write one, or let `synth failures` propose "
+                         "it)") from exc
     except yaml.YAMLError as exc:
         raise StageError(f"{path} is not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):
@@ -186,7 +187,8 @@ def render_report(failures: list[dict[str, Any]], base: Path) -> str:
         for failure in by_site[site]:
             lines += [f"### Task {failure['task_id']}: {failure['intent']}", "",
                       f"- Final URL: {failure['final_url'] or '(none)'}",
-                      f"- Ended: {failure['status']} — {failure['stop_reason'] or failure['error'] or 'no reason given'}",
+                      f"- Ended: {failure['status']} — "
+                      f"{failure['stop_reason'] or failure['error'] or 'no reason given'}",
                       f"- Answer: `{failure['answer']}`" if failure["answer"] else "- Answer: (none)",
                       "- Verdict: " + ("; ".join(failure["verdict"]) or "(no checks recorded)"), "",
                       "| # | action | ok | URL after | result |", "|---:|---|---|---|---|"]

@@ -62,10 +62,12 @@ class Queries(SeededGeneration):
             self.pages.add(item.page)
         assert self.teacher is not None
         asked = await ask_valid(self.teacher, prompts.queries([s.prompt_view() for s in seeds], self.per_call),
-                                lambda text: read_candidates(text, seeds), TeacherTask("queries", unit=work.key), self.rounds)
+                                lambda text: read_candidates(text, seeds), TeacherTask("queries", unit=work.key),
+                                self.rounds)
         candidates, rejects = asked.value
         check = await ask_valid(self.teacher, prompts.feasibility([(i, s.prompt_view()) for s, i, _ in candidates]),
-                                lambda text: read_verdicts(text, len(candidates)), TeacherTask("feasibility", unit=work.key),
+                                lambda text: read_verdicts(text, len(candidates)),
+                                TeacherTask("feasibility", unit=work.key),
                                 self.rounds)
         result = Result(rejects=list(rejects))
         for (seed, intent, item), (feasible, why) in zip(candidates, check.value):

@@ -18,8 +18,6 @@ from tests.support.openai_server import Fault
 from tests.support.teacher_script import TeacherScript, serve_teacher
 from tests.synth.helpers import ACTIONS, first_user, grounded, teacher, trajectory
 
-pytestmark = pytest.mark.unit
-
 
 async def run(stage, out: Path):
     return await run_stage(stage, RunOptions(out=out, workers=2, progress=False))
@@ -60,6 +58,7 @@ async def test_annotate_rejects_after_bounded_rounds_with_the_reason(tmp_path: P
     assert reject["reason"] == "missing_markers" and reject["source"] == "traj-a"
 
 
+@pytest.mark.unit
 async def test_the_reference_teacher_grounds_reference_trajectories_offline(tmp_path: Path) -> None:
     other = trajectory("detour", actions=[("click", {"id": 1}), *ACTIONS])
     source = write_trajectories(tmp_path, trajectory("a"), other)
@@ -94,6 +93,7 @@ async def test_replans_chain_each_replan_into_the_next_and_ground_the_future(tmp
     assert list(read_jsonl(rejects_path(tmp_path / "replans.jsonl"))) == []
 
 
+@pytest.mark.unit
 async def test_reference_replans_match_what_the_reference_policy_writes(tmp_path: Path) -> None:
     source = write_trajectories(tmp_path, trajectory("a"))
     await run(Annotate(ReferenceTeacher(), [source]), tmp_path / "plans.jsonl")

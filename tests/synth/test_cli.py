@@ -12,8 +12,6 @@ from synth.jsonl import read_jsonl
 from tests.support.teacher_script import TeacherScript, serve_teacher
 from tests.synth.helpers import TEACHER, good_pairs, write_seeds
 
-pytestmark = pytest.mark.unit
-
 
 def test_expand_from_the_command_line(tmp_path: Path, capsys) -> None:
     seeds = write_seeds(tmp_path)
@@ -27,6 +25,7 @@ def test_expand_from_the_command_line(tmp_path: Path, capsys) -> None:
     assert (tmp_path / ".teacher-cache").is_dir()  # replies cached beside the output by default
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(("argv", "message"), [
     (["synth", "expand", "--in", "{seeds}", "--out", "{out}"], "no teacher given"),
     (["synth", "expand", "--in", "{seeds}", "--out", "{out}", "--teacher", "reference"], "cannot write 'expand'"),
@@ -49,6 +48,7 @@ def test_mistakes_a_user_can_fix_are_one_line_errors(tmp_path: Path, capsys, arg
     assert "Traceback" not in err
 
 
+@pytest.mark.unit
 def test_every_stage_has_a_command() -> None:
     from cli.main import build_parser
 

@@ -84,11 +84,13 @@ async def test_reference_annotations_export_the_same_examples_and_split_by_group
                     RunOptions(out=base / "replans.jsonl", progress=False))
     annotated = export(ExportInputs([base / "traj.jsonl"], [base / "plans.jsonl"], [base / "replans.jsonl"]),
                        base / "annotated", validation=0.5, progress=False)
-    recorded = export(ExportInputs([base / "traj.jsonl"]), base / "recorded2", validation=0.5, progress=False)
+    export(ExportInputs([base / "traj.jsonl"]), base / "recorded2", validation=0.5, progress=False)
     for name in [f["path"] for f in annotated.manifest["files"]]:
         assert (base / "annotated" / name).read_bytes() == (base / "recorded2" / name).read_bytes(), name
-    train = {json.loads(l)["group"] for l in (base / "annotated" / "executor.trl.train.jsonl").read_text().splitlines()}
-    valid = {json.loads(l)["group"] for l in (base / "annotated" / "executor.trl.validation.jsonl").read_text().splitlines()}
+    def groups(name: str) -> set[str]:
+        return {json.loads(line)["group"] for line in (base / "annotated" / name).read_text().splitlines()}
+
+    train, valid = groups("executor.trl.train.jsonl"), groups("executor.trl.validation.jsonl")
     assert train and valid and not train & valid
     for entry in annotated.manifest["files"]:
         lines = (base / "annotated" / entry["path"]).read_text().splitlines()

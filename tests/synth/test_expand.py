@@ -14,7 +14,6 @@ from tests.support.openai_server import Delay, Fault
 from tests.support.teacher_script import TeacherScript, serve_teacher
 from tests.synth.helpers import good_pairs, plan_text, teacher, write_seeds
 
-pytestmark = pytest.mark.unit
 RULE = "task-and-plan pairs"
 
 

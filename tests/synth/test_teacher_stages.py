@@ -19,8 +19,6 @@ from tests.support.openai_server import Fault
 from tests.support.teacher_script import TeacherScript, serve_teacher
 from tests.synth.helpers import first_user, fresh_intent, plan_text, teacher, trajectory, write_seeds
 
-pytestmark = pytest.mark.unit
-
 
 async def run(stage, out: Path, workers: int = 1):
     return await run_stage(stage, RunOptions(out=out, workers=workers, progress=False))
@@ -94,6 +92,7 @@ async def test_cot_keeps_reasoning_only_when_the_action_parses_to_the_true_one(t
     assert reject["reason"] == "action_mismatch" and summary.kept == 4
 
 
+@pytest.mark.unit
 def test_the_reference_teacher_cannot_invent_data(tmp_path: Path) -> None:
     assert not ReferenceTeacher().supports("expand") and ReferenceTeacher().supports("annotate")
 
@@ -130,6 +129,7 @@ async def test_failures_write_a_report_and_a_classes_file_without_clobbering_edi
     assert proposed["shopping"] == proposal and proposed["reddit"] == proposal
 
 
+@pytest.mark.unit
 def test_a_classes_file_with_mistakes_is_refused_with_the_place(tmp_path: Path) -> None:
     path = tmp_path / "c.yaml"
     for text, words in (("shopping: [{name: a}]", "class 1 needs a name and a description"),
