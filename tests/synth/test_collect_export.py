@@ -177,3 +177,41 @@ def test_demo_command_runs_offline_and_says_where_the_files_are(tmp_path: Path) 
     assert str(out / "sft") in done.stderr
     manifest = json.loads((out / "sft" / "manifest.json").read_text())
     assert sum(f["rows"] for f in manifest["files"] if f["format"] == "trl") == manifest["stats"]["examples"] > 0
+
+
+async def test_generated_queries_are_collected_with_a_model_and_judged(tmp_path: Path) -> None:
+    """A query from `synth queries` has no evaluator: the episode runs with a real client, a judge decides."""
+    from langchain_core.messages import AIMessage
+
+    from nodes import prompts as runtime_prompts
+    from policies.scripted import tool_call
+    from synth.runner import StageError, rejects_path
+    from synth.teacher import make_teacher
+    from tests.support.teacher_script import serve_teacher
+    from tests.synth.helpers import FAST_RETRY
+
+    def policy(messages):
+        text = "\n".join(str(m.content) for m in messages)
+        if "Answer YES or NO" in text:
+            return AIMessage("YES" if "42" in text else "NO")
+        role = runtime_prompts.read_role(messages)
+        if role in ("planner", "replanner"):
+            return AIMessage("## Step 1\nReasoning: The home page is open.\nStep: Stop with the answer 42")
+        return tool_call("stop", answer="42")
+
+    write_jsonl(tmp_path / "queries.jsonl", [
+        {"id": "q1", "kind": "query", "site": "shopping", "sites": ["shopping"], "intent": "How many items? (say 42)",
+         "start_url": "__SHOPPING__/", "seed": "s"}])
+    with serve_teacher(policy) as (url, _log):
+        judge = make_teacher("openai:judge", base_url=url, cache_dir=tmp_path / "cache", retry=FAST_RETRY)
+        settings = Context(mode="plan_and_act")
+        stage = Collect(judge, [tmp_path / "queries.jsonl"], policy=PolicyChoice.models("openai:policy", base_url=url),
+                        settings=settings)
+        summary = await run_stage(stage, RunOptions(out=tmp_path / "traj.jsonl", progress=False))
+        with pytest.raises(StageError, match="no reference solution"):
+            Collect(None, [tmp_path / "queries.jsonl"], policy=PolicyChoice("oracle"), settings=settings)
+    assert summary.kept == 1, list(read_jsonl(rejects_path(tmp_path / "traj.jsonl")))
+    [record] = list(read_jsonl(tmp_path / "traj.jsonl"))
+    assert record["outcome"]["source"] == "judge" and record["outcome"]["score"] == 1.0
+    assert record["task"]["query"] == "q1" and record["state"]["answer"] == "42"
+    assert record["state"]["start_url"].startswith("http://127.0.0.1:")  # placeholders resolved to the live site
