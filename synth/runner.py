@@ -317,6 +317,10 @@ async def run_stage(stage: Stage, options: RunOptions) -> Summary:
     finally:
         journal.close()
         await stage.close()
+    retryable = sum(1 for r in final.rejects if not r.final)
+    if retryable and not stopped:
+        stopped = (f"{retryable} record(s) lost to transient failures (an unreachable teacher, a crashed episode); "
+                   "a rerun tries them again")
     complete = not stopped
     write_jsonl(options.out, final.records)
     write_jsonl(rejects_path(options.out), [r.to_json() for r in final.rejects])

@@ -240,6 +240,9 @@ class ChatTeacher(Teacher):
             text = await self._call(messages, key)
             future.set_result(text)
             return Reply(text, cached=False)
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
         except BaseException as exc:
             future.set_exception(exc)
             future.exception()  # retrieved: waiters re-raise it, nobody warns about it

@@ -162,6 +162,9 @@ class Exporter:
         if not traj.succeeded(trajectory, self.min_score):
             self.drops["trajectory not successful"] += 1
             return []
+        if sources.is_held_out(str((trajectory.get("task") or {}).get("intent", ""))):
+            self.drops["trajectory: intent in the test split"] += 1  # the config's own text, placeholders and all
+            return []
         state: AgentState = trajectory["state"]
         group, site, intent = trajectory["id"], traj.site(trajectory), traj.intent(trajectory)
         grounded = self.grounded.get(trajectory["id"])
@@ -210,7 +213,7 @@ class Exporter:
                         "history": state["history"][: t + 1], "observation": page_after(state, t)}
                 add("replanner", seen, record["plan_text"])  # type: ignore[arg-type]
             missing = max(0, len(state.get("history", [])) - 1 - len(self.replans.get(trajectory["id"], {})))
-            if missing:
+            if missing and (trajectory.get("context") or {}).get("mode", "plan_and_act") == "plan_and_act":
                 self.drops["replanner: no replan for the action"] += missing
         else:
             for moment in replanner_moments(state):

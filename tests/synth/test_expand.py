@@ -127,7 +127,7 @@ async def test_a_teacher_that_stays_down_loses_the_record_for_this_run_only(tmp_
         slow = teacher(url, tmp_path)
         slow.retry = type(slow.retry)(attempts=4, base_seconds=0.01, cap_seconds=0.05, timeout_seconds=0.5)
         first = await run(Expand(slow, [seeds], n=10, max_rounds=0), out)
-        assert first.kept == 0
+        assert first.kept == 0 and not first.complete and "transient" in first.stopped
         assert [r["reason"] for r in read_jsonl(rejects_path(out))] == ["teacher_unavailable"]
         second = await run(Expand(teacher(url, tmp_path), [seeds], n=10, max_rounds=0), out)
-        assert second.kept == 10 and list(read_jsonl(rejects_path(out))) == []
+        assert second.kept == 10 and second.complete and list(read_jsonl(rejects_path(out))) == []
