@@ -157,8 +157,8 @@ def bench_kill(n: int = 10_000, workers: int = 8) -> str:
     return (f"| SIGKILL at {at_kill}/{n // 10} calls journaled ({100 * at_kill / (n // 10):.0f} %), then rerun | "
             f"{killed_calls} calls before the kill + {total - killed_calls} after = {total}; uninterrupted run: "
             f"{whole_calls} ({distinct_prompts} distinct prompts) | {total - whole_calls} calls more than the "
-            f"uninterrupted run: requests in flight at the kill, whose replies had not arrived (every reply received before the kill came from "
-            f"the cache); output byte-identical to the uninterrupted run: {'yes' if same else 'NO'} |")
+            f"uninterrupted run: requests in flight at the kill, whose replies had not arrived (every reply "
+            f"received before the kill came from the cache); output byte-identical to the uninterrupted run: {'yes' if same else 'NO'} |")
 
 
 def bench_collect(tasks: int = 8, worker_counts: tuple[int, ...] = (1, 2, 4)) -> list[str]:
