@@ -158,7 +158,8 @@ def bench_kill(n: int = 10_000, workers: int = 8) -> str:
             f"{killed_calls} calls before the kill + {total - killed_calls} after = {total}; uninterrupted run: "
             f"{whole_calls} ({distinct_prompts} distinct prompts) | {total - whole_calls} calls more than the "
             f"uninterrupted run: requests in flight at the kill, whose replies had not arrived (every reply "
-            f"received before the kill came from the cache); output byte-identical to the uninterrupted run: {'yes' if same else 'NO'} |")
+            f"received before the kill came from the cache); output byte-identical to the uninterrupted run: "
+            f"{'yes' if same else 'NO'} |")
 
 
 def bench_collect(tasks: int = 8, worker_counts: tuple[int, ...] = (1, 2, 4)) -> list[str]:
