@@ -118,6 +118,7 @@ class ReplyCache:
 
     def __init__(self, directory: Path | str) -> None:
         self.directory = Path(directory)
+        self._made: set[Path] = set()  # shard folders known to exist (a mkdir per reply costs more than the write)
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
@@ -131,7 +132,9 @@ class ReplyCache:
 
     def put(self, key: str, value: dict[str, Any]) -> None:
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in self._made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(path.parent)
         temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         temporary.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
         os.replace(temporary, path)

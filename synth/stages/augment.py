@@ -19,7 +19,7 @@ from synth.records import PageStore, page_id, record_id
 from synth.replies import check_intent, check_plan, parse_json
 from synth.runner import Result, Stage, StageError, Work
 from synth.stages.failures import load_classes
-from synth.stages.generated import keep_unique
+from synth.stages.generated import UniqueKeeper
 from synth.teacher import Invalid, Teacher, TeacherTask, ask_valid
 
 _ELEMENT = re.compile(r"^\s*\[\d+\]\s+[\w-]+\s+\"([^\"]{2,80})\"", re.MULTILINE)
@@ -118,7 +118,9 @@ class Augment(Stage):
                     labels[record["failure_class"]] = labels.get(record["failure_class"], 0) + 1
             plans_only.append((work, Result([r for r in result.records if r["kind"] != "label"], result.rejects)))
         self.labels = dict(sorted(labels.items()))
-        merged, self.surplus = keep_unique(plans_only, [(p["id"], p["intent"]) for p in self.plans], self.n, self.near)
+        keeper = UniqueKeeper([(p["id"], p["intent"]) for p in self.plans], self.n, self.near)
+        merged = keeper(plans_only)
+        self.surplus = keeper.surplus
         return merged
 
     def side_outputs(self, records: list[dict[str, Any]], out: Path) -> dict[str, str]:

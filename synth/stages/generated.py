@@ -17,30 +17,47 @@ from synth.runner import Reject, Result, Stage, StageError, Work
 from synth.teacher import Teacher
 
 
-def keep_unique(results: Sequence[tuple[Work, Result]], known: Sequence[tuple[str, str]], n: int | None,
-                threshold: float) -> tuple[Result, int]:
-    """Records in order, minus duplicates of `known` (id, intent) pairs and of earlier records, at most `n`;
-    returns (kept records and all rejects, surplus beyond n)."""
-    deduper = Deduper(threshold=threshold)
-    for known_id, text in known:
-        if deduper.check(text)[0] is None:
-            deduper.add(known_id, text)
-    merged = Result()
-    surplus = 0
-    for _work, result in results:
-        merged.rejects.extend(result.rejects)
+class UniqueKeeper:
+    """Records in work order, minus duplicates of the known (id, intent) pairs and of earlier records, at most `n`.
+
+    Stages that top up in rounds finalize after every round over a longer list with the same beginning; the
+    keeper remembers how far it got and goes on from there instead of deduplicating everything again."""
+
+    def __init__(self, known: Sequence[tuple[str, str]], n: int | None, threshold: float) -> None:
+        self.known, self.n, self.threshold = list(known), n, threshold
+        self._reset()
+
+    def _reset(self) -> None:
+        self.deduper = Deduper(threshold=self.threshold)
+        for known_id, text in self.known:
+            if self.deduper.check(text)[0] is None:
+                self.deduper.add(known_id, text)
+        self.done: list[str] = []
+        self.merged = Result()
+        self.surplus = 0
+
+    def __call__(self, results: Sequence[tuple[Work, Result]]) -> Result:
+        keys = [work.key for work, _result in results]
+        if keys[: len(self.done)] != self.done:
+            self._reset()
+        for work, result in results[len(self.done):]:
+            self._take(result)
+            self.done.append(work.key)
+        return Result(list(self.merged.records), list(self.merged.rejects))
+
+    def _take(self, result: Result) -> None:
+        self.merged.rejects.extend(result.rejects)
         for record in result.records:
-            if n is not None and len(merged.records) >= n:
-                surplus += 1
+            if self.n is not None and len(self.merged.records) >= self.n:
+                self.surplus += 1
                 continue
-            duplicate = deduper.add(record["id"], record["intent"])
+            duplicate = self.deduper.add(record["id"], record["intent"])
             if duplicate is not None:
-                merged.rejects.append(Reject("duplicate", f"{duplicate.kind} duplicate of {duplicate.of} "
-                                                          f"(similarity {duplicate.similarity:.2f})",
-                                             record.get("seed", ""), record))
+                self.merged.rejects.append(Reject("duplicate", f"{duplicate.kind} duplicate of {duplicate.of} "
+                                                               f"(similarity {duplicate.similarity:.2f})",
+                                                  record.get("seed", ""), record))
                 continue
-            merged.records.append(record)
-    return merged, surplus
+            self.merged.records.append(record)
 
 
 class SeededGeneration(Stage):
@@ -74,7 +91,7 @@ class SeededGeneration(Stage):
         self.by_site = dict(sorted(by_site.items()))
         self.sites = list(self.by_site)
         self.planned = 0
-        self.surplus = 0
+        self.unique = UniqueKeeper([(s.id, s.intent) for s in self.seeds], n, near)
 
     def works(self, round_number: int, kept: list[dict[str, Any]]) -> list[Work]:
         missing = self.n - len(kept)
@@ -96,8 +113,7 @@ class SeededGeneration(Stage):
                     source=chosen[0].id, site=site)
 
     def finalize(self, results: list[tuple[Work, Result]]) -> Result:
-        merged, self.surplus = keep_unique(results, [(s.id, s.intent) for s in self.seeds], self.n, self.near)
-        return merged
+        return self.unique(results)
 
     def side_outputs(self, records: list[dict[str, Any]], out: Path) -> dict[str, str]:
         return {"pages": str(self.pages.write(out, (r["page_id"] for r in records)))}
@@ -105,4 +121,4 @@ class SeededGeneration(Stage):
     def extra_manifest(self) -> dict[str, Any]:
         return {"seeds": {"count": len(self.seeds), "per_site": {k: len(v) for k, v in self.by_site.items()},
                           "random_seed": self.settings["seed"]},
-                "calls_planned": self.planned, "surplus": self.surplus}
+                "calls_planned": self.planned, "surplus": self.unique.surplus}
