@@ -17,6 +17,7 @@ import argparse
 import hashlib
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -113,16 +114,23 @@ def bench_expand(n: int = 10_000, workers: int = 8) -> str:
     with tempfile.TemporaryDirectory() as tmp, instant_teacher() as (url, log, _asked):
         seeds = Path(tmp) / "seeds.jsonl"
         write_jsonl(seeds, seed_records())
-        started = time.perf_counter()
+        started, server_cpu = time.perf_counter(), time.process_time()
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         done = subprocess.run(_expand_command(seeds, Path(tmp) / "pairs.jsonl", url, n, workers), capture_output=True,
                               text=True, env={**os.environ, "OPENAI_API_KEY": "not-needed"})
         seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        pipeline_cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
+        server_cpu = time.process_time() - server_cpu
         if done.returncode != 0:
             raise SystemExit(done.stderr[-3000:])
         kept = sum(1 for _ in read_jsonl(Path(tmp) / "pairs.jsonl"))
         manifest = json.loads((Path(tmp) / "pairs.manifest.json").read_text())
+    load = os.getloadavg()[0]
     return (f"| `expand --n {n}` (instant teacher, {workers} workers) | {seconds:.1f} s wall (process start "
-            f"included) | {kept} pairs kept, {log.requests} teacher calls, {manifest['rejected']} rejected |")
+            f"included; load average {load:.0f} on {os.cpu_count()} cores); CPU: pipeline {pipeline_cpu:.1f} s, "
+            f"teacher server {server_cpu:.1f} s | {kept} pairs kept, {log.requests} teacher calls, "
+            f"{manifest['rejected']} rejected |")
 
 
 def bench_kill(n: int = 10_000, workers: int = 8) -> str:
@@ -176,10 +184,12 @@ def bench_collect(tasks: int = 8, worker_counts: tuple[int, ...] = (1, 2, 4)) ->
             started = time.perf_counter()
             subprocess.run(command, check=True, capture_output=True)
             seconds = time.perf_counter() - started
+            load = os.getloadavg()[0]
             kept = sum(1 for _ in read_jsonl(Path(tmp) / "traj.jsonl"))
             steps = sum(len(t["state"]["history"]) for t in read_jsonl(Path(tmp) / "traj.jsonl"))
         rows.append(f"| `collect` reference policy, {workers} worker(s), {len(ids)} tasks ({steps} actions) | "
-                    f"{seconds:.1f} s wall | {60 * kept / seconds:.1f} episodes/minute ({kept} kept) |")
+                    f"{seconds:.1f} s wall (load average {load:.0f}) | {60 * kept / seconds:.1f} episodes/minute "
+                    f"({kept} kept) |")
     return rows
 
 
@@ -196,11 +206,12 @@ def bench_dedup(count: int = 10_000) -> str:
         elif i % 20 == 5:
             plans[i] = plans[i - 3].replace("Open the", "Open  the").replace(" count", " count.")
     deduper = Deduper()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     found = Counter(d.kind for i, plan in enumerate(plans) if (d := deduper.add(str(i), plan)) is not None)
-    seconds = time.perf_counter() - started
-    return (f"| dedup of {count} plans (exact + MinHash/LSH + rapidfuzz) | {seconds:.1f} s | "
-            f"{found['exact']} exact, {found['near']} near duplicates removed |")
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return (f"| dedup of {count} plans (exact + MinHash/LSH + rapidfuzz) | {seconds:.1f} s wall, {cpu:.1f} s CPU "
+            f"(load average {os.getloadavg()[0]:.0f}) | {found['exact']} exact, {found['near']} near duplicates "
+            f"removed |")
 
 
 def main(argv: list[str] | None = None) -> int:
