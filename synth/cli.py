@@ -234,13 +234,7 @@ def _policy(args: argparse.Namespace) -> Any:
     from graph.context_flags import given_settings
     from harness.episode import PolicyChoice
 
-    given = given_settings(args)
-    roles = ("planner_model", "executor_model", "replanner_model")
-    if args.model or any(given.get(name) for name in roles):
-        return PolicyChoice.models(args.model, planner=given.get("planner_model", ""),
-                                   executor=given.get("executor_model", ""),
-                                   replanner=given.get("replanner_model", ""), base_url=given.get("base_url", ""))
-    return PolicyChoice(kind=args.policy)
+    return PolicyChoice.from_settings(args.model, given_settings(args), args.policy)
 
 
 def _collect_stage(args: argparse.Namespace, **overrides: Any) -> Any:
