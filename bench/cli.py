@@ -5,6 +5,7 @@
     plan-and-act-bench sweep --model openai:gpt-4o-mini      # a real model
     plan-and-act-bench ablation --model openai:gpt-4o-mini   # react / plan / plan_and_act, one table
     plan-and-act-bench export tasks.json                     # the suite in WebArena's config format
+    plan-and-act-bench observation                           # observation vs aria snapshot: speed, recall
     plan-and-act-bench webarena test_webarena_lite.raw.json --site __SHOPPING__=http://host:7770 ... --model M
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import os
 import sys
 import time
 from pathlib import Path
@@ -125,6 +127,19 @@ def cmd_perf(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_observation(args: argparse.Namespace) -> int:
+    from bench.observation_bench import observation_benchmark, report
+
+    before = os.getloadavg()[0]
+    results = asyncio.run(observation_benchmark(args.repeats))
+    text = report(results, (before, os.getloadavg()[0]))
+    print(text)
+    if args.benchmarks_section:
+        update_section(Path(args.benchmarks_md), args.benchmarks_section,
+                       f"`plan-and-act-bench {' '.join(sys.argv[1:])}` — {dt.date.today().isoformat()}\n\n{text}")
+    return 0
+
+
 def cmd_checkpoints(args: argparse.Namespace) -> int:
     import policies.providers  # noqa: F401
     from bench.checkpoints import growth_report, longest_tasks, measure
@@ -224,6 +239,12 @@ def build_parser() -> argparse.ArgumentParser:
     perf.add_argument("--benchmarks-section", default="")
     perf.add_argument("--benchmarks-md", default="BENCHMARKS.md")
     perf.set_defaults(handler=cmd_perf)
+    observation = commands.add_parser(
+        "observation", help="observation vs Playwright's aria snapshot: latency, recall, token counts per page")
+    observation.add_argument("--repeats", type=int, default=7)
+    observation.add_argument("--benchmarks-section", default="")
+    observation.add_argument("--benchmarks-md", default="BENCHMARKS.md")
+    observation.set_defaults(handler=cmd_observation)
     checkpoints = commands.add_parser("checkpoints", help="checkpoint size against actions on the longest tasks")
     checkpoints.add_argument("--count", type=int, default=3, help="how many of the longest tasks")
     checkpoints.add_argument("--benchmarks-section", default="")

@@ -62,6 +62,7 @@ class Served:
 @dataclass
 class CompletionLog:
     served: list[Served] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)  # every image URL a request carried (data: URLs)
     lock: threading.Lock = field(default_factory=threading.Lock)
     requests: int = 0  # every request, answered or faulted
     faults: int = 0
@@ -106,6 +107,10 @@ def create_app(policy: Policy, log: CompletionLog) -> Starlette:
     async def completions(request: Request) -> Any:
         body = await request.json()
         messages = to_langchain(body.get("messages", []))
+        with log.lock:
+            log.images.extend(part["image_url"]["url"] for message in body.get("messages", [])
+                              if isinstance(message.get("content"), list) for part in message["content"]
+                              if isinstance(part, dict) and part.get("type") == "image_url")
         answer = policy(messages)
         with log.lock:
             log.requests += 1
