@@ -18,7 +18,7 @@ def test_top_level_layout() -> None:
     for name in ("pyproject.toml", "README.md", "langgraph.json", "graph", "nodes", "tools", "tests", ".ci/run"):
         assert (REPO / name).exists(), name
     config = json.loads((REPO / "langgraph.json").read_text())
-    assert config["graphs"] == {"plan_and_act": "./graph/builder.py:graph"}
+    assert config["graphs"] == {"plan_and_act": "./graph/served.py:graph"}  # a factory serving builder.graph
 
 
 def test_one_node_per_file() -> None:
