@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from bench.benchmarks_md import update_section
+from bench.grid import register as add_grid_command
 from bench.report import write_report
 from bench.results import failures, summary_table, write_jsonl
 from bench.selection import select
@@ -221,6 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write the embedded suite as WebArena config JSON")
     export.add_argument("path")
     export.set_defaults(handler=cmd_export)
+    add_grid_command(commands)
     return parser
 
 

@@ -26,6 +26,7 @@ from graph.models import ModelConfigError, model_for_role
 from graph.runs import stream_run, task_input
 from graph.state import Role
 from nodes.browser_access import AND, StartPageError, check_url
+from train.cli import register as add_train_commands
 
 
 def _roles(mode: str) -> list[Role]:
@@ -134,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     threads.set_defaults(handler=cmd_threads)
 
     add_demo_command(commands)
+    add_train_commands(commands)
     return parser
 
 

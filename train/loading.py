@@ -27,6 +27,13 @@ def prepare_process(threads: int = 1) -> None:
         raise MissingTrainExtra("training and serving models need the train extra: "
                                 "pip install 'plan-and-act[train]'") from exc
     torch.set_num_threads(max(1, threads))
+    # Our own rich bar reports training; the libraries' tqdm bars (loading weights, writing shards, mapping
+    # datasets) would only interleave with it.
+    from datasets import disable_progress_bars
+    from transformers.utils import logging as transformers_logging
+
+    disable_progress_bars()
+    transformers_logging.disable_progress_bar()
 
 
 def accelerator() -> tuple[str, bool]:

@@ -144,13 +144,17 @@ def _sft_config(settings: TrainSettings, device: str, bf16: bool) -> Any:
     processes = int(os.environ.get("WORLD_SIZE", "1"))
     accumulation = max(1, math.ceil(settings.batch_size / (settings.micro_batch_size * processes)))
     on_gpu = device == "cuda"
+    # transformers renamed gradient checkpointing to activation checkpointing (the old name warns); TRL's
+    # default for it is on, so it is always set explicitly, under whichever name this version reads.
+    name = "activation_checkpointing" if "activation_checkpointing" in SFTConfig.__dataclass_fields__ else (
+        "gradient_checkpointing")
+    checkpointing = {name: on_gpu, f"{name}_kwargs": {"use_reentrant": False} if on_gpu else None}
     return SFTConfig(
         output_dir=settings.out, learning_rate=settings.learning_rate, num_train_epochs=settings.epochs,
         max_steps=settings.max_steps, per_device_train_batch_size=settings.micro_batch_size,
         per_device_eval_batch_size=settings.micro_batch_size, gradient_accumulation_steps=accumulation,
         optim="adamw_torch", lr_scheduler_type="cosine", warmup_steps=settings.warmup_ratio,
-        bf16=bf16, fp16=False, gradient_checkpointing=on_gpu,
-        gradient_checkpointing_kwargs={"use_reentrant": False} if on_gpu else None,
+        bf16=bf16, fp16=False, **checkpointing,
         logging_steps=settings.logging_steps, logging_first_step=True, save_strategy="steps",
         save_steps=settings.save_steps, save_total_limit=2, report_to="none", disable_tqdm=True,
         completion_only_loss=True, max_length=None, seed=settings.seed, use_cpu=not on_gpu,
@@ -168,6 +172,12 @@ def _lora_config(settings: TrainSettings) -> Any:
 
 
 def run_training(settings: TrainSettings) -> TrainResult:
+    if settings.merge and settings.full:
+        raise TrainError("--merge folds a LoRA adapter into its base; a --full fine-tune already writes a whole model")
+    export = resolve_export(settings.data, settings.role)  # wrong data fails before torch is even imported
+    out = Path(settings.out)
+    fingerprint = _fingerprint(settings, export)
+
     prepare_process(settings.threads)
     import torch
     from datasets import Dataset
@@ -177,13 +187,7 @@ def run_training(settings: TrainSettings) -> TrainResult:
 
     from train.progress import RichProgress
 
-    if settings.merge and settings.full:
-        raise TrainError("--merge folds a LoRA adapter into its base; a --full fine-tune already writes a whole model")
-    export = resolve_export(settings.data, settings.role)
-    out = Path(settings.out)
-    fingerprint = _fingerprint(settings, export)
     last = _last_checkpoint(out, fingerprint, settings.resume)
-
     try:
         tokenizer = AutoTokenizer.from_pretrained(settings.base_model)
     except (OSError, ValueError) as exc:

@@ -66,6 +66,8 @@ def _json_values(text: str) -> list[Any]:
                 break
             value, position = decoder.raw_decode(text, position)
             values.append(value)
+        if not values:
+            raise ValueError("a tool-call marker with no call after it")
         return values
 
 
@@ -87,9 +89,9 @@ def parse_generic(text: str) -> ParsedOutput:
             value = json.loads(candidate)
         except json.JSONDecodeError:
             return ParsedOutput(text)
-        looks_like_call = (isinstance(value, dict) and "name" in value) or (
-            isinstance(value, list) and value and all(isinstance(v, dict) and "name" in v for v in value))
-        if looks_like_call:
+        items = value if isinstance(value, list) else [value]
+        if items and all(isinstance(v, dict) and ("name" in v or isinstance(v.get("function"), dict))
+                         for v in items):
             return ParsedOutput("", _calls(value))
     return ParsedOutput(text)
 
@@ -168,9 +170,11 @@ class StreamSplitter:
         marks = [pending.index(m) for m in MARKERS if m in pending] if self.markers_wanted else []
         if marks:
             self.holding = True
-            ready = pending[: min(marks)]
+            ready = pending[: min(marks)].rstrip()
         else:
             ready = pending if self.stopped else pending[: len(pending) - self._partial()]
+            if self.markers_wanted and not self.stopped:
+                ready = ready[: len(ready.rstrip())]  # whitespace waits: a tool call may follow it
         self.sent += len(ready)
         return ready
 
