@@ -127,7 +127,8 @@ def _serve_parser(commands: Any) -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--base-model", default="", help="base model of an adapter (default: the one it records)")
     serve.add_argument("--name", default="", help="model id shown by /v1/models (default: the directory's name)")
-    serve.add_argument("--max-new-tokens", type=int, default=1024, help="default and cap of tokens per answer")
+    serve.add_argument("--max-new-tokens", type=int, default=1024,
+                       help="tokens per answer when a request sets no max_tokens")
     serve.add_argument("--threads", type=int, default=1, help="CPU threads for torch")
     serve.set_defaults(handler=cmd_serve_model)
 

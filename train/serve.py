@@ -222,6 +222,8 @@ def create_app(served: ServedModel) -> Starlette:
             request = served.completion(body)
         except BadRequest as exc:
             return _error(400, str(exc), exc.param, exc.code)
+        except (TypeError, ValueError, AttributeError) as exc:  # a field of the wrong type (e.g. "max_tokens": "x")
+            return _error(400, f"malformed request: {exc}")
         base = {"id": f"chatcmpl-{uuid.uuid4().hex}", "created": int(time.time()), "model": request.model,
                 "system_fingerprint": None}
         if request.stream:

@@ -105,7 +105,8 @@ def test_bad_requests_get_openai_errors_and_any_model_name_works(server) -> None
         assert http.get("/models").json()["data"][0]["id"] == "tiny-test"
         for body, field in (({"model": "m"}, "messages"), ({"messages": [{"content": "hi"}]}, "messages"),
                             ({"messages": [{"role": "user", "content": "hi"}], "n": 2}, "n"),
-                            ({"messages": [{"role": "user", "content": "x"}], "tools": [{"name": "bad"}]}, "tools")):
+                            ({"messages": [{"role": "user", "content": "x"}], "tools": [{"name": "bad"}]}, "tools"),
+                            ({"messages": [{"role": "user", "content": "x"}], "max_tokens": "many"}, None)):
             response = http.post("/chat/completions", json=body)
             assert response.status_code == 400 and response.json()["error"]["param"] == field
         response = http.post("/chat/completions", content=b"{not json", headers={"content-type": "application/json"})
