@@ -16,12 +16,13 @@ from langgraph.graph.state import CompiledStateGraph
 
 from graph.builder import graph as compiled_graph
 from graph.context import Context
+from graph.state import AgentState, TaskInput
 
 if TYPE_CHECKING:  # the server resolves this annotation itself; langgraph-sdk is only installed to serve
     from langgraph_sdk.runtime import ServerRuntime
 
 
-def graph(runtime: ServerRuntime) -> CompiledStateGraph:
+def graph(runtime: ServerRuntime) -> CompiledStateGraph[AgentState, Context, TaskInput, AgentState]:
     context = getattr(runtime, "context", None)
     if isinstance(context, Mapping):
         Context.from_mapping(context)  # raises ContextError naming an unknown or ill-typed setting

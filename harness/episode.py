@@ -28,6 +28,7 @@ from webenv.server import Environment, start_environment
 from webenv.tasks.config import TaskConfig, substitute
 from webenv.tasks.suite import EmbeddedTask
 
+
 @dataclass(frozen=True)
 class PolicyChoice:
     """Who plays the roles: the task's reference solution ("oracle"), the give-up baseline ("stop-at-once"), or
@@ -41,7 +42,7 @@ class PolicyChoice:
 
     @classmethod
     def models(cls, model: str = "", *, planner: str = "", executor: str = "", replanner: str = "",
-               base_url: str = "") -> "PolicyChoice":
+               base_url: str = "") -> PolicyChoice:
         return cls(kind="models", planner_model=planner or model, executor_model=executor or model,
                    replanner_model=replanner, base_url=base_url)
 

@@ -12,6 +12,8 @@ from tests.support.paths import WEBARENA_LITE_CONFIGS
 from webenv.tasks.config import KNOWN_PLACEHOLDERS, TaskConfigError, load_tasks
 from webenv.tasks.suite import _databases, build_suite, load_suite
 
+pytestmark = pytest.mark.unit  # no browser, no server
+
 SUITE = load_suite()
 LITE = json.loads(WEBARENA_LITE_CONFIGS.read_text())
 
