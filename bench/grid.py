@@ -146,10 +146,11 @@ def grid_table(cells: list[Cell]) -> str:
         planner_tokens = cell.tokens("planner") + cell.tokens("replanner")
         lines.append(f"| {name(cell.planner.label)} | {cell.executor.label} | {t.total} | {t.passed} | "
                      f"{t.rate:.1f} | {t.mean_steps:.1f} | {planner_tokens} | {cell.tokens('executor')} | {errors} |")
-    models = {spec.label: spec for cell in cells for spec in (cell.planner, cell.executor) if spec.model}
-    lines += ["", "Models: " + "; ".join(f"`{label}` = `{spec.model}`" + (f" at {spec.base_url}" if spec.base_url
-                                                                          else "")
-                                         for label, spec in models.items())]
+    for role in ("planner", "executor"):
+        specs = {getattr(cell, role).label: getattr(cell, role) for cell in cells if getattr(cell, role).model}
+        described = [f"`{label}` = `{spec.model}`" + (f" at {spec.base_url}" if spec.base_url else "")
+                     for label, spec in specs.items()]
+        lines.append(("" if role == "executor" else "\n") + f"{role.capitalize()}s: " + "; ".join(described) + "  ")
     return "\n".join(lines)
 
 

@@ -72,7 +72,7 @@ def render_prompt(tokenizer: Any, messages: list[dict[str, Any]], tools: list[di
                                          add_generation_prompt=True, tokenize=False)
 
 
-def encode_example(tokenizer: Any, example: "Example") -> tuple[list[int], list[int]]:
+def encode_example(tokenizer: Any, example: Example) -> tuple[list[int], list[int]]:
     """(input_ids, completion_mask) of one row: 1 marks the assistant's tokens, the only ones the loss sees."""
     prompt = render_prompt(tokenizer, example.prompt, example.tools)
     full = tokenizer.apply_chat_template([*example.prompt, example.completion], tools=example.tools or None,

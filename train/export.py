@@ -42,7 +42,7 @@ class ExportFile:
     prompt_version: str
     manifest: dict[str, Any]
 
-    def sibling(self, split: str) -> "ExportFile | None":
+    def sibling(self, split: str) -> ExportFile | None:
         """The same role and format in another split (the validation file of a training file), if exported."""
         for entry in self.manifest.get("files", []):
             if (entry.get("role"), entry.get("format"), entry.get("split")) == (self.role, self.format, split):

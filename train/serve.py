@@ -155,7 +155,8 @@ class ServedModel:
             model=str(body.get("model") or self.name), prompt=prompt, prompt_ids=prompt_ids, tools=tools,
             parse_tools=tools is not None and body.get("tool_choice") != "none",
             max_new_tokens=max(1, min(int(requested), room)),
-            temperature=float(0.0 if temperature is None else temperature), top_p=float(1.0 if top_p is None else top_p),
+            temperature=float(0.0 if temperature is None else temperature),
+            top_p=float(1.0 if top_p is None else top_p),
             stop=stop, seed=body.get("seed"), stream=bool(body.get("stream")),
             include_usage=bool((body.get("stream_options") or {}).get("include_usage")),
             single_call=body.get("parallel_tool_calls") is False)
@@ -279,8 +280,8 @@ async def _events(served: ServedModel, request: Completion, base: dict[str, Any]
             if ready:
                 yield chunk({"content": ready})
     if "error" in outcome:
-        error = outcome["error"]
-        yield f"data: {json.dumps({'error': {'message': f'{type(error).__name__}: {error}', 'type': 'server_error'}})}\n\n"
+        error = {"message": f"{type(outcome['error']).__name__}: {outcome['error']}", "type": "server_error"}
+        yield f"data: {json.dumps({'error': error})}\n\n"
         yield "data: [DONE]\n\n"
         return
     generated: Generated = outcome["generated"]

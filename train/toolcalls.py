@@ -54,21 +54,17 @@ def _calls(value: Any) -> list[dict[str, Any]]:
 
 def _json_values(text: str) -> list[Any]:
     """One JSON value, or several separated by `;` or newlines (Llama's python_tag style)."""
-    text = text.strip()
-    try:
-        return [json.loads(text)]
-    except json.JSONDecodeError:
-        decoder, values, position = json.JSONDecoder(), [], 0
-        while position < len(text):
-            while position < len(text) and text[position] in " \t\r\n;":
-                position += 1
-            if position >= len(text):
-                break
-            value, position = decoder.raw_decode(text, position)
-            values.append(value)
-        if not values:
-            raise ValueError("a tool-call marker with no call after it")
-        return values
+    decoder, values, position = json.JSONDecoder(), [], 0
+    while position < len(text):
+        while position < len(text) and text[position] in " \t\r\n;":
+            position += 1
+        if position >= len(text):
+            break
+        value, position = decoder.raw_decode(text, position)
+        values.append(value)
+    if not values:
+        raise ValueError("a tool-call marker with no call after it")
+    return values
 
 
 def parse_generic(text: str) -> ParsedOutput:

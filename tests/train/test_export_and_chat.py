@@ -138,7 +138,8 @@ def test_a_model_without_a_chat_template_is_refused(tokenizer: Any) -> None:
 
 def test_executor_training_needs_a_template_that_renders_tool_calls(tokenizer: Any) -> None:
     template = tokenizer.chat_template
-    tokenizer.chat_template = ("{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}"
+    tokenizer.chat_template = ("{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n"
+                               "{% endfor %}"
                                "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}")
     try:
         check_chat_template(tokenizer, "plain", needs_tools=False)  # fine for a planner

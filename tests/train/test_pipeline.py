@@ -71,13 +71,15 @@ def test_a_full_fine_tune_lowers_the_loss_and_resumes_after_an_interruption(exec
     assert losses[-1] < losses[0]
     record = json.loads((executor_model.out / "plan_and_act_training.json").read_text())
     assert record["run"]["method"] == "full" and record["result"]["steps"] == 8
-    assert (executor_model.out / "model.safetensors").is_file() and (executor_model.out / "chat_template.jinja").is_file()
+    assert (executor_model.out / "model.safetensors").is_file()
+    assert (executor_model.out / "chat_template.jinja").is_file()
 
 
 def test_another_run_is_not_mixed_into_an_output_directory(export_dir: Path, executor_model: FullRun) -> None:
     from train.sft import TrainError, TrainSettings, run_training
 
-    with pytest.raises(TrainError, match=r"holds another training run \(different role, data_sha256, base_model, method\)"):
+    different = r"holds another training run \(different role, data_sha256, base_model, method\)"
+    with pytest.raises(TrainError, match=different):
         run_training(TrainSettings(role="planner", data=str(export_dir / "planner.trl.train.jsonl"),
                                    base_model="unused", out=str(executor_model.out)))
 
@@ -137,7 +139,8 @@ def test_the_served_models_answer_the_planner_and_executor_prompts(served: dict[
         assert streamed.usage_metadata == plain.usage_metadata
         # greedy decoding: the stream is the same answer, tool calls included
         assert streamed.content == plain.content
-        assert [(c["name"], c["args"]) for c in streamed.tool_calls] == [(c["name"], c["args"]) for c in plain.tool_calls]
+        assert [(c["name"], c["args"]) for c in streamed.tool_calls] == [
+            (c["name"], c["args"]) for c in plain.tool_calls]
         names = {tool["function"]["name"] for tool in tools}
         assert all(call["name"] in names and isinstance(call["args"], dict) for call in plain.tool_calls)
         assert isinstance(plain.content, str)
