@@ -30,18 +30,9 @@ from harness.episode import EpisodeResult, PolicyChoice
 from webenv.judges import OfflineJudge
 from webenv.tasks.suite import export_suite, load_suite
 
-_ROLE_MODELS = ("planner_model", "executor_model", "replanner_model")
-
 
 def _policy(args: argparse.Namespace) -> PolicyChoice:
-    """Real models when --model or a role's model flag is given (--model fills the roles not named), else the
-    chosen built-in policy."""
-    given = given_settings(args)
-    if args.model or any(given.get(name) for name in _ROLE_MODELS):
-        return PolicyChoice.models(args.model, planner=given.get("planner_model", ""),
-                                   executor=given.get("executor_model", ""),
-                                   replanner=given.get("replanner_model", ""), base_url=given.get("base_url", ""))
-    return PolicyChoice(kind=args.policy or "oracle")
+    return PolicyChoice.from_settings(args.model, given_settings(args), args.policy or "oracle")
 
 
 def _settings(args: argparse.Namespace, out: Path, mode: str | None = None) -> Context:
