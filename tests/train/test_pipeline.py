@@ -26,6 +26,11 @@ pytestmark = pytest.mark.slow
 FAST = {"batch_size": 1, "logging_steps": 1, "show_progress": False}
 
 
+def exported_rows(export_dir: Path, name: str) -> int:
+    manifest = json.loads((export_dir / "manifest.json").read_text())
+    return next(entry["rows"] for entry in manifest["files"] if entry["path"] == name)
+
+
 @dataclass
 class FullRun:
     out: Path
@@ -57,13 +62,16 @@ def planner_adapter(export_dir: Path, executor_model: FullRun, tmp_path_factory:
          "--max-steps", "6", "--logging-steps", "1", "--lora-r", "8", "--lora-alpha", "16", "--merge",
          "--no-progress"], capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert "trained planner (lora) on 9 rows" in done.stderr and "validation loss" in done.stderr
+    rows = exported_rows(export_dir, "planner.openai.train.jsonl")
+    assert f"trained planner (lora) on {rows} rows" in done.stderr and "validation loss" in done.stderr
     return out
 
 
-def test_a_full_fine_tune_lowers_the_loss_and_resumes_after_an_interruption(executor_model: FullRun) -> None:
+def test_a_full_fine_tune_lowers_the_loss_and_resumes_after_an_interruption(executor_model: FullRun,
+                                                                            export_dir: Path) -> None:
     first, resumed = executor_model.first, executor_model.resumed
-    assert first.steps == 4 and first.rows == 23 and first.dropped_rows == 0
+    assert first.steps == 4 and first.rows == exported_rows(export_dir, "executor.trl.train.jsonl")
+    assert first.dropped_rows == 0
     assert first.eval_loss_after < first.eval_loss_before
     assert resumed.resumed_from.endswith("checkpoint-4") and resumed.steps == 8
     assert resumed.eval_loss_after < first.eval_loss_after  # it went on from where it was, not from scratch
