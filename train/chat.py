@@ -10,10 +10,18 @@ server will feed.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
-if TYPE_CHECKING:
-    from train.export import Example
+
+@dataclass(frozen=True)
+class Example:
+    """One training row: the prompt messages, the one assistant message to learn, the tools the prompt offers."""
+
+    id: str
+    prompt: list[dict[str, Any]]
+    completion: dict[str, Any]
+    tools: list[dict[str, Any]]
 
 
 class ChatTemplateError(ValueError):

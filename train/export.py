@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from train.chat import normalise_message
+from train.chat import Example, normalise_message
 
 MANIFEST = "manifest.json"
 KIND = "plan-and-act-sft-export"
@@ -48,16 +48,6 @@ class ExportFile:
             if (entry.get("role"), entry.get("format"), entry.get("split")) == (self.role, self.format, split):
                 return _entry(self.path.parent, entry, self.manifest)
         return None
-
-
-@dataclass(frozen=True)
-class Example:
-    """One training row: the prompt messages, the one assistant message to learn, the tools the prompt offers."""
-
-    id: str
-    prompt: list[dict[str, Any]]
-    completion: dict[str, Any]
-    tools: list[dict[str, Any]]
 
 
 def _entry(directory: Path, entry: dict[str, Any], manifest: dict[str, Any]) -> ExportFile:
