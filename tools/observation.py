@@ -207,6 +207,7 @@ def render(scan: PageScan, page_url: str, options: ObservationOptions) -> tuple[
 async def snapshot(page: Page, options: ObservationOptions | None = None) -> Snapshot:
     """Read the page (every frame), render WebArena-style lines within the budget, and fingerprint them."""
     options = options or ObservationOptions()
+    await tokens.ready()
     scan = await scan_page(page, timeout_s=options.timeout_s, max_options=MAX_OPTIONS)
     text, ids, truncated, count, boxes = render(scan, page.url, options)
     interactive = {n.id for n in scan.nodes if n.id in boxes and (n.role in MARKED_ROLES or n.props.get("clickable"))}

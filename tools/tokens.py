@@ -9,6 +9,7 @@ means tokens, not characters divided by four (which undercounted observations by
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import gzip
 import hashlib
@@ -65,6 +66,13 @@ def encoding() -> tiktoken.Encoding:
     with _lock:
         _seed_cache()
         return tiktoken.get_encoding(ENCODING)
+
+
+async def ready() -> None:
+    """Load the vocabulary off the event loop (its first load reads and may write files: a server such as
+    `langgraph dev` rejects blocking calls on its loop). Cheap after the first time."""
+    if encoding.cache_info().currsize == 0:
+        await asyncio.to_thread(encoding)
 
 
 def count(text: str) -> int:
