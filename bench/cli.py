@@ -6,6 +6,7 @@
     plan-and-act-bench ablation --model openai:gpt-4o-mini   # react / plan / plan_and_act, one table
     plan-and-act-bench export tasks.json                     # the suite in WebArena's config format
     plan-and-act-bench observation                           # observation vs aria snapshot: speed, recall
+    plan-and-act-bench serve --port-base 8080                # the embedded sites for you or a model, until Ctrl-C
     plan-and-act-bench webarena test_webarena_lite.raw.json --site __SHOPPING__=http://host:7770 ... --model M
 """
 
@@ -23,6 +24,7 @@ from bench.benchmarks_md import update_section
 from bench.report import write_report
 from bench.results import failures, summary_table, write_jsonl
 from bench.selection import select
+from bench.serve import add_serve_command
 from bench.sweep import sweep
 from cli.plugins import add_plugin_commands
 from graph.context import MODES, Context, ContextError
@@ -250,6 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     checkpoints.add_argument("--benchmarks-section", default="")
     checkpoints.add_argument("--benchmarks-md", default="BENCHMARKS.md")
     checkpoints.set_defaults(handler=cmd_checkpoints)
+    add_serve_command(commands)
     add_plugin_commands(commands, "plan_and_act.bench_commands")
     export = commands.add_parser("export", help="write the embedded suite as WebArena config JSON")
     export.add_argument("path")
