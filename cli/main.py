@@ -15,6 +15,9 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from langgraph.types import Command
+
+from cli.approval import NoAnswer, PlanReviewer
 from cli.demo import add_demo_command
 from cli.errors import CliError
 from cli.plugins import add_plugin_commands
@@ -52,12 +55,35 @@ def context_from(args: argparse.Namespace) -> Context:
 
 
 async def drive(context: Context, graph_input: dict[str, Any] | None, thread_id: str, checkpoint_db: str | None,
-                printer: EpisodePrinter, task_id: str = "") -> dict[str, Any]:
-    """Stream a run (new input) or a resume (input None) to the printer; returns the final state."""
+                printer: EpisodePrinter, task_id: str = "") -> tuple[dict[str, Any], bool]:
+    """Stream a run (new input) or a resume (input None) to the printer, asking the person at each plan review;
+    returns the last state and whether the run is still paused at a review (input ended before an answer)."""
+    reviewer = PlanReviewer(printer)
     async with open_checkpointer(checkpoint_db) as saver:
         run = await stream_run(graph_input, context, thread_id=thread_id, task_id=task_id,  # type: ignore[arg-type]
                                checkpointer=saver, on_update=printer.update)
-        return dict(run.state)
+        try:
+            while run.interrupt is not None:
+                try:
+                    answer = await reviewer.answer(run.interrupt)
+                except NoAnswer:
+                    return dict(run.state), True
+                run = await stream_run(Command(resume=answer), context, thread_id=thread_id, task_id=task_id,
+                                       checkpointer=saver, on_update=printer.update)
+        finally:
+            if run.interrupt is not None:
+                await run.close_browser()
+        return dict(run.state), False
+
+
+def finished(printer: EpisodePrinter, thread_id: str, state: dict[str, Any], paused: bool) -> int:
+    """Exit status: 0 done, 1 ended otherwise, 3 paused at a plan review."""
+    if paused:
+        printer.line(f"no answer (end of input): the run is paused at the plan review; continue with: "
+                     f"plan-and-act resume {thread_id}", "yellow")
+        return 3
+    printer.outcome(state)
+    return 0 if state.get("status") == "done" else 1
 
 
 async def _thread_exists(thread_id: str, checkpoint_db: str | None) -> bool:
@@ -79,11 +105,10 @@ async def cmd_run(args: argparse.Namespace) -> int:
                        "or another --thread-id")
     task = dict(task_input(args.intent, args.start_url, args.task_id or "", args.allowed_domain))
     save_run(args.checkpoint_db, thread_id, context, task)
-    printer = EpisodePrinter()
+    printer = EpisodePrinter(plans_under_review=context.approve_plan != "off")
     printer.header(thread_id, args.intent, args.start_url, context.mode)
-    state = await drive(context, task, thread_id, args.checkpoint_db, printer, args.task_id or "")
-    printer.outcome(state)
-    return 0 if state.get("status") == "done" else 1
+    state, paused = await drive(context, task, thread_id, args.checkpoint_db, printer, args.task_id or "")
+    return finished(printer, thread_id, state, paused)
 
 
 async def cmd_resume(args: argparse.Namespace) -> int:
@@ -92,12 +117,11 @@ async def cmd_resume(args: argparse.Namespace) -> int:
     except UnknownThread as exc:
         raise CliError(str(exc)) from exc
     check_models(context)
-    printer = EpisodePrinter()
+    printer = EpisodePrinter(plans_under_review=context.approve_plan != "off")
     printer.header(args.thread_id, task.get("intent", ""), task.get("start_url", ""), context.mode)
     printer.line("resuming from the last checkpoint", "yellow")
-    state = await drive(context, None, args.thread_id, args.checkpoint_db, printer, task.get("task_id", ""))
-    printer.outcome(state)
-    return 0 if state.get("status") == "done" else 1
+    state, paused = await drive(context, None, args.thread_id, args.checkpoint_db, printer, task.get("task_id", ""))
+    return finished(printer, args.thread_id, state, paused)
 
 
 async def cmd_threads(args: argparse.Namespace) -> int:
