@@ -30,7 +30,7 @@ from cli.plugins import add_plugin_commands
 from graph.context import MODES, Context, ContextError
 from graph.context_flags import add_context_flags, context_from_flags, given_settings
 from graph.models import ModelConfigError, load_chat_model
-from harness.episode import EpisodeResult, PolicyChoice
+from harness.episode import EpisodeResult, PolicyChoice, unattended
 from webenv.judges import OfflineJudge
 from webenv.tasks.suite import export_suite, load_suite
 
@@ -47,7 +47,7 @@ def _settings(args: argparse.Namespace, out: Path, mode: str | None = None) -> C
         overrides["screenshots_dir"] = str(out / "screenshots")
     if mode is not None:
         overrides["mode"] = mode
-    return context_from_flags(args, **overrides)
+    return unattended(context_from_flags(args, **overrides))
 
 
 def _judge(args: argparse.Namespace):

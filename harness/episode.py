@@ -18,7 +18,7 @@ from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models import BaseChatModel
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
-from graph.context import Context
+from graph.context import Context, ContextError
 from graph.runs import UpdateHook, stream_run, task_input
 from graph.state import AgentState
 from policies.providers import forget_oracle, register_oracle
@@ -27,6 +27,15 @@ from webenv.evaluators import EvalContext, EvalResult, Outcome, build_evaluator
 from webenv.server import Environment, start_environment
 from webenv.tasks.config import TaskConfig, substitute
 from webenv.tasks.suite import EmbeddedTask
+
+
+def unattended(settings: Context) -> Context:
+    """The settings, if they suit episodes nobody watches (benchmarks, data collection, the demo): a plan review
+    would wait for a person forever."""
+    if settings.approve_plan != "off":
+        raise ContextError(f"approve_plan={settings.approve_plan} waits for a person to review each plan; episodes "
+                           "here run unattended (use it with `plan-and-act run`)")
+    return settings
 
 
 @dataclass(frozen=True)
