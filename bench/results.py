@@ -9,8 +9,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.episode import EpisodeResult
+from webenv.sites import group_order
 
-GROUP_ORDER = ("shopping", "shopping_admin", "reddit", "gitlab", "map", "multi")
+GROUP_ORDER = group_order()  # the site registry's order
+
+
+def ordered_groups(names: Iterable[str]) -> list[str]:
+    """Groups in the registry's order, then any other group (a published config's site, a new site's group)
+    alphabetically: a group missing from the order is listed last, never dropped."""
+    present = set(names)
+    return [name for name in GROUP_ORDER if name in present] + sorted(present - set(GROUP_ORDER))
 
 
 @dataclass(frozen=True)
@@ -42,7 +50,7 @@ def summary_table(results: Sequence[EpisodeResult]) -> str:
     """A Markdown table: overall, then each site group, then each eval-type combination."""
     rows = [tally("all", results)]
     groups = by(results, "group")
-    rows += [tally(name, groups[name]) for name in GROUP_ORDER if name in groups]
+    rows += [tally(name, groups[name]) for name in ordered_groups(groups)]
     types = by(results, "eval_types")
     rows += [tally(f"eval: {name}", items) for name, items in sorted(types.items())]
     lines = ["| tasks | n | passed | success % | mean steps |", "|---|---:|---:|---:|---:|"]
