@@ -149,6 +149,13 @@ def phone(text: str) -> Part:
     return Part("phone", text)
 
 
+def neighbours(part: Part, *steps: float) -> list[Part]:
+    """Distractors next to a numeric value: the value moved by each step ("off by one": `neighbours(count(18),
+    -1, 1)`), leaving out steps that make no sense (a negative count)."""
+    moved = [replace(part, value=type(part.value)(part.value + step)) for step in steps]
+    return [p for p in moved if p.type not in ("count", "money", "duration", "distance") or p.value >= 0]
+
+
 def yes_no(value: bool) -> Part:
     return Part("yes_no", bool(value))
 

@@ -20,6 +20,9 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
+from webenv.answers import Answer, AnswerSpecError
+from webenv.url_sets import UrlPage, UrlSpecError, pages_from_json
+
 KNOWN_PLACEHOLDERS = frozenset(
     {"__SHOPPING__", "__SHOPPING_ADMIN__", "__REDDIT__", "__GITLAB__", "__MAP__", "__WIKIPEDIA__", "__HOMEPAGE__"}
 )
@@ -28,6 +31,7 @@ EVAL_TYPES = frozenset({"string_match", "url_match", "program_html"})
 ANSWER_RULES = frozenset({"exact_match", "must_include", "must_exclude", "one_of", "required_values", "fuzzy_match"})
 CONTENT_RULES = frozenset({"exact_match", "must_include", "must_exclude", "required_values", "fuzzy_match"})
 URL_NOTES = frozenset({"GOLD in PRED", "EXACT"})
+SCORING_MODES = frozenset({"webarena", "strict"})  # absent = "webarena" (VisualAgentBench's rules, as published)
 LOCATOR_PREFIXES = ("document.", "[...document.", "lambda:", "func:")
 START_URL_SEPARATOR = " |AND| "
 
@@ -37,11 +41,11 @@ _SUBSTITUTED_FIELDS = ("start_url", "intent", "eval")
 _TASK_FIELDS = frozenset({
     "sites", "task_id", "require_login", "storage_state", "start_url", "geolocation", "intent_template",
     "instantiation_dict", "intent", "require_reset", "eval", "intent_template_id", "old_task_id",
-    "reference_solution",
+    "reference_solution", "split",
 })
 _EVAL_FIELDS = frozenset({
     "eval_types", "reference_answers", "reference_url", "program_html", "string_note", "url_note",
-    "reference_answer_raw_annotation",
+    "reference_answer_raw_annotation", "scoring", "answer", "acceptable_urls",
 })
 
 
@@ -78,7 +82,12 @@ class HtmlTarget:
 
 @dataclass(frozen=True)
 class EvalSpec:
-    """The `eval` block, typed. Unknown keys are kept in `extra`."""
+    """The `eval` block, typed. Unknown keys are kept in `extra`.
+
+    `scoring` says which rules apply: "webarena" (VisualAgentBench's, for published configs) or "strict" (the
+    embedded suite's: `answer` is the typed reference, `acceptable_urls` the gold pages; see `webenv.strict` and
+    `webenv.url_sets`). A strict url_match without `acceptable_urls` reads each `reference_url` alternative as
+    one exact page."""
 
     eval_types: tuple[str, ...]
     reference_answers: tuple[MatchRule, ...] = ()
@@ -87,7 +96,14 @@ class EvalSpec:
     string_note: str = ""
     url_note: str | None = None
     reference_answer_raw_annotation: str | None = None
+    scoring: str = "webarena"
+    answer: Answer | None = None
+    acceptable_urls: tuple[UrlPage, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def strict(self) -> bool:
+        return self.scoring == "strict"
 
 
 @dataclass(frozen=True)
@@ -293,6 +309,19 @@ def _parse_eval(raw: Mapping[str, Any], where: str) -> EvalSpec:
     url_note = fields.get("url_note", str)
     if url_note and url_note not in URL_NOTES:
         raise fields.error("url_note", f"must be one of {', '.join(sorted(URL_NOTES))}, got {url_note!r}")
+    scoring = fields.get("scoring", str, default="webarena")
+    if scoring not in SCORING_MODES:
+        raise fields.error("scoring", f"must be one of {', '.join(sorted(SCORING_MODES))}, got {scoring!r}")
+    answer, pages = None, ()
+    try:
+        if "answer" in raw:
+            answer = Answer.from_json(raw["answer"])
+        if "acceptable_urls" in raw:
+            pages = pages_from_json(raw["acceptable_urls"])
+    except (AnswerSpecError, UrlSpecError) as exc:
+        raise TaskConfigError(f"{where}: {exc}") from exc
+    if scoring == "strict" and "string_match" in eval_types and answer is None:
+        raise fields.error("answer", "is required for strict string_match (the typed reference answer)")
     targets_raw = fields.get("program_html", list, default=[])
     targets = tuple(_parse_target(item, where, f"eval.program_html[{i}].") for i, item in enumerate(targets_raw))
     if "program_html" in eval_types and not targets:
@@ -305,6 +334,9 @@ def _parse_eval(raw: Mapping[str, Any], where: str) -> EvalSpec:
         string_note=fields.get("string_note", str, default=""),
         url_note=url_note or None,
         reference_answer_raw_annotation=fields.get("reference_answer_raw_annotation", str),
+        scoring=scoring,
+        answer=answer,
+        acceptable_urls=pages,
         extra={key: value for key, value in raw.items() if key not in _EVAL_FIELDS},
     )
 

@@ -13,6 +13,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from webenv.answers import Part, code, distance, duration, name, not_achievable, number, phone
 from webenv.sites.map import queries
 from webenv.sites.map.geo import format_distance, format_duration, js_round
 from webenv.sites.map.places import Place
@@ -21,6 +22,7 @@ from webenv.sites.map.urls import directions_path, search_path
 from webenv.tasks.authoring import (
     Plan, TaskSite, click, html_check, html_eval, select, string_eval, type_into, url_eval,
 )
+from webenv.url_sets import page
 
 START = "__MAP__"
 task = TaskSite("map", home=START, storage_state=None).task
@@ -31,26 +33,28 @@ HEADING_LOCATOR = "document.querySelector('#sidebar_content h1').outerText"
 SIDEBAR_LOCATOR = "document.querySelector('#sidebar_content').outerText"
 
 
-# ---------------------------------------------------------------- answer phrasing (with fair alternatives)
+# ---------------------------------------------------------------- typed answers (as the page shows them)
 
-def time_phrases(seconds: float) -> str:
-    """A travel time as the page shows it (h:mm) or as people write it ("18 min", "1h 45min")."""
-    hours, minutes = divmod(js_round(seconds / 60), 60)
-    options = [format_duration(seconds)]
-    if hours == 0:
-        options += [f"{minutes} min", f"{minutes}min"]
-    else:
-        unit = "hour" if hours == 1 else "hours"
-        options += [f"{hours}h {minutes}min", f"{hours} h {minutes} min", f"{hours} {unit} {minutes} min",
-                    f"{hours} {unit} and {minutes} min"]
-    return " |OR| ".join(options)
+WALKING = ("walk", "walking", "on foot", "by foot", "foot")
+DRIVING = ("drive", "driving", "by car", "car")
 
 
-def distance_phrases(metres: float) -> str:
-    """A distance as the page shows it ("1.4km", "653m") or with a space before the unit."""
+def shown_duration(seconds: float) -> Part:
+    """A travel time as the directions page shows it: h:mm, rounded to the minute."""
+    return duration(js_round(seconds / 60) * 60, precision=60)
+
+
+def shown_distance(metres: float) -> Part:
+    """A route length as the page shows it ("653m", "1.4km", "34km"), with the precision of that display."""
     text = format_distance(metres)
-    number = text.removesuffix("km").removesuffix("m")
-    return f"{text} |OR| {number} {text[len(number):]}"
+    if text.endswith("km"):
+        return distance(float(text[:-2]) * 1000, precision=100 if "." in text else 1000)
+    return distance(float(text[:-1]), precision=1)
+
+
+def other_modes(world: _Map, origin: Place, destination: Place, mode: str) -> list[Route]:
+    """The same trip by the other modes: their times and lengths are the distractors of a by-mode question."""
+    return [world.route(origin, destination, profile.mode) for profile in PROFILES if profile.mode != mode]
 
 
 # ---------------------------------------------------------------- plan fragments
@@ -137,7 +141,8 @@ def travel_time_tasks(world: _Map) -> list[dict[str, Any]]:
                                "Report the travel time from the route summary",
                                route.duration_text)
         values = {"mode": verb, "origin": origin_name, "destination": destination_name}
-        evaluation = string_eval(must_include=[time_phrases(route.duration_s)], raw=route.duration_text)
+        wrong = [shown_duration(r.duration_s) for r in other_modes(world, origin, destination, mode)]
+        evaluation = string_eval(shown_duration(route.duration_s), exclude=wrong, raw=route.duration_text)
         tasks.append(task(5000, TRAVEL_TIME, values, evaluation, solution))
     return tasks
 
@@ -160,7 +165,11 @@ def distance_tasks(world: _Map) -> list[dict[str, Any]]:
                                "Report the route distance from the summary",
                                route.distance_text)
         values = {"mode": adjective, "origin": origin_name, "destination": destination_name}
-        evaluation = string_eval(must_include=[distance_phrases(route.distance_m)], raw=route.distance_text)
+        # Distractors: the other modes' route lengths and the straight-line distance.
+        wrong = [shown_distance(r.distance_m) for r in other_modes(world, origin, destination, mode)]
+        wrong.append(shown_distance(queries.straight_line_m(origin, destination)))
+        gold = shown_distance(route.distance_m)
+        evaluation = string_eval(gold, exclude=[w for w in wrong if w.value != gold.value], raw=route.distance_text)
         tasks.append(task(5001, DISTANCE, values, evaluation, solution))
     return tasks
 
@@ -169,19 +178,32 @@ ADDRESS = "Tell me the full address of {{place}}"
 ADDRESS_CASES = ("Carnegie Music Hall", "Fuku Tea", "Pittsburgh International Airport")
 
 
+def _neighbour_addresses(world: _Map, place: Place) -> list[Part]:
+    """Addresses a wrong reading would give: other house numbers on the same street, other zip codes of the
+    same city."""
+    others = [p for p in queries.matching(world.conn, "") if p.id != place.id]
+    numbers = {f"{p.housenumber} {p.street}" for p in others if p.street == place.street and p.housenumber and
+               p.housenumber != place.housenumber}
+    zips = {p.postcode for p in others if p.city == place.city and p.postcode and p.postcode != place.postcode}
+    return [*(name(n) for n in sorted(numbers)), *(code(z) for z in sorted(zips))]
+
+
 def address_tasks(world: _Map) -> list[dict[str, Any]]:
     tasks = []
-    for name in ADDRESS_CASES:
-        place = world.place(name)
+    for name_ in ADDRESS_CASES:
+        place = world.place(name_)
         plan = Plan()
-        _search(plan, world.typed(name, place), "Searching by name finds the place and links to its page.")
-        _open_place(plan, world, place, name)
+        _search(plan, world.typed(name_, place), "Searching by name finds the place and links to its page.")
+        _open_place(plan, world, place, name_)
         solution = plan.finish("The Address line is the full address.",
                                "Report the address shown on the place page", place.display_name)
         parts = [part for part in (place.housenumber, place.street, place.city or place.county, place.postcode)
                  if part]
-        tasks.append(task(5002, ADDRESS, {"place": name}, string_eval(must_include=parts, raw=place.display_name),
-                          solution))
+        street = " ".join(part for part in (place.housenumber, place.street) if part)
+        answer = [name(street), name(place.city or place.county), code(place.postcode)]
+        tasks.append(task(5002, ADDRESS, {"place": name_}, string_eval(
+            answer, exclude=_neighbour_addresses(world, place), must_include=parts, raw=place.display_name),
+            solution))
     return tasks
 
 
@@ -191,16 +213,17 @@ ZIP_CASES = ("Chatham University", "Fenway Park")
 
 def zip_code_tasks(world: _Map) -> list[dict[str, Any]]:
     tasks = []
-    for name in ZIP_CASES:
-        place = world.place(name)
+    for name_ in ZIP_CASES:
+        place = world.place(name_)
         plan = Plan()
-        _search(plan, world.typed(name, place),
+        _search(plan, world.typed(name_, place),
                 "Search results show each place's full address, which ends with the zip code.",
                 notes=(f"{place.name}: {place.display_name}",))
         solution = plan.finish("The five digits before the country are the zip code.",
                                "Report the zip code from the address", place.postcode)
-        evaluation = string_eval(must_include=[place.postcode], raw=place.display_name)
-        tasks.append(task(5003, ZIP_CODE, {"place": name}, evaluation, solution))
+        wrong = [p for p in _neighbour_addresses(world, place) if p.type == "code"]
+        evaluation = string_eval(code(place.postcode), exclude=wrong, raw=place.display_name)
+        tasks.append(task(5003, ZIP_CODE, {"place": name_}, evaluation, solution))
     return tasks
 
 
@@ -233,8 +256,10 @@ def closest_tasks(world: _Map) -> list[dict[str, Any]]:
                        f"next {second.place.name} ({second.distance_text})",))
         solution = plan.finish("Results are sorted by distance.", "Report the first result", first.place.name)
         values = {"category": category, "place": anchor_name}
-        tasks.append(task(5004, CLOSEST, values, string_eval(must_include=[first.place.name], raw=first.place.name),
-                          solution))
+        # Distractors: the runners-up of the same search.
+        runners_up = [name(hit.place.name) for hit in hits[1:4] if hit.place.name != first.place.name]
+        tasks.append(task(5004, CLOSEST, values,
+                          string_eval(name(first.place.name), exclude=runners_up, raw=first.place.name), solution))
     return tasks
 
 
@@ -266,7 +291,8 @@ def shorter_drive_tasks(world: _Map) -> list[dict[str, Any]]:
         values = {"origin": origin_name, "option1": first_name, "option2": second_name}
         raw = (f"{first_name}: {first_route.distance_text}; {second_name}: {second_route.distance_text}; "
                f"longer: {longer.name}")
-        tasks.append(task(5005, SHORTER_DRIVE, values, string_eval(must_include=[shorter.name], raw=raw), solution))
+        tasks.append(task(5005, SHORTER_DRIVE, values,
+                          string_eval(name(shorter.name), exclude=[name(longer.name)], raw=raw), solution))
     return tasks
 
 
@@ -289,8 +315,11 @@ def compare_tasks(world: _Map) -> list[dict[str, Any]]:
                   notes=(_route_note(origin, destination, profile_for("car"), drive),))
         answer = f"Walking: {walk.duration_text}; driving: {drive.duration_text}"
         solution = plan.finish("Both summaries have been read.", "Report both times", answer)
-        evaluation = string_eval(must_include=[time_phrases(walk.duration_s), time_phrases(drive.duration_s)],
-                                 raw=answer)
+        # Each time must be stated with its mode: the swapped answer is wrong. The bike time is a distractor.
+        bike = world.route(origin, destination, "bike")
+        evaluation = string_eval([shown_duration(walk.duration_s).about(*WALKING),
+                                  shown_duration(drive.duration_s).about(*DRIVING)],
+                                 exclude=[shown_duration(bike.duration_s)], raw=answer)
         tasks.append(task(5006, COMPARE, {"origin": origin_name, "destination": destination_name}, evaluation,
                           solution))
     return tasks
@@ -319,7 +348,10 @@ def coordinate_tasks(world: _Map) -> list[dict[str, Any]]:
         solution = plan.finish("The place page shows latitude and longitude in decimal degrees.",
                                "Report the coordinates", place.coordinates)
         phrases = [_degree_phrases(place.lat, "N", "S"), _degree_phrases(place.lon, "E", "W")]
-        evaluation = string_eval(must_include=phrases, raw=place.coordinates)
+        # Three decimals (about 100 m) are accepted; a lost sign or swapped degrees are not.
+        evaluation = string_eval([number(place.lat, tolerance=0.0005), number(place.lon, tolerance=0.0005)],
+                                 exclude=[number(-place.lat, tolerance=0.0005), number(-place.lon, tolerance=0.0005)],
+                                 must_include=phrases, raw=place.coordinates)
         tasks.append(task(5007, COORDINATES, {"place": name}, evaluation, solution))
     return tasks
 
@@ -337,9 +369,11 @@ def phone_tasks(world: _Map) -> list[dict[str, Any]]:
                 f"The map knows “{asked}” under another name; search finds it by either.")
         _open_place(plan, world, place, asked)
         solution = plan.finish("The place page lists the phone number.", "Report the phone number", place.phone)
-        area, exchange, line = place.phone.split()[1:]
-        written = f"{area} {exchange} {line} |OR| ({area}) {exchange}-{line} |OR| {area}-{exchange}-{line}"
-        tasks.append(task(5008, PHONE, {"place": asked}, string_eval(must_include=[written], raw=place.phone),
+        # Distractors: the phone numbers of the other places of the same kind.
+        others = [p.phone for p in queries.matching(world.conn, "") if p.category == place.category and p.phone
+                  and p.id != place.id]
+        tasks.append(task(5008, PHONE, {"place": asked},
+                          string_eval(phone(place.phone), exclude=[phone(n) for n in others], raw=place.phone),
                           solution))
     return tasks
 
@@ -359,7 +393,7 @@ def show_route_tasks(world: _Map) -> list[dict[str, Any]]:
         url = START + directions_path(profile_for(mode).engine, (origin.lat, origin.lon),
                                       (destination.lat, destination.lon))
         tasks.append(task(5009, SHOW_ROUTE, {"mode": word, "origin": origin_name, "destination": destination_name},
-                          url_eval(url), solution))
+                          url_eval(page(url)), solution))
     return tasks
 
 
@@ -369,17 +403,17 @@ AROUND_CASES = (("hotels", "hotel", "Carnegie Music Hall"),)
 
 def around_tasks(world: _Map) -> list[dict[str, Any]]:
     tasks = []
-    for plural, singular, name in AROUND_CASES:
-        place = world.place(name)
-        world.typed(name, place)
-        query = f"{plural} near {name}"
+    for plural, singular, name_ in AROUND_CASES:
+        place = world.place(name_)
+        world.typed(name_, place)
+        query = f"{plural} near {name_}"
         hits = queries.search_hits(world.conn, query)
         plan = Plan()
         _search(plan, query, "A “near” search lists the places of that kind around a place, closest first.",
                 notes=(f"Closest {singular}: {hits[0].place.name} ({hits[0].distance_text})",))
         solution = plan.finish("The listing is what was asked for.", "Stop on the results")
-        url = " |OR| ".join(START + search_path(f"{word} near {name}") for word in (plural, singular))
-        tasks.append(task(5010, AROUND, {"category": plural, "place": name}, url_eval(url), solution))
+        gold = [page(START + search_path(f"{word} near {name_}"), ignore_case=["query"]) for word in (plural, singular)]
+        tasks.append(task(5010, AROUND, {"category": plural, "place": name_}, url_eval(gold), solution))
     return tasks
 
 
@@ -431,7 +465,7 @@ def place_page_tasks(world: _Map) -> list[dict[str, Any]]:
 
 
 def _not_achievable(note: str) -> dict[str, Any]:
-    return string_eval(fuzzy=["N/A"], raw="N/A", note=note)
+    return string_eval(not_achievable(), fuzzy=["N/A"], raw="N/A", note=note)
 
 
 TRANSIT = "How long does it take to get from {{origin}} to {{destination}} by {{mode}}?"
