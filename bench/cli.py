@@ -22,24 +22,43 @@ from bench.report import write_report
 from bench.results import failures, summary_table, write_jsonl
 from bench.selection import select
 from bench.sweep import sweep
-from graph.context import MODES
+from graph.context import MODES, Context, ContextError
+from graph.context_flags import add_context_flags, context_from_flags, given_settings
 from graph.models import ModelConfigError, load_chat_model
 from harness.episode import EpisodeResult, PolicyChoice
 from webenv.judges import OfflineJudge
 from webenv.tasks.suite import export_suite, load_suite
 
 
+_ROLE_MODELS = ("planner_model", "executor_model", "replanner_model")
+
+
 def _policy(args: argparse.Namespace) -> PolicyChoice:
-    if args.model or args.executor_model:
-        return PolicyChoice.models(args.model, planner=args.planner_model, executor=args.executor_model,
-                                   base_url=args.base_url)
+    """Real models when --model or a role's model flag is given (--model fills the roles not named), else the
+    chosen built-in policy."""
+    given = given_settings(args)
+    if args.model or any(given.get(name) for name in _ROLE_MODELS):
+        return PolicyChoice.models(args.model, planner=given.get("planner_model", ""),
+                                   executor=given.get("executor_model", ""),
+                                   replanner=given.get("replanner_model", ""), base_url=given.get("base_url", ""))
     return PolicyChoice(kind=args.policy or "oracle")
+
+
+def _settings(args: argparse.Namespace, out: Path, mode: str | None = None) -> Context:
+    """The user's run settings; the command adds only the run directory's screenshot folder and, in an ablation,
+    the mode."""
+    overrides: dict[str, object] = {}
+    if args.screenshots:
+        overrides["screenshots_dir"] = str(out / "screenshots")
+    if mode is not None:
+        overrides["mode"] = mode
+    return context_from_flags(args, **overrides)
 
 
 def _judge(args: argparse.Namespace):
     if not args.judge_model:
         return OfflineJudge()
-    return load_chat_model(args.judge_model, base_url=args.base_url, role="planner")
+    return load_chat_model(args.judge_model, base_url=given_settings(args).get("base_url", ""), role="planner")
 
 
 def _run_dir(args: argparse.Namespace, label: str) -> Path:
@@ -47,15 +66,13 @@ def _run_dir(args: argparse.Namespace, label: str) -> Path:
     return Path(args.out) if args.out else Path("runs") / f"{stamp}-{label.replace(':', '_').replace('/', '_')}"
 
 
-async def _sweep_once(args: argparse.Namespace, mode: str, out: Path) -> list[EpisodeResult]:
+async def _sweep_once(args: argparse.Namespace, settings: Context, out: Path) -> list[EpisodeResult]:
     import policies.providers  # noqa: F401  (model-string prefixes for the policies)
 
     tasks = select(load_suite(), ids=args.tasks, groups=args.group or (), sample=args.sample)
     policy = _policy(args)
-    screenshots = str(out / "screenshots") if args.screenshots else ""
-    results = await sweep(tasks, policy, mode=mode, workers=args.workers, judge=_judge(args),
-                          max_steps=args.max_steps, screenshots_dir=screenshots)
-    _save(results, out, mode, f"{policy.label} / {mode}")
+    results = await sweep(tasks, policy, settings, workers=args.workers, judge=_judge(args))
+    _save(results, out, settings.mode, f"{policy.label} / {settings.mode}")
     return results
 
 
@@ -67,19 +84,20 @@ def _save(results: list[EpisodeResult], out: Path, mode: str, title: str) -> Non
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     policy = _policy(args)
-    out = _run_dir(args, f"{policy.label}-{args.mode}")
+    out = _run_dir(args, f"{policy.label}")
+    settings = _settings(args, out)
     started = time.monotonic()
-    results = asyncio.run(_sweep_once(args, args.mode, out))
+    results = asyncio.run(_sweep_once(args, settings, out))
     elapsed = time.monotonic() - started
     table = summary_table(results)
     print(table)
     for line in failures(results):
         print("  " + line)
-    print(f"results: {out}/results-{args.mode}.jsonl  report: {out}/report-{args.mode}.html")
+    print(f"results: {out}/results-{settings.mode}.jsonl  report: {out}/report-{settings.mode}.html")
     if args.benchmarks_section:
         command = " ".join(["plan-and-act-bench", *sys.argv[1:]])
         update_section(Path(args.benchmarks_md), args.benchmarks_section,
-                       f"`{command}` — {dt.date.today().isoformat()}, policy {policy.label}, mode {args.mode}, "
+                       f"`{command}` — {dt.date.today().isoformat()}, policy {policy.label}, mode {settings.mode}, "
                        f"{len(results)} tasks in {elapsed / 60:.1f} min wall clock ({args.workers} workers, "
                        f"2-core machine), judge {args.judge_model or 'offline containment judge'}\n\n{table}")
     return 0 if all(r.status != "error" for r in results) else 1
@@ -91,7 +109,7 @@ def cmd_ablation(args: argparse.Namespace) -> int:
     out = _run_dir(args, f"ablation-{policy.label}")
     rows = ["| mode | n | passed | success % | mean steps |", "|---|---:|---:|---:|---:|"]
     for mode in MODES:
-        results = asyncio.run(_sweep_once(args, mode, out))
+        results = asyncio.run(_sweep_once(args, _settings(args, out, mode), out))
         passed = sum(r.passed for r in results)
         steps = sum(r.steps for r in results) / max(1, len(results))
         rows.append(f"| {mode} | {len(results)} | {passed} | {100 * passed / max(1, len(results)):.1f} | {steps:.1f} |")
@@ -148,13 +166,12 @@ def cmd_webarena(args: argparse.Namespace) -> int:
     except WebArenaSetupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    out = _run_dir(args, f"webarena-{policy.label}-{args.mode}")
-    screenshots = str(out / "screenshots") if args.screenshots else ""
-    results = asyncio.run(sweep_setups(setups, policy, mode=args.mode, workers=args.workers, judge=_judge(args),
-                                       max_steps=args.max_steps, screenshots_dir=screenshots))
-    _save(results, out, args.mode, f"WebArena: {policy.label} / {args.mode}")
+    out = _run_dir(args, f"webarena-{policy.label}")
+    settings = _settings(args, out)
+    results = asyncio.run(sweep_setups(setups, policy, settings, workers=args.workers, judge=_judge(args)))
+    _save(results, out, settings.mode, f"WebArena: {policy.label} / {settings.mode}")
     print(summary_table(results))
-    print(f"results: {out}/results-{args.mode}.jsonl  report: {out}/report-{args.mode}.html")
+    print(f"results: {out}/results-{settings.mode}.jsonl  report: {out}/report-{settings.mode}.html")
     return 0
 
 
@@ -171,38 +188,29 @@ def build_parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name)
         command.add_argument("--policy", choices=("oracle", "stop-at-once"), default="oracle")
         command.add_argument("--model", default="", help="a real model for every role (init_chat_model string)")
-        command.add_argument("--planner-model", default="")
-        command.add_argument("--executor-model", default="")
-        command.add_argument("--base-url", default="", help="OpenAI-compatible server for the models")
         command.add_argument("--judge-model", default="", help="fuzzy_match judge (default: offline judge)")
-        if name == "sweep":
-            command.add_argument("--mode", choices=MODES, default="plan_and_act")
         command.add_argument("--tasks", default="", help="task ids, e.g. 0-9,15")
         command.add_argument("--group", action="append", help="site group(s): shopping, reddit, ..., multi")
         command.add_argument("--sample", action="store_true", help="one task per site group and eval type")
         command.add_argument("--workers", type=int, default=2)
-        command.add_argument("--max-steps", type=int, default=30)
         command.add_argument("--screenshots", action="store_true", help="screenshots in the HTML report")
         command.add_argument("--out", default="", help="run directory (default runs/<time>-<policy>)")
         command.add_argument("--benchmarks-section", default="", help="write the table into BENCHMARKS.md")
         command.add_argument("--benchmarks-md", default="BENCHMARKS.md")
+        add_context_flags(command)
         command.set_defaults(handler=handler)
     webarena = commands.add_parser("webarena", help="published WebArena configs against your own sites")
     webarena.add_argument("configs", help="a WebArena config JSON file (e.g. test_webarena_lite.raw.json)")
     webarena.add_argument("--site", action="append", default=[], help="__PLACEHOLDER__=URL (repeat per site)")
     webarena.add_argument("--auth-dir", default="", help="directory with WebArena's .auth/*_state.json files")
     webarena.add_argument("--policy", choices=("stop-at-once",), default=None)
-    webarena.add_argument("--model", default="")
-    webarena.add_argument("--planner-model", default="")
-    webarena.add_argument("--executor-model", default="")
-    webarena.add_argument("--base-url", default="")
+    webarena.add_argument("--model", default="", help="a real model for every role (init_chat_model string)")
     webarena.add_argument("--judge-model", default="")
-    webarena.add_argument("--mode", choices=MODES, default="plan_and_act")
     webarena.add_argument("--tasks", default="")
     webarena.add_argument("--workers", type=int, default=1)
-    webarena.add_argument("--max-steps", type=int, default=30)
     webarena.add_argument("--screenshots", action="store_true")
     webarena.add_argument("--out", default="")
+    add_context_flags(webarena)
     webarena.set_defaults(handler=cmd_webarena)
     perf = commands.add_parser("perf", help="observation latency/size per site and the graph's overhead per step")
     perf.add_argument("--repeats", type=int, default=15)
@@ -220,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except ModelConfigError as exc:
+    except (ModelConfigError, ContextError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

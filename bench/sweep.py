@@ -6,9 +6,11 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
+from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models import BaseChatModel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from graph.context import Context
 from harness.episode import EpisodeResult, EpisodeSetup, PolicyChoice, failed_result, run_embedded_task, run_task
 from tools.session import sessions
 from webenv.tasks.config import TaskConfig
@@ -50,25 +52,23 @@ async def run_jobs(jobs: Sequence[Job], *, label: str, policy: PolicyChoice, mod
     return [results[i] for i in range(len(jobs))]
 
 
-async def sweep(tasks: Sequence[EmbeddedTask], policy: PolicyChoice, *, mode: str = "plan_and_act",
-                workers: int = 2, judge: BaseChatModel | None = None, max_steps: int = 30,
-                screenshots_dir: str = "", show_progress: bool = True) -> list[EpisodeResult]:
+async def sweep(tasks: Sequence[EmbeddedTask], policy: PolicyChoice, settings: Context, *, workers: int = 2,
+                judge: BaseChatModel | None = None, callbacks: Sequence[BaseCallbackHandler] = (),
+                show_progress: bool = True) -> list[EpisodeResult]:
     """Embedded tasks, each in a fresh environment."""
     def job(task: EmbeddedTask) -> Job:
-        return Job(task.config, lambda: run_embedded_task(task, policy, mode=mode, judge=judge, max_steps=max_steps,
-                                                          screenshots_dir=screenshots_dir))
+        return Job(task.config, lambda: run_embedded_task(task, policy, settings, judge=judge, callbacks=callbacks))
 
-    return await run_jobs([job(t) for t in tasks], label=f"{policy.label} / {mode}", policy=policy, mode=mode,
-                          workers=workers, show_progress=show_progress)
+    return await run_jobs([job(t) for t in tasks], label=f"{policy.label} / {settings.mode}", policy=policy,
+                          mode=settings.mode, workers=workers, show_progress=show_progress)
 
 
-async def sweep_setups(setups: Sequence[EpisodeSetup], policy: PolicyChoice, *, mode: str = "plan_and_act",
-                       workers: int = 1, judge: BaseChatModel | None = None, max_steps: int = 30,
-                       screenshots_dir: str = "", show_progress: bool = True) -> list[EpisodeResult]:
+async def sweep_setups(setups: Sequence[EpisodeSetup], policy: PolicyChoice, settings: Context, *, workers: int = 1,
+                       judge: BaseChatModel | None = None, callbacks: Sequence[BaseCallbackHandler] = (),
+                       show_progress: bool = True) -> list[EpisodeResult]:
     """Tasks on sites that are already running (real WebArena). One worker by default: those sites are shared."""
     def job(setup: EpisodeSetup) -> Job:
-        return Job(setup.config, lambda: run_task(setup, mode=mode, judge=judge, max_steps=max_steps,
-                                                  screenshots_dir=screenshots_dir))
+        return Job(setup.config, lambda: run_task(setup, settings, judge=judge, callbacks=callbacks))
 
-    return await run_jobs([job(s) for s in setups], label=f"{policy.label} / {mode}", policy=policy, mode=mode,
-                          workers=workers, show_progress=show_progress)
+    return await run_jobs([job(s) for s in setups], label=f"{policy.label} / {settings.mode}", policy=policy,
+                          mode=settings.mode, workers=workers, show_progress=show_progress)

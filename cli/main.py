@@ -2,35 +2,30 @@
 
 Every run is checkpointed to SQLite (default `.plan_and_act/checkpoints.sqlite`), so `resume THREAD_ID` picks up
 after a crash, a SIGKILL or Ctrl-C. Mistakes a user can fix (a bad URL, a missing API key, an unknown thread)
-print one clear line, not a traceback.
+print one clear line, not a traceback. Every run setting is a flag (generated from `graph.context.Context`) and
+a `PLAN_AND_ACT_<NAME>` environment variable.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from graph.builder import build_graph
-from graph.checkpoint import open_checkpointer
-from graph.context import MODES, Context, ContextError
-from graph.models import ModelConfigError, model_for_role
-from graph.runs import run_config, task_input
-from graph.state import Role
+from cli.demo import add_demo_command
+from cli.errors import CliError
 from cli.render import EpisodePrinter
 from cli.run_store import UnknownThread, list_runs, load_run, save_run
+from graph.checkpoint import open_checkpointer
+from graph.context import Context, ContextError
+from graph.context_flags import add_context_flags, context_from_flags
+from graph.models import ModelConfigError, model_for_role
+from graph.runs import stream_run, task_input
+from graph.state import Role
 from nodes.browser_access import AND, StartPageError, check_url
-from tools.session import sessions
-
-DEFAULT_MODEL = "openai:gpt-4o-mini"
-
-
-class CliError(RuntimeError):
-    """A problem the user can fix; printed as one line, exit status 2."""
 
 
 def _roles(mode: str) -> list[Role]:
@@ -50,12 +45,7 @@ def check_models(context: Context) -> None:
 
 def context_from(args: argparse.Namespace) -> Context:
     try:
-        return Context(
-            mode=args.mode, planner_model=args.planner_model, executor_model=args.executor_model,
-            replanner_model=args.replanner_model or "", base_url=args.base_url or "", max_steps=args.max_steps,
-            viewport_only=args.viewport_only, headless=not args.headful, cot=args.cot,
-            observation_tokens=args.observation_tokens, storage_state=args.storage_state or "",
-            screenshots_dir=args.screenshots or "")
+        return context_from_flags(args)
     except (ContextError, TypeError, ValueError) as exc:
         raise CliError(str(exc)) from exc
 
@@ -64,17 +54,9 @@ async def drive(context: Context, graph_input: dict[str, Any] | None, thread_id:
                 printer: EpisodePrinter, task_id: str = "") -> dict[str, Any]:
     """Stream a run (new input) or a resume (input None) to the printer; returns the final state."""
     async with open_checkpointer(checkpoint_db) as saver:
-        graph = build_graph(checkpointer=saver)
-        config = run_config(thread_id, context, task_id)
-        try:
-            async for update in graph.astream(graph_input, config, context=context, stream_mode="updates",
-                                              durability="sync"):
-                for node, values in update.items():
-                    if not node.startswith("__"):
-                        printer.update(node, values)
-        finally:
-            await sessions.close_all()
-        return dict((await graph.aget_state(config)).values)
+        run = await stream_run(graph_input, context, thread_id=thread_id, task_id=task_id,  # type: ignore[arg-type]
+                               checkpointer=saver, on_update=printer.update)
+        return dict(run.state)
 
 
 async def _thread_exists(thread_id: str, checkpoint_db: str | None) -> bool:
@@ -127,23 +109,8 @@ async def cmd_threads(args: argparse.Namespace) -> int:
     return 0
 
 
-async def cmd_demo(args: argparse.Namespace) -> int:
-    from cli.demo import run_demo
-
-    return await run_demo(args)
-
-
-def _add_model_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--mode", choices=MODES, default="plan_and_act")
-    parser.add_argument("--planner-model", default=os.environ.get("PLAN_AND_ACT_PLANNER_MODEL", DEFAULT_MODEL))
-    parser.add_argument("--executor-model", default=os.environ.get("PLAN_AND_ACT_EXECUTOR_MODEL", DEFAULT_MODEL))
-    parser.add_argument("--replanner-model", default="", help="default: the planner model")
-    parser.add_argument("--base-url", default=os.environ.get("PLAN_AND_ACT_BASE_URL", ""),
-                        help="OpenAI-compatible server (vLLM, Ollama, llama.cpp) for every role")
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="plan-and-act", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="plan-and-act", description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--checkpoint-db", default=None,
                         help="SQLite file or postgres:// URL (default .plan_and_act/checkpoints.sqlite)")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -152,18 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run a task in the browser")
     run.add_argument("intent")
     run.add_argument("--start-url", required=True)
-    _add_model_options(run)
     run.add_argument("--thread-id", default=None)
     run.add_argument("--task-id", default=None)
-    run.add_argument("--max-steps", type=int, default=30)
     run.add_argument("--allowed-domain", action="append", default=None,
                      help="a domain the agent may visit (repeatable; default: the start URL's host)")
-    run.add_argument("--viewport-only", action="store_true")
-    run.add_argument("--observation-tokens", type=int, default=6000)
-    run.add_argument("--cot", action="store_true", help="planner and executor reason before answering")
-    run.add_argument("--storage-state", default=None, help="Playwright storage state JSON (cookies)")
-    run.add_argument("--screenshots", default=None, help="directory for a screenshot after every action")
-    run.add_argument("--headful", action="store_true", help="show the browser window")
+    add_context_flags(run)
     run.set_defaults(handler=cmd_run)
 
     resume = commands.add_parser("resume", help="continue a run from its last checkpoint")
@@ -173,15 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     threads = commands.add_parser("threads", help="list recorded runs")
     threads.set_defaults(handler=cmd_threads)
 
-    demo = commands.add_parser("demo", help="the offline demo: the embedded shop, the reference policy")
-    demo.add_argument("--model", default="", help="a real model instead of the reference policy, e.g. "
-                      "openai:gpt-4o-mini (init_chat_model string)")
-    demo.add_argument("--base-url", default=os.environ.get("PLAN_AND_ACT_BASE_URL", ""),
-                      help="OpenAI-compatible server for --model (vLLM, Ollama, llama.cpp)")
-    demo.add_argument("--mode", choices=MODES, default="plan_and_act")
-    demo.add_argument("--task-id", default=None, help="which embedded task to run (default: a purchase task)")
-    demo.add_argument("--headful", action="store_true", help="show the browser window")
-    demo.set_defaults(handler=cmd_demo)
+    add_demo_command(commands)
     return parser
 
 

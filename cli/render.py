@@ -12,7 +12,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-from nodes.prompts import format_action
+from tools.vocabulary import format_action
 from tools import secrets
 
 

@@ -38,7 +38,7 @@ def load_run(checkpoint_db: str | None, thread_id: str) -> tuple[Context, dict[s
     if not path.is_file():
         raise UnknownThread(f"no run with thread id {thread_id!r} under {path.parent}")
     record = json.loads(path.read_text())
-    return Context.from_mapping(record["context"]), record["task"]
+    return Context.from_mapping(record["context"], strict=False), record["task"]
 
 
 def list_runs(checkpoint_db: str | None) -> list[dict[str, Any]]:

@@ -21,10 +21,18 @@ from nodes.planner import planner
 from nodes.replan import replan
 
 GRAPH_NAME = "plan_and_act"
-# Each action is three supersteps (executor, observe, replan); `max_steps` is the real budget, so the
-# framework's own limit only needs to stay out of the way (its default of 25 would stop a run at ~8 actions
-# when it is served by `langgraph dev`, where callers rarely set it).
-RECURSION_LIMIT = 1000
+# `max_steps` is the real budget: every path through the graph either takes an action or ends the episode, and
+# each action costs at most three supersteps (executor, observe, replan). LangGraph's own limit must therefore
+# never be what stops a run (its default of 25 would stop one at ~8 actions). The served graph cannot know a
+# run's max_steps when it is compiled, so it gets a limit no sane budget reaches; Python runs get exactly
+# `recursion_limit_for(max_steps)`.
+SERVED_RECURSION_LIMIT = 100_000
+
+
+def recursion_limit_for(max_steps: int) -> int:
+    """Supersteps an episode of `max_steps` actions may need: the first observe and the planner, three per
+    action, and the final observe, with room to spare."""
+    return 3 * max_steps + 10
 
 
 def build_graph(checkpointer: BaseCheckpointSaver | None = None) -> CompiledStateGraph:
@@ -38,7 +46,7 @@ def build_graph(checkpointer: BaseCheckpointSaver | None = None) -> CompiledStat
     builder.add_conditional_edges("planner", after_model, ["executor", END])
     builder.add_conditional_edges("replan", after_model, ["executor", END])
     builder.add_conditional_edges("executor", after_executor, ["observe", END])
-    return builder.compile(checkpointer=checkpointer, name=GRAPH_NAME).with_config(recursion_limit=RECURSION_LIMIT)
+    return builder.compile(checkpointer=checkpointer, name=GRAPH_NAME).with_config(recursion_limit=SERVED_RECURSION_LIMIT)
 
 
 graph = build_graph()

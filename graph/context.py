@@ -1,5 +1,14 @@
 """Run settings: the graph's `context_schema`, shown by Studio as a form and passed by callers as `context=`.
 
+This dataclass is the one definition of every setting: its fields' defaults are the defaults, their descriptions
+are the help texts. Everything else derives from it: the flags of `plan-and-act run` and of the bench commands
+(`graph.context_flags`), the environment variables `PLAN_AND_ACT_<FIELD>` (read here, so they reach a run however
+it is started: Python, the CLI, `langgraph dev`), and the form Studio draws.
+
+Precedence: a value given explicitly (keyword, `context=` mapping, command-line flag) beats the environment, which
+beats the declared default. Unknown names are an error, not silently ignored: a typo in a setting must not run
+the episode with the default instead.
+
 Settings are not state: they are not checkpointed and may differ between a run and its resume (a resume may
 switch to another model). They never hold secrets: API keys come from the environment, because LangChain copies
 configuration values into trace metadata.
@@ -7,24 +16,33 @@ configuration values into trace metadata.
 
 from __future__ import annotations
 
+import os
+import typing
+from functools import cache
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
-from typing import Any, get_args
+from dataclasses import MISSING, Field, dataclass, field, fields
+from typing import Any, Literal, get_args, get_origin
 
 from langgraph.runtime import Runtime
 
 from graph.state import Mode, Role
 
 MODES: tuple[str, ...] = get_args(Mode)
+ENV_PREFIX = "PLAN_AND_ACT_"
+READ_TOOLS = ("extract_text", "extract_hyperlinks")
 
 
 class ContextError(ValueError):
-    """A run setting with a bad value; the message names the setting."""
+    """A run setting with a bad name or value; the message names the setting (and its variable, if from there)."""
 
 
-@dataclass(kw_only=True)
+def env_name(setting: str) -> str:
+    return ENV_PREFIX + setting.upper()
+
+
+@dataclass(kw_only=True, init=False)
 class Context:
-    mode: str = field(default="plan_and_act", metadata={
+    mode: Mode = field(default="plan_and_act", metadata={
         "description": "react = executor alone; plan = plan once; plan_and_act = replan after every action."})
     planner_model: str = field(default="openai:gpt-4o-mini", metadata={
         "description": "init_chat_model string for the planner, e.g. openai:gpt-4o or ollama:llama3.1."})
@@ -59,21 +77,30 @@ class Context:
     screenshots_dir: str = field(default="", metadata={
         "description": "Save a screenshot after every action under this directory (for reports)."})
     read_tools: list[str] = field(default_factory=list, metadata={
-        "description": "Extra read-only tools from langchain-community: extract_text, extract_hyperlinks."})
-    close_browser_at_end: bool = field(default=True, metadata={
-        "description": "Close the episode's browser when it ends (evaluators turn this off to inspect it)."})
+        "description": "Extra read-only tools from langchain-community: " + ", ".join(READ_TOOLS) + "."})
+
+    def __init__(self, **values: Any) -> None:
+        unknown = sorted(set(values) - set(SETTING_NAMES))
+        if unknown:
+            raise ContextError(f"unknown setting{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
+                               f"the settings are: {', '.join(SETTING_NAMES)}")
+        for spec in fields(self):
+            if spec.name in values:
+                value = _checked(spec, values[spec.name], spec.name)
+            else:
+                value = default_value(spec)
+            setattr(self, spec.name, value)
+        self.__post_init__()
 
     def __post_init__(self) -> None:
-        if self.mode not in MODES:
-            raise ContextError(f"mode must be one of {', '.join(MODES)}, not {self.mode!r}")
         for name in ("max_steps", "observation_tokens", "loop_limit", "history_window"):
             if int(getattr(self, name)) < 1:
                 raise ContextError(f"{name} must be at least 1")
         if self.max_invalid_outputs < 0:
             raise ContextError("max_invalid_outputs must not be negative")
-        unknown = set(self.read_tools) - {"extract_text", "extract_hyperlinks"}
+        unknown = set(self.read_tools) - set(READ_TOOLS)
         if unknown:
-            raise ContextError(f"unknown read_tools: {', '.join(sorted(unknown))}")
+            raise ContextError(f"unknown read_tools: {', '.join(sorted(unknown))} (known: {', '.join(READ_TOOLS)})")
 
     def model_for(self, role: Role) -> tuple[str, str]:
         """The (model string, base URL) a role uses."""
@@ -84,20 +111,98 @@ class Context:
         return self.replanner_model or self.planner_model, (
             self.replanner_base_url or self.planner_base_url or self.base_url)
 
+    def as_dict(self) -> dict[str, Any]:
+        return {spec.name: getattr(self, spec.name) for spec in fields(self)}
+
+    def replace(self, **changes: Any) -> Context:
+        return Context(**{**self.as_dict(), **changes})
+
     @classmethod
-    def from_mapping(cls, values: Mapping[str, Any]) -> "Context":
-        """Build from a dict that may hold other keys too (LangGraph's `configurable` carries thread ids)."""
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in values.items() if k in names})
+    def from_mapping(cls, values: Mapping[str, Any], *, strict: bool = True) -> Context:
+        """From a mapping; `strict=False` keeps only setting names (LangGraph's legacy `configurable` also carries
+        thread ids, checkpoint ids and request headers, which are not settings)."""
+        if strict:
+            return cls(**values)
+        return cls(**{k: v for k, v in values.items() if k in SETTING_NAMES})
+
+
+SETTING_NAMES: tuple[str, ...] = tuple(spec.name for spec in fields(Context))
+
+
+def declared_default(spec: Field[Any]) -> Any:
+    if spec.default is not MISSING:
+        return spec.default
+    return spec.default_factory()  # type: ignore[misc]
+
+
+def default_value(spec: Field[Any]) -> Any:
+    """The environment's value for a setting if its variable is set, else the declared default."""
+    variable = env_name(spec.name)
+    raw = os.environ.get(variable)
+    if raw is None:
+        return declared_default(spec)
+    return parse_text(spec, raw, variable)
+
+
+@cache
+def _hints() -> dict[str, Any]:
+    return typing.get_type_hints(Context)
+
+
+def setting_type(spec: Field[Any]) -> Any:
+    return _hints()[spec.name]
+
+
+def parse_text(spec: Field[Any], raw: str, where: str) -> Any:
+    """A setting's value from text (an environment variable or a command-line flag)."""
+    kind = setting_type(spec)
+    text = raw.strip()
+    try:
+        if kind is bool:
+            lowered = text.lower()
+            if lowered in ("1", "true", "yes", "on"):
+                return True
+            if lowered in ("0", "false", "no", "off", ""):
+                return False
+            raise ValueError(f"expected true or false, not {raw!r}")
+        if kind is int:
+            return int(text.replace("_", ""))
+        if kind is float:
+            return float(text)
+        if get_origin(kind) is list:
+            return [item.strip() for item in text.split(",") if item.strip()]
+        return _checked(spec, text, where)
+    except ValueError as exc:
+        raise ContextError(f"{where}: {exc}") from None
+
+
+def _checked(spec: Field[Any], value: Any, where: str) -> Any:
+    """The value if it has the setting's type (ints are accepted for floats), else a ContextError."""
+    kind = setting_type(spec)
+    if get_origin(kind) is Literal:
+        if value not in get_args(kind):
+            raise ContextError(f"{where} must be one of {', '.join(get_args(kind))}, not {value!r}")
+        return value
+    if get_origin(kind) is list:
+        if isinstance(value, str) or not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            raise ContextError(f"{where} must be a list of strings, not {value!r}")
+        return list(value)
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(kind, type) and not (isinstance(value, kind) and not (kind is int and isinstance(value, bool))):
+        raise ContextError(f"{where} must be {kind.__name__}, not {type(value).__name__} {value!r}")
+    return value
 
 
 def settings(runtime: Runtime[Context] | None, config: Mapping[str, Any] | None = None) -> Context:
     """The run's Context, whichever way the caller passed it: `context=` (LangGraph >= 0.6), the legacy
-    `configurable` mapping (the LangGraph API mirrors one into the other), or nothing (defaults)."""
+    `configurable` mapping (the LangGraph API mirrors one into the other), or nothing (environment and
+    defaults)."""
     context = runtime.context if runtime is not None else None
     if isinstance(context, Context):
         return context
     if isinstance(context, Mapping):
         return Context.from_mapping(context)
     configurable = (config or {}).get("configurable", {}) if config else {}
-    return Context.from_mapping(configurable)
+    return Context.from_mapping(configurable, strict=False)
+

@@ -1,4 +1,5 @@
-"""Running the graph from Python: the config every run should carry, and a one-call helper.
+"""The one way an episode is run from Python: stream the graph, hand each node's update to a hook, look at the final
+page, and close the browser — whatever called it (the CLI, the benchmark harness, the data pipeline, tests).
 
     import asyncio
     from graph.context import Context
@@ -9,32 +10,53 @@
                                             executor_model="openai:gpt-4o-mini")))
     print(state["answer"], state["status"], state["stop_reason"])
 
-The nodes are async (Playwright's async API), so use `ainvoke`/`astream`, not `invoke`.
+`stream_run` is the loop itself, for callers that need more: a checkpointer (durable runs and resumes),
+LangChain callbacks (the `graph.recorder.ModelCallRecorder`, LangSmith, your own), an `on_update` hook per node
+update, and an `inspect` hook that sees the final state and the live browser before it is closed (evaluators
+read the agent's own last page). The browser is closed here and nowhere else, also when the run fails or is
+cancelled. (Under `langgraph dev` / the LangGraph API no Python caller exists: the observe node closes it.)
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
+from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import Command
 
-from graph.builder import build_graph
+from graph.builder import build_graph, recursion_limit_for
 from graph.context import Context
 from graph.state import AgentState, TaskInput
+from nodes.observe import KEEP_BROWSER
+from tools.session import BrowserSession, sessions
+
+T = TypeVar("T")
+UpdateHook = Callable[[str, dict[str, Any]], None]
+InspectHook = Callable[[AgentState, BrowserSession | None], Awaitable[T]]
 
 
-def run_config(thread_id: str, context: Context, task_id: str = "") -> RunnableConfig:
-    """Thread id for the checkpointer, and the metadata that makes runs findable in LangSmith (the node runs
-    named planner/executor/observe/replan inherit it)."""
-    return {
-        "configurable": {"thread_id": thread_id},
+def run_config(thread_id: str, context: Context, task_id: str = "",
+               callbacks: Sequence[BaseCallbackHandler] = ()) -> RunnableConfig:
+    """Thread id for the checkpointer, the callbacks, and the metadata that makes runs findable in LangSmith (the
+    node runs named planner/executor/observe/replan and every model call inherit it)."""
+    config: RunnableConfig = {
+        "configurable": {"thread_id": thread_id, KEEP_BROWSER: True},
         "metadata": {"task_id": task_id, "mode": context.mode, "planner_model": context.model_for("planner")[0],
                      "executor_model": context.model_for("executor")[0],
-                     "replanner_model": context.model_for("replanner")[0]},
+                     "replanner_model": context.model_for("replanner")[0],
+                     "plan_and_act_settings": context.as_dict()},
         "run_name": "plan_and_act",
+        "recursion_limit": recursion_limit_for(context.max_steps),
     }
+    if callbacks:
+        config["callbacks"] = list(callbacks)
+    return config
 
 
 def task_input(intent: str, start_url: str, task_id: str = "", allowed_domains: list[str] | None = None) -> TaskInput:
@@ -46,16 +68,59 @@ def task_input(intent: str, start_url: str, task_id: str = "", allowed_domains: 
     return task
 
 
-async def run_episode(intent: str, start_url: str, context: Context, *, task_id: str = "",
-                      thread_id: str | None = None, checkpointer: BaseCheckpointSaver | None = None,
-                      allowed_domains: list[str] | None = None) -> AgentState:
-    """Run one task to the end and return the final state."""
-    graph = build_graph(checkpointer=checkpointer)
-    config = run_config(thread_id or uuid.uuid4().hex, context, task_id)
-    # "sync" durability writes each checkpoint before the next node runs (what a resume needs); LangGraph
-    # 1.2 fails on it when there is no checkpointer at all, so it is only asked for when there is one.
-    durability = "sync" if checkpointer is not None else None
-    result: dict[str, Any] = await graph.ainvoke(task_input(intent, start_url, task_id, allowed_domains), config,
-                                                 context=context, durability=durability)
-    return result  # type: ignore[return-value]
+@dataclass
+class RunResult(Generic[T]):
+    state: AgentState  # the final state (for a resume: the whole checkpointed state)
+    thread_id: str
+    inspected: T | None = None  # what the `inspect` hook returned
 
+
+async def stream_run(graph_input: TaskInput | Command | None, context: Context, *, thread_id: str | None = None,
+                     task_id: str = "", checkpointer: BaseCheckpointSaver | None = None,
+                     callbacks: Sequence[BaseCallbackHandler] = (), on_update: UpdateHook | None = None,
+                     inspect: InspectHook[T] | None = None,
+                     graph: CompiledStateGraph | None = None) -> RunResult[T]:
+    """Run (`graph_input` a task), resume (`None`, same `thread_id`, a checkpointer) or answer an interrupt
+    (`Command(resume=...)`) to the end, and return the final state.
+
+    With a checkpointer every checkpoint is written before the next node runs ("sync" durability: what a resume
+    after `kill -9` needs). The episode's browser is closed when this returns or raises."""
+    thread_id = thread_id or uuid.uuid4().hex
+    compiled = graph if graph is not None else build_graph(checkpointer=checkpointer)
+    config = run_config(thread_id, context, task_id or str((graph_input or {}).get("task_id", "")
+                                                          if isinstance(graph_input, dict) else ""), callbacks)
+    # LangGraph refuses "sync" durability without a checkpointer, so it is only asked for when there is one.
+    durability = "sync" if compiled.checkpointer is not None else None
+    state: dict[str, Any] = {}
+    episode_id = ""
+    try:
+        async for kind, chunk in compiled.astream(graph_input, config, context=context,
+                                                  stream_mode=["updates", "values"], durability=durability):
+            if kind == "values":
+                state = dict(chunk)
+                episode_id = state.get("episode_id") or episode_id
+            elif on_update is not None:
+                for node, values in chunk.items():
+                    if not node.startswith("__"):
+                        on_update(node, dict(values or {}))
+        if compiled.checkpointer is not None:
+            state = dict((await compiled.aget_state(config)).values)
+            episode_id = state.get("episode_id") or episode_id
+        inspected = None
+        if inspect is not None:
+            inspected = await inspect(state, sessions.get(episode_id) if episode_id else None)  # type: ignore[arg-type]
+        return RunResult(state=state, thread_id=thread_id, inspected=inspected)  # type: ignore[arg-type]
+    finally:
+        if episode_id:
+            await sessions.close(episode_id)
+
+
+async def run_episode(intent: str, start_url: str, context: Context | None = None, *, task_id: str = "",
+                      thread_id: str | None = None, checkpointer: BaseCheckpointSaver | None = None,
+                      allowed_domains: list[str] | None = None, callbacks: Sequence[BaseCallbackHandler] = (),
+                      on_update: UpdateHook | None = None) -> AgentState:
+    """Run one task to the end and return the final state (settings default to the environment's)."""
+    result: RunResult[None] = await stream_run(
+        task_input(intent, start_url, task_id, allowed_domains), context or Context(), thread_id=thread_id,
+        task_id=task_id, checkpointer=checkpointer, callbacks=callbacks, on_update=on_update)
+    return result.state

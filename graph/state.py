@@ -52,6 +52,15 @@ class Observation(TypedDict):
     tokens: int
 
 
+class PageView(TypedDict):
+    """The page as a model read it: what a step record keeps of the observation the executor acted on."""
+
+    url: str
+    title: str
+    text: str
+    tabs: list[Tab]
+
+
 class ToolCall(TypedDict):
     id: str
     name: str
@@ -59,7 +68,11 @@ class ToolCall(TypedDict):
 
 
 class StepRecord(TypedDict):
-    """One executed action, with enough context to replay, report, or turn into training data."""
+    """One executed action, with enough context to replay, report, or turn into training data.
+
+    `page`, `plan_version` and `feedback` are what the executor's prompt was built from (with the history before
+    this step), so a finished episode becomes planner/executor/replanner examples without re-running it
+    (`graph.moments`)."""
 
     index: int
     action: str
@@ -70,6 +83,9 @@ class StepRecord(TypedDict):
     url_after: str
     page_changed: bool
     plan_step: str  # the plan step the executor was carrying out
+    plan_version: int  # index in `plans` of the plan in force (-1: no plan, react mode)
+    page: PageView  # the observation the executor saw when it chose this action
+    feedback: list[str]  # problems and warnings the executor was shown with that observation
     reasoning: str  # text the executor wrote with its tool call (chain of thought, if any)
     started_at: float  # unix time
     duration_ms: int
@@ -103,6 +119,7 @@ class TaskInput(TypedDict, total=False):
 
 class AgentState(TaskInput, total=False):
     episode_id: str  # keys the browser session registry; stable across resumes
+    secret_names: list[str]  # names of the configured secrets (never values), fixed when the episode starts
     status: Status
     stop_reason: str
     answer: str

@@ -10,24 +10,23 @@ import asyncio
 import json
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models import BaseChatModel
+from langgraph.checkpoint.base import BaseCheckpointSaver
 
-from graph.builder import build_graph
 from graph.context import Context
-from graph.runs import run_config, task_input
+from graph.runs import UpdateHook, stream_run, task_input
+from graph.state import AgentState
 from policies.providers import forget_oracle, register_oracle
-from tools.session import sessions
-from webenv.evaluators import EvalContext, Outcome, build_evaluator
+from tools.session import BrowserSession
+from webenv.evaluators import EvalContext, EvalResult, Outcome, build_evaluator
 from webenv.server import Environment, start_environment
 from webenv.tasks.config import TaskConfig, substitute
 from webenv.tasks.suite import EmbeddedTask
-
-UpdateCallback = Callable[[str, dict[str, Any]], None]
-
 
 @dataclass(frozen=True)
 class PolicyChoice:
@@ -87,6 +86,7 @@ class EpisodeResult:
     actions: list[dict[str, Any]] = field(default_factory=list)
     final_url: str = ""
     error: str = ""
+    thread_id: str = ""
 
     @property
     def passed(self) -> bool:
@@ -121,51 +121,49 @@ class EpisodeSetup:
     policy_label: str
 
 
-async def run_task(setup: EpisodeSetup, *, mode: str = "plan_and_act", judge: BaseChatModel | None = None,
-                   max_steps: int = 30, screenshots_dir: str = "", on_update: UpdateCallback | None = None,
-                   extra_settings: dict[str, Any] | None = None) -> EpisodeResult:
-    """Run one task on sites that are already up (embedded or real WebArena) and evaluate the agent's final page."""
+async def run_task(setup: EpisodeSetup, settings: Context | None = None, *, judge: BaseChatModel | None = None,
+                   on_update: UpdateHook | None = None, callbacks: Sequence[BaseCallbackHandler] = (),
+                   checkpointer: BaseCheckpointSaver | None = None, thread_id: str | None = None) -> EpisodeResult:
+    """Run one task on sites that are already up (embedded or real WebArena) and evaluate the agent's final page.
+
+    `settings` are the user's (flags, environment, defaults); the task decides only what it must: its login state
+    and, for the oracle and the floor baselines, the model strings."""
     started = time.monotonic()
     task, placeholders = setup.config, setup.placeholders
-    context = Context(mode=mode, max_steps=max_steps, storage_state=setup.storage_state, close_browser_at_end=False,
-                      screenshots_dir=screenshots_dir, **setup.model_settings, **(extra_settings or {}))
+    base = settings or Context()
+    context = base.replace(storage_state=setup.storage_state or base.storage_state, **setup.model_settings)
     start_url = substitute(task.start_url, placeholders)
     intent = substitute(task.intent, placeholders)  # multi-site intents name the other site
-    state: dict[str, Any] = {}
-    try:
-        config = run_config(uuid.uuid4().hex, context, str(task.task_id))
-        async for kind, chunk in build_graph().astream(task_input(intent, start_url, str(task.task_id)), config,
-                                                       context=context, stream_mode=["updates", "values"]):
-            if kind == "values":
-                state = chunk
-            elif on_update is not None:
-                for node, values in chunk.items():
-                    if not node.startswith("__"):
-                        on_update(node, values or {})
-        session = sessions.get(state.get("episode_id", ""))
-        answer = state.get("answer") or ""
+
+    async def evaluate(state: AgentState, session: BrowserSession | None) -> tuple[EvalResult, str]:
         last_url = session.page.url if session is not None else (state.get("observation") or {}).get("url", "")
         evaluation = await build_evaluator(task).evaluate(
-            Outcome(answer=answer, last_url=last_url), session.page if session is not None else None,
+            Outcome(answer=state.get("answer") or "", last_url=last_url), session.page if session is not None else None,
             EvalContext(placeholders=placeholders, judge=judge))
-    finally:
-        if state.get("episode_id"):
-            await sessions.close(state["episode_id"])
+        return evaluation, last_url
+
+    run = await stream_run(task_input(intent, start_url, str(task.task_id)), context, thread_id=thread_id,
+                           checkpointer=checkpointer, callbacks=callbacks, on_update=on_update, inspect=evaluate)
+    state = run.state
+    assert run.inspected is not None
+    evaluation, last_url = run.inspected
     history = state.get("history", [])
     return EpisodeResult(
         task_id=int(task.task_id or 0), group=task.group, sites=list(task.sites),
-        eval_types=list(task.eval.eval_types), intent=intent, policy=setup.policy_label, mode=mode,
-        status=state.get("status", "?"), stop_reason=state.get("stop_reason", ""), answer=answer,
+        eval_types=list(task.eval.eval_types), intent=intent, policy=setup.policy_label, mode=context.mode,
+        status=state.get("status", "?"), stop_reason=state.get("stop_reason", ""), answer=state.get("answer") or "",
         score=evaluation.score, checks=[check.describe() for check in evaluation.checks], steps=len(history),
         seconds=round(time.monotonic() - started, 2), usage=state.get("usage", {}),
         actions=[{"action": s["action"], "args": s["args"], "ok": s["ok"], "url": s["url_after"],
                   "result": s["result"][:300], "plan_step": s["plan_step"], "screenshot": s["screenshot"]}
                  for s in history],
-        final_url=last_url)
+        final_url=last_url, thread_id=run.thread_id)
 
 
-async def run_embedded_task(task: EmbeddedTask, policy: PolicyChoice, **settings: Any) -> EpisodeResult:
-    """Start a fresh embedded environment for the task, run it, evaluate it, and stop everything."""
+async def run_embedded_task(task: EmbeddedTask, policy: PolicyChoice, settings: Context | None = None,
+                            **options: Any) -> EpisodeResult:
+    """Start a fresh embedded environment for the task, run it (`options` go to `run_task`), evaluate it, and
+    stop everything."""
     key = f"{task.task_id}-{uuid.uuid4().hex[:8]}"
     env = await asyncio.to_thread(start_environment, task.sites)
     try:
@@ -173,7 +171,7 @@ async def run_embedded_task(task: EmbeddedTask, policy: PolicyChoice, **settings
         setup = EpisodeSetup(config=task.config, placeholders=env.placeholders, storage_state=storage,
                              model_settings=policy.model_settings(task, env.placeholders, key),
                              policy_label=policy.label)
-        return await run_task(setup, **settings)
+        return await run_task(setup, settings, **options)
     finally:
         forget_oracle(key)
         await asyncio.to_thread(env.stop)

@@ -3,6 +3,7 @@
 Many local models (and the paper's fine-tuned executors) write WebArena-style actions such as
 `click [12]` or `type [5] [hiking boots] [1]`, or a tool call as JSON in the message text. Accepting these
 turns a "no tool call" failure into a usable action; anything else is still fed back as malformed.
+The verbs, argument order and types come from the one action vocabulary (`tools.vocabulary`).
 """
 
 from __future__ import annotations
@@ -11,69 +12,65 @@ import json
 import re
 from typing import Any
 
-_FENCED = re.compile(r"```(?:[a-z]*\n)?(.*?)```", re.S)
-_BRACKETS = re.compile(r"\[([^\]]*)\]")
-_VERBS = {
-    "click": "click", "type": "type", "hover": "hover", "press": "press", "scroll": "scroll", "goto": "goto",
-    "go_back": "go_back", "go_forward": "go_forward", "new_tab": "new_tab", "tab_focus": "tab_focus",
-    "close_tab": "close_tab", "stop": "stop", "select_option": "select_option", "select": "select_option",
-}
-_LINE = re.compile(r"^\s*(?:action\s*:\s*)?(" + "|".join(sorted(_VERBS, key=len, reverse=True)) + r")\b(.*)$",
+from tools.vocabulary import ACTIONS_BY_NAME, VERBS, Arg
+
+_FENCED = re.compile(r"```(?:[a-z]*\n)?([^`]*)```")
+_BRACKETS = re.compile(r"\[([^\]\n]*)\]")
+_LINE = re.compile(r"^[ \t]*(?:action[ \t]*:[ \t]*)?(" + "|".join(sorted(VERBS, key=len, reverse=True)) + r")\b(.*)$",
                    re.I | re.M)
+_INTEGER = re.compile(r"^\s*[+-]?[0-9]{1,12}\s*$")  # ASCII digits only: int() accepts "²" and "٣"
+_FALSE = frozenset({"0", "false", "no"})
 
 
-def _to_int(text: str) -> int | str:
-    return int(text) if text.strip().lstrip("-").isdigit() else text
+def _value(arg: Arg, text: str) -> Any:
+    """The text of one bracket as the argument's type, or None when it cannot be that type."""
+    if arg.type is int:
+        return int(text) if _INTEGER.match(text) else None
+    if arg.type is bool:
+        return text.strip().lower() not in _FALSE
+    if arg.choices:
+        lowered = text.strip().lower()
+        return next((choice for choice in arg.choices if choice in lowered), None)
+    return text
 
 
 def _from_words(verb: str, rest: str) -> dict[str, Any] | None:
+    spec = ACTIONS_BY_NAME[VERBS[verb.lower()]]
     values = _BRACKETS.findall(rest)
-    name = _VERBS[verb.lower()]
-    if name in ("click", "hover"):
-        return {"name": name, "args": {"id": _to_int(values[0])}} if values else None
-    if name == "type":
-        if len(values) < 2:
+    if not values and len(spec.args) == 1 and spec.args[0].type is str:
+        values = [rest.strip(" :")]  # `scroll down`, `stop: $45`
+    args: dict[str, Any] = {}
+    for position, arg in enumerate(spec.args):
+        if position < len(values):
+            value = _value(arg, values[position])
+            if value is None:
+                return None
+            args[arg.name] = value
+        elif arg.required:
             return None
-        enter = len(values) < 3 or values[2].strip() not in ("0", "false", "False")
-        return {"name": name, "args": {"id": _to_int(values[0]), "text": values[1], "press_enter": enter}}
-    if name == "select_option":
-        return {"name": name, "args": {"id": _to_int(values[0]), "option": values[1]}} if len(values) >= 2 else None
-    if name == "press":
-        return {"name": name, "args": {"keys": values[0]}} if values else None
-    if name == "scroll":
-        direction = (values[0] if values else rest).strip().lower()
-        return {"name": name, "args": {"direction": "up" if "up" in direction else "down"}}
-    if name == "goto":
-        return {"name": name, "args": {"url": values[0]}} if values else None
-    if name == "tab_focus":
-        return {"name": name, "args": {"index": _to_int(values[0])}} if values else None
-    if name == "stop":
-        answer = values[0] if values else rest.strip(" :")
-        return {"name": name, "args": {"answer": answer}}
-    return {"name": name, "args": {}}
+        else:
+            args[arg.name] = arg.default_in_text()
+    return {"name": spec.name, "args": args}
 
 
 def _from_json(text: str) -> dict[str, Any] | None:
+    decoder = json.JSONDecoder()
     start = text.find("{")
     while start != -1:
-        for end in range(len(text), start, -1):
-            if text[end - 1] != "}":
-                continue
-            try:
-                data = json.loads(text[start:end])
-            except json.JSONDecodeError:
-                continue
-            if isinstance(data, dict):
-                name = data.get("name") or data.get("action") or data.get("tool")
-                args = data.get("arguments", data.get("args", data.get("parameters", {})))
-                if isinstance(args, str):
-                    try:
-                        args = json.loads(args)
-                    except json.JSONDecodeError:
-                        return None
-                if isinstance(name, str) and isinstance(args, dict):
-                    return {"name": _VERBS.get(name.lower(), name), "args": args}
-            break
+        try:
+            data, _end = decoder.raw_decode(text, start)
+        except (ValueError, RecursionError):
+            data = None
+        if isinstance(data, dict):
+            name = data.get("name") or data.get("action") or data.get("tool")
+            args = data.get("arguments", data.get("args", data.get("parameters", {})))
+            if isinstance(args, str):
+                try:
+                    args = json.loads(args)
+                except (ValueError, RecursionError):
+                    return None
+            if isinstance(name, str) and isinstance(args, dict):
+                return {"name": VERBS.get(name.lower(), name), "args": args}
         start = text.find("{", start + 1)
     return None
 

@@ -104,11 +104,11 @@ async def observe_page(session: BrowserSession, ctx: Context) -> Observation:
         page = session.page
         try:
             snap = await snapshot(page, observation_options(ctx))
-            # Redacted here, before it enters state: state is checkpointed and traced, not only prompted.
-            return {"url": snap.url, "title": secrets.redact(snap.title), "text": secrets.redact(snap.text),
-                    "ids": snap.ids,
-                    "tabs": await session.tabs(), "truncated": snap.truncated, "fingerprint": snap.fingerprint,
-                    "tokens": snap.tokens}  # type: ignore[typeddict-item]
+            # Redacted before it enters state (checkpointed, traced, reported), URL and tabs included.
+            observation: Observation = {
+                "url": snap.url, "title": snap.title, "text": snap.text, "ids": snap.ids, "tabs": await session.tabs(),
+                "truncated": snap.truncated, "fingerprint": snap.fingerprint, "tokens": snap.tokens}  # type: ignore[typeddict-item]
+            return secrets.redact_value(observation)
         except PlaywrightError as exc:
             last_error = str(exc).splitlines()[0]
             try:

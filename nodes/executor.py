@@ -45,9 +45,7 @@ def parse_tool_call(message: AIMessage, tools: dict[str, Any]) -> tuple[ToolCall
 async def executor(state: AgentState, runtime: Runtime[Context], config: RunnableConfig) -> dict[str, Any]:
     ctx = settings(runtime, config)
     tools = tools_by_name(ctx)
-    messages = prompts.executor_messages(
-        state["intent"], state.get("plan"), ctx.mode, state.get("history", []), state.get("observation"),
-        state.get("feedback", []), window=ctx.history_window, cot=ctx.cot)
+    messages = prompts.build_messages("executor", state, ctx)
     answer, update = await ask_role(state, ctx, "executor", messages, lambda m: parse_tool_call(m, tools),
                                     tools=executor_tools(ctx))
     if answer is None or answer.error:
@@ -57,4 +55,4 @@ async def executor(state: AgentState, runtime: Runtime[Context], config: Runnabl
                 "stop_reason": f"executor output unusable {answer.invalid} times in a row; last problem: "
                                f"{answer.problem}"}
     reasoning = str(answer.message.content or "").strip() if answer.message else ""
-    return {**update, "pending_action": answer.value, "executor_reasoning": reasoning[:2000], "feedback": []}
+    return {**update, "pending_action": answer.value, "executor_reasoning": reasoning[:2000]}

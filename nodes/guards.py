@@ -9,7 +9,7 @@ from typing import Any
 
 from graph.context import Context
 from graph.state import AgentState, StepRecord
-from nodes.prompts import format_action
+from tools.vocabulary import format_action
 
 
 def _same_action(a: StepRecord, b: StepRecord) -> bool:

@@ -19,7 +19,7 @@ from langchain_core.tools import BaseTool
 from graph.context import Context
 from graph.models import ModelConfigError, model_for_role, usage_of
 from graph.state import AgentState, Role, RoleUsage, merge_usage
-from nodes.prompts import correction_messages
+from nodes.prompts import FACTS_KEY, PromptFacts, correction_messages, prompt_facts
 from tools import secrets
 
 T = TypeVar("T")
@@ -43,13 +43,17 @@ def _as_ai_message(output: object) -> AIMessage:
 
 
 async def ask(model: BaseChatModel | Runnable, messages: list[BaseMessage], role: Role, parse: Parser[T],
-              retries: int) -> Answer[T]:
-    """Call the model until `parse` accepts its output, at most `retries` extra times."""
+              retries: int, facts: PromptFacts | None = None) -> Answer[T]:
+    """Call the model until `parse` accepts its output, at most `retries` extra times. `facts` ride along as run
+    metadata (recorders and policies read them; tracing shows them)."""
     answer: Answer[T] = Answer()
     conversation = list(messages)
-    for _attempt in range(retries + 1):
+    metadata = {FACTS_KEY: dict(facts or {"role": role}), "plan_and_act_role": role}
+    for attempt in range(retries + 1):
         try:
-            message = _as_ai_message(await model.ainvoke(conversation))
+            message = _as_ai_message(await model.ainvoke(
+                conversation, config={"metadata": {**metadata, "plan_and_act_attempt": attempt},
+                                      "tags": [f"role:{role}"]}))
         except Exception as exc:  # provider errors come in many types; the episode must end cleanly
             answer.error = secrets.redact(f"{type(exc).__name__}: {exc}".strip())[:500]
             return answer
@@ -77,7 +81,7 @@ async def ask_role(state: AgentState, ctx: Context, role: Role, messages: list[B
             model = model.bind_tools(list(tools))  # type: ignore[union-attr]
     except (ModelConfigError, NotImplementedError) as exc:
         return None, {"status": "failed", "stop_reason": f"{role} model: {exc}"}
-    answer = await ask(model, messages, role, parse, ctx.max_invalid_outputs)
+    answer = await ask(model, messages, role, parse, ctx.max_invalid_outputs, prompt_facts(role, state))
     update: dict[str, Any] = {"usage": answer.usage, "invalid_outputs": state.get("invalid_outputs", 0) + answer.invalid}
     if answer.error:
         update.update(status="failed", stop_reason=f"{role} model error: {answer.error}")

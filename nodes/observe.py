@@ -15,12 +15,16 @@ from langgraph.runtime import Runtime
 
 from graph.context import Context, settings
 from graph.state import AgentState, StepRecord, ToolCall
+from tools import secrets
 from nodes.browser_access import (StartPageError, browser_settings, domain_policy, observe_page, open_start_pages,
                                   restore, save_screenshot, start_urls)
 from nodes.guards import judge_step
 from nodes.toolset import tools_by_name
 from tools.actions import ERROR_PREFIX, STOP, run_action
 from tools.session import BrowserSession, sessions
+
+# Set in a run's `configurable` by `graph.runs` (not a user setting): the run loop owns the browser's end.
+KEEP_BROWSER = "plan_and_act_keep_browser"
 
 
 def _step_record(state: AgentState, call: ToolCall, result: str, url_after: str, fingerprint_after: str,
@@ -37,6 +41,10 @@ def _step_record(state: AgentState, call: ToolCall, result: str, url_after: str,
         "url_after": url_after,
         "page_changed": fingerprint_after != observation.get("fingerprint"),
         "plan_step": plan["steps"][0]["instruction"] if plan and plan["steps"] else "",
+        "plan_version": len(state.get("plans", [])) - 1 if plan else -1,
+        "page": {"url": observation.get("url", ""), "title": observation.get("title", ""),
+                 "text": observation.get("text", ""), "tabs": list(observation.get("tabs", []))},
+        "feedback": list(state.get("feedback", [])),
         "reasoning": state.get("executor_reasoning", ""),
         "started_at": started,
         "duration_ms": int((time.time() - started) * 1000),
@@ -44,8 +52,10 @@ def _step_record(state: AgentState, call: ToolCall, result: str, url_after: str,
     }
 
 
-async def _end(episode_id: str, ctx: Context, update: dict[str, Any]) -> dict[str, Any]:
-    if ctx.close_browser_at_end:
+async def _end(episode_id: str, keep_browser: bool, update: dict[str, Any]) -> dict[str, Any]:
+    """The episode is over: close its browser, unless the caller runs the graph through `graph.runs`, which
+    closes it itself after its `inspect` hook has looked at the final page (evaluators read it)."""
+    if not keep_browser:
         await sessions.close(episode_id)
     return update
 
@@ -64,9 +74,16 @@ async def _session_for(state: AgentState, ctx: Context, episode_id: str) -> tupl
 
 
 async def observe(state: AgentState, runtime: Runtime[Context], config: RunnableConfig) -> dict[str, Any]:
-    ctx = settings(runtime, config)
+    # Page data enters state here; state is checkpointed, traced and reported, so secrets are redacted at this
+    # boundary rather than in each writer.
+    keep_browser = bool((config.get("configurable") or {}).get(KEEP_BROWSER))
+    return secrets.redact_value(await _observe(state, settings(runtime, config), keep_browser))
+
+
+async def _observe(state: AgentState, ctx: Context, keep_browser: bool) -> dict[str, Any]:
     episode_id = state.get("episode_id") or uuid.uuid4().hex
-    update: dict[str, Any] = {} if state.get("episode_id") else {"episode_id": episode_id, "status": "running"}
+    update: dict[str, Any] = {} if state.get("episode_id") else {
+        "episode_id": episode_id, "status": "running", "secret_names": secrets.secret_names()}
     call = state.get("pending_action")
 
     if call is not None and call["name"] == STOP:  # finishing needs no browser
@@ -75,14 +92,15 @@ async def observe(state: AgentState, runtime: Runtime[Context], config: Runnable
         record = _step_record(state, call, f"stopped with answer: {answer}", observation.get("url", ""),
                               observation.get("fingerprint", ""), time.time())
         record["page_changed"] = False
-        return await _end(episode_id, ctx, {**update, "history": [record], "pending_action": None, "answer": answer,
-                                            "status": "done", "stop_reason": "the executor called stop"})
+        return await _end(episode_id, keep_browser, {**update, "history": [record], "pending_action": None, "answer": answer,
+                                            "feedback": [], "status": "done",
+                                            "stop_reason": "the executor called stop"})
     try:
         session, opened = await _session_for(state, ctx, episode_id)
     except StartPageError as exc:
-        return await _end(episode_id, ctx, {**update, "status": "failed", "stop_reason": str(exc)})
+        return await _end(episode_id, keep_browser, {**update, "status": "failed", "stop_reason": str(exc)})
     except Exception as exc:  # the browser itself would not start
-        return await _end(episode_id, ctx, {**update, "status": "failed",
+        return await _end(episode_id, keep_browser, {**update, "status": "failed",
                                             "stop_reason": f"could not start the browser: {exc}"})
     update.update(opened)
 
@@ -95,8 +113,8 @@ async def observe(state: AgentState, runtime: Runtime[Context], config: Runnable
     observation = await observe_page(session, ctx)
     record = _step_record(state, call, result, observation["url"], observation["fingerprint"], started)
     record["screenshot"] = await save_screenshot(session, ctx, episode_id, record["index"])
-    update.update(observation=observation, history=[record], pending_action=None, executor_reasoning="")
+    update.update(observation=observation, history=[record], pending_action=None, executor_reasoning="", feedback=[])
     update.update(judge_step(state, record, ctx))
     if update.get("status") in ("stopped", "failed"):
-        return await _end(episode_id, ctx, update)
+        return await _end(episode_id, keep_browser, update)
     return update

@@ -26,7 +26,7 @@ def plan_from(message: AIMessage) -> tuple[Plan | None, str]:
 
 async def planner(state: AgentState, runtime: Runtime[Context], config: RunnableConfig) -> dict[str, Any]:
     ctx = settings(runtime, config)
-    messages = prompts.planner_messages(state["intent"], state.get("observation"), cot=ctx.cot)
+    messages = prompts.build_messages("planner", state, ctx)
     answer, update = await ask_role(state, ctx, "planner", messages, plan_from)
     if answer is None or answer.error:
         return update

@@ -1,22 +1,30 @@
 """Every message list a model sees is built here, and nowhere else.
 
-The runtime nodes call these builders, and the synthetic-data export calls the very same ones, so a model
-fine-tuned on our data meets at serving time exactly the prompts it was trained on. The few `read_*` helpers
-go the other way (prompt -> facts) for policies that answer from the prompt alone, like the reference oracle.
+`build_messages(role, state, context)` is a pure function: the same state and settings give byte-identical
+messages, and nothing is read from the environment (secret *names* travel in state; values never reach a
+prompt). The runtime nodes call it, and the synthetic-data export calls the very same function on the state
+as it was at each step (`graph.moments`), so a model fine-tuned on our data meets at serving time exactly the
+prompts it was trained on.
+
+The few `read_*` helpers go the other way (prompt -> facts) for policies that see nothing but the prompt, such
+as the reference policy behind an OpenAI-compatible server. That read-back is a contract: the page section and
+the progress header are written by `render_observation`/`render_history` below and read by `read_page`/
+`read_progress`; a round-trip test keeps the two sides in agreement. Inside the graph the same facts also travel
+as structured run metadata (`prompt_facts`), which policies prefer when it is there.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, TypedDict
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
-from graph.state import Mode, Observation, Plan, Role, StepRecord
+from graph.context import Context
+from graph.state import AgentState, Mode, Plan, Role, StepRecord
 from nodes.plan_text import render_plan
-from tools import secrets
+from tools.vocabulary import format_action
 
 PLAN_FORMAT = """Write the plan in exactly this format, one block per step:
 
@@ -68,21 +76,13 @@ _ACTIONS_HEADER = re.compile(r"^## Actions so far \((\d+) taken, (\d+) succeeded
 _PAGE_SECTION = re.compile(r"^## Current page\n(.*?)(?=^## |\Z)", re.S | re.M)
 
 
-def _format_args(args: dict[str, Any]) -> str:
-    return ", ".join(f"{key}={json.dumps(value, ensure_ascii=False)}" for key, value in args.items())
-
-
-def format_action(name: str, args: dict[str, Any]) -> str:
-    """`click(id=12)`, `type(id=5, text="duffle", press_enter=true)`: how actions appear in every prompt."""
-    return f"{name}({_format_args(args)})"
-
-
 def _clip(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def render_observation(observation: Observation | None) -> str:
+def render_observation(observation: Mapping[str, Any] | None) -> str:
+    """The page as every prompt shows it: tabs (when several), URL, title, then the element lines."""
     if not observation:
         return "(no page loaded)"
     lines = []
@@ -94,7 +94,7 @@ def render_observation(observation: Observation | None) -> str:
     lines.append(f"URL: {observation['url']}")
     lines.append(f"Title: {observation['title']}")
     lines.append(observation["text"] or "(the page is empty)")
-    return secrets.redact("\n".join(lines))
+    return "\n".join(lines)
 
 
 def render_history(history: Sequence[StepRecord], window: int | None = None) -> str:
@@ -111,7 +111,7 @@ def render_history(history: Sequence[StepRecord], window: int | None = None) -> 
         status = "ok" if step["ok"] else "FAILED"
         lines.append(f"{step['index'] + 1}. {format_action(step['action'], step['args'])} -> {status}: "
                      f"{_clip(step['result'], limit)}")
-    return secrets.redact("\n".join(lines))
+    return "\n".join(lines)
 
 
 def _render_notes(notes: list[str]) -> str:
@@ -134,8 +134,7 @@ def _render_plan_for_executor(plan: Plan | None, mode: Mode) -> str:
     return "## Plan\n" + "\n".join(f"{n}. {s['instruction']}" for n, s in enumerate(steps, start=1))
 
 
-def _secrets_hint() -> str:
-    names = secrets.secret_names()
+def _secrets_hint(names: Sequence[str]) -> str:
     if not names:
         return ""
     return ("## Secrets\nType these with the placeholder, never ask for the value: "
@@ -146,7 +145,7 @@ def _join(*sections: str) -> str:
     return "\n\n".join(section for section in sections if section)
 
 
-def planner_messages(intent: str, observation: Observation | None, *, cot: bool = False) -> list[BaseMessage]:
+def _planner_messages(intent: str, observation: Mapping[str, Any] | None, *, cot: bool = False) -> list[BaseMessage]:
     return [
         SystemMessage(PLANNER_SYSTEM + (COT_PLANNER if cot else "")),
         HumanMessage(_join(f"## Task\n{intent}", "## Current page\n" + render_observation(observation),
@@ -154,8 +153,8 @@ def planner_messages(intent: str, observation: Observation | None, *, cot: bool 
     ]
 
 
-def replanner_messages(intent: str, plan: Plan | None, history: Sequence[StepRecord],
-                       observation: Observation | None, *, cot: bool = False) -> list[BaseMessage]:
+def _replanner_messages(intent: str, plan: Plan | None, history: Sequence[StepRecord],
+                       observation: Mapping[str, Any] | None, *, cot: bool = False) -> list[BaseMessage]:
     previous = render_plan(plan["steps"], plan["notes"]) if plan else "(no plan yet)"
     return [
         SystemMessage(REPLANNER_SYSTEM + (COT_PLANNER if cot else "")),
@@ -165,18 +164,47 @@ def replanner_messages(intent: str, plan: Plan | None, history: Sequence[StepRec
     ]
 
 
-def executor_messages(intent: str, plan: Plan | None, mode: Mode, history: Sequence[StepRecord],
-                      observation: Observation | None, feedback: Sequence[str] = (), *, window: int = 8,
-                      cot: bool = False) -> list[BaseMessage]:
+def _executor_messages(intent: str, plan: Plan | None, mode: Mode, history: Sequence[StepRecord],
+                      observation: Mapping[str, Any] | None, feedback: Sequence[str] = (), *, window: int = 8,
+                      cot: bool = False, secret_names: Sequence[str] = ()) -> list[BaseMessage]:
     notes = _render_notes(plan["notes"]) if plan and mode != "react" else ""
     problems = ("## Feedback\n" + "\n".join(f"- {item}" for item in feedback)) if feedback else ""
     return [
         SystemMessage(EXECUTOR_SYSTEM.format(plan_clause=_PLAN_CLAUSES[mode]) + (COT_EXECUTOR if cot else "")),
         HumanMessage(_join(f"## Task\n{intent}", _render_plan_for_executor(plan, mode), notes,
-                           render_history(history, window), _secrets_hint(),
+                           render_history(history, window), _secrets_hint(secret_names),
                            "## Current page\n" + render_observation(observation), problems,
                            "## Your turn\nCall exactly one tool for the next action.")),
     ]
+
+
+def build_messages(role: Role, state: AgentState, context: Context) -> list[BaseMessage]:
+    """The exact messages `role` gets in this state under these settings (a pure function of its inputs)."""
+    intent = state.get("intent", "")
+    observation = state.get("observation")
+    if role == "planner":
+        return _planner_messages(intent, observation, cot=context.cot)
+    if role == "replanner":
+        return _replanner_messages(intent, state.get("plan"), state.get("history", []), observation, cot=context.cot)
+    return _executor_messages(intent, state.get("plan"), context.mode, state.get("history", []), observation,
+                             state.get("feedback", []), window=context.history_window, cot=context.cot,
+                             secret_names=state.get("secret_names", []))
+
+
+class PromptFacts(TypedDict):
+    """What a prompt says in structured form: the role it is for and how far the episode has got."""
+
+    role: Role
+    actions_taken: int
+    actions_succeeded: int
+
+
+FACTS_KEY = "plan_and_act_prompt"  # where the facts travel in a model call's run metadata
+
+
+def prompt_facts(role: Role, state: AgentState) -> PromptFacts:
+    history = state.get("history", [])
+    return {"role": role, "actions_taken": len(history), "actions_succeeded": sum(1 for s in history if s["ok"])}
 
 
 def correction_messages(output: AIMessage | str, problem: str) -> list[BaseMessage]:
@@ -187,7 +215,7 @@ def correction_messages(output: AIMessage | str, problem: str) -> list[BaseMessa
     return [ai, HumanMessage(f"That output could not be used: {problem}. Answer again, following the format.")]
 
 
-# --- reading prompts back (for policies that answer from the prompt alone) ---
+# --- reading prompts back (for policies that see only the prompt; see the module docstring) ---
 
 def read_role(messages: Sequence[BaseMessage]) -> Role:
     system = next((str(m.content) for m in messages if isinstance(m, SystemMessage)), "")
@@ -214,3 +242,13 @@ def read_page(messages: Sequence[BaseMessage]) -> str:
     match = _PAGE_SECTION.search(_last_human(messages))
     return match.group(1).strip() if match else ""
 
+
+def read_facts(messages: Sequence[BaseMessage], metadata: Mapping[str, Any] | None = None) -> PromptFacts:
+    """The prompt's facts: from the run metadata the graph attached to the call when present, else read back
+    from the prompt text."""
+    facts = (metadata or {}).get(FACTS_KEY)
+    if isinstance(facts, Mapping) and facts.get("role") in ("planner", "executor", "replanner"):
+        return {"role": facts["role"], "actions_taken": int(facts.get("actions_taken", 0)),
+                "actions_succeeded": int(facts.get("actions_succeeded", 0))}
+    taken, succeeded = read_progress(messages)
+    return {"role": read_role(messages), "actions_taken": taken, "actions_succeeded": succeeded}

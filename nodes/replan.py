@@ -21,8 +21,7 @@ from nodes.planner import plan_from
 async def replan(state: AgentState, runtime: Runtime[Context], config: RunnableConfig) -> dict[str, Any]:
     ctx = settings(runtime, config)
     history = state.get("history", [])
-    messages = prompts.replanner_messages(state["intent"], state.get("plan"), history, state.get("observation"),
-                                          cot=ctx.cot)
+    messages = prompts.build_messages("replanner", state, ctx)
     answer, update = await ask_role(state, ctx, "replanner", messages, plan_from)
     update["force_replan"] = False
     if answer is None or answer.error or answer.value is None:

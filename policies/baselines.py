@@ -28,7 +28,7 @@ class StopAtOnce(BaseChatModel):
 
     def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
                   run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
-        if prompts.read_role(messages) == "executor":
+        if prompts.read_facts(messages, run_manager.metadata if run_manager else None)["role"] == "executor":
             message = AIMessage(content="", tool_calls=[{"name": "stop", "args": {"answer": ""},
                                                          "id": f"call_{uuid.uuid4().hex[:8]}", "type": "tool_call"}])
         else:

@@ -1,9 +1,11 @@
-"""WebArena's action set as LangChain tools over one episode's browser session.
+"""The action set (`tools.vocabulary`) carried out in one episode's browser session, as LangChain tools.
 
-The session is an injected argument (hidden from the model's schema), so one set of tools serves every episode
-and the executor binds exactly these schemas. A tool never raises into the graph: whatever goes wrong (an id
-that is not on the page, a hidden element, a navigation timeout, a blocked domain) comes back as a result that
-starts with "error:", which the executor reads on its next turn.
+The tools are built from the vocabulary, so their names, argument schemas and descriptions are the vocabulary's;
+this module only says what each action *does*. The session is an injected argument (hidden from the model's
+schema), so one set of tools serves every episode and the executor binds exactly these schemas. A tool never
+raises into the graph: whatever goes wrong (an id that is not on the page, a hidden element, a navigation
+timeout, a blocked domain) comes back as a result that starts with "error:", which the executor reads on its
+next turn.
 """
 
 from __future__ import annotations
@@ -11,18 +13,20 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Literal
 
-from langchain_core.tools import BaseTool, InjectedToolArg, tool
+from langchain_core.tools import BaseTool, InjectedToolArg, StructuredTool
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator, Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from tools import secrets
 from tools.observation import ID_ATTRIBUTE
 from tools.session import BrowserSession
+from tools.vocabulary import ACTIONS, STOP, ActionSpec, Arg
 
 Session = Annotated[BrowserSession, InjectedToolArg]
 ERROR_PREFIX = "error:"
+
 _OPENS_NEW_TAB = """el => {
   const owner = el.closest('a[href], area[href], form');
   const target = owner && (owner.getAttribute('target') || '');
@@ -72,7 +76,7 @@ async def _report(session: BrowserSession, done: str, url_before: str) -> str:
     return "; ".join(parts)
 
 
-async def _guarded(session: BrowserSession, action: str, body: Callable[[], Awaitable[str]]) -> str:
+async def _guarded(session: BrowserSession | None, action: str, body: Callable[[], Awaitable[str]]) -> str:
     """Run an action body and turn every failure into an `error:` result."""
     try:
         return await body()
@@ -83,210 +87,185 @@ async def _guarded(session: BrowserSession, action: str, body: Callable[[], Awai
     except PlaywrightTimeout as exc:
         return f"{ERROR_PREFIX} {action} timed out: {_first_line(exc)}"
     except PlaywrightError as exc:
-        events = session.drain_events()
+        events = session.drain_events() if session is not None else []
         if events:  # e.g. a click whose navigation the domain policy blocked
             return f"{ERROR_PREFIX} {'; '.join(events)}"
         return f"{ERROR_PREFIX} {action} failed: {_first_line(exc)}"
 
+Body = Callable[..., Awaitable[str]]
+_BODIES: dict[str, Body] = {}
 
-@tool
-async def click(id: int, session: Session) -> str:
-    """Click the element with this id (a link, button, checkbox, tab, ...)."""
 
-    async def body() -> str:
-        element = await _element(session, id)
-        before = session.page.url
-        if await element.evaluate(_OPENS_NEW_TAB):
-            # Wait for the tab here, so the result (and the next observation) already shows it.
-            async with session.context.expect_page(timeout=session.settings.navigation_timeout_ms):
-                await element.click()
-        else:
+def _does(name: str) -> Callable[[Body], Body]:
+    """Register what the vocabulary's action `name` does; the tool itself is built from the vocabulary."""
+    def register(body: Body) -> Body:
+        _BODIES[name] = body
+        return body
+
+    return register
+
+
+@_does("click")
+async def _click(session: BrowserSession, id: int) -> str:
+    element = await _element(session, id)
+    before = session.page.url
+    if await element.evaluate(_OPENS_NEW_TAB):
+        # Wait for the tab here, so the result (and the next observation) already shows it.
+        async with session.context.expect_page(timeout=session.settings.navigation_timeout_ms):
             await element.click()
-        return await _report(session, f"clicked [{id}]", before)
-
-    return await _guarded(session, "click", body)
-
-
-@tool("type")
-async def type_text(id: int, text: str, session: Session, press_enter: bool = False) -> str:
-    """Replace the text in the field with this id (press_enter=true submits); {{secret:NAME}} types a secret."""
-
-    async def body() -> str:
-        element = await _element(session, id)
-        before = session.page.url
-        await element.fill(secrets.resolve(text))
-        if press_enter:
-            await element.press("Enter")
-        typed = f"typed {text!r} into [{id}]" + (" and pressed Enter" if press_enter else "")
-        return await _report(session, typed, before)
-
-    return await _guarded(session, "type", body)
+    else:
+        await element.click()
+    return await _report(session, f"clicked [{id}]", before)
 
 
-@tool
-async def hover(id: int, session: Session) -> str:
-    """Move the mouse over the element with this id (opens hover menus and tooltips)."""
-
-    async def body() -> str:
-        element = await _element(session, id)
-        await element.hover()
-        return await _report(session, f"hovered over [{id}]", session.page.url)
-
-    return await _guarded(session, "hover", body)
-
-
-@tool
-async def select_option(id: int, option: str, session: Session) -> str:
-    """Choose the option with this visible label (or value) in the dropdown with this id."""
-
-    async def body() -> str:
-        element = await _element(session, id)
-        if await element.evaluate("el => el.tagName") != "SELECT":
-            raise ActionError(f"element [{id}] is not a dropdown (<select>); click it instead")
-        labels: list[str] = await element.evaluate(
-            "el => [...el.options].map(o => o.label || o.textContent.trim())")
-        values: list[str] = await element.evaluate("el => [...el.options].map(o => o.value)")
-        before = session.page.url
-        if option in labels:
-            await element.select_option(label=option)
-        elif option in values:
-            await element.select_option(value=option)
-        else:
-            matches = [label for label in labels if label.strip().lower() == option.strip().lower()]
-            if not matches:
-                raise ActionError(f"dropdown [{id}] has no option {option!r}; its options are: "
-                                  + ", ".join(repr(label) for label in labels[:30]))
-            await element.select_option(label=matches[0])
-        return await _report(session, f"selected {option!r} in [{id}]", before)
-
-    return await _guarded(session, "select_option", body)
+@_does("type")
+async def _type(session: BrowserSession, id: int, text: str, press_enter: bool = False) -> str:
+    element = await _element(session, id)
+    before = session.page.url
+    await element.fill(secrets.resolve(text))
+    if press_enter:
+        await element.press("Enter")
+    typed = f"typed {text!r} into [{id}]" + (" and pressed Enter" if press_enter else "")
+    return await _report(session, typed, before)
 
 
-@tool
-async def press(keys: str, session: Session) -> str:
-    """Press a key or key combination on the focused element, e.g. "Enter", "Tab", "Control+a", "PageDown"."""
-
-    async def body() -> str:
-        before = session.page.url
-        await session.page.keyboard.press(keys)
-        return await _report(session, f"pressed {keys}", before)
-
-    return await _guarded(session, "press", body)
+@_does("hover")
+async def _hover(session: BrowserSession, id: int) -> str:
+    element = await _element(session, id)
+    await element.hover()
+    return await _report(session, f"hovered over [{id}]", session.page.url)
 
 
-@tool
-async def scroll(direction: Literal["up", "down"], session: Session) -> str:
-    """Scroll the page one screen up or down."""
-
-    async def body() -> str:
-        sign = 1 if direction == "down" else -1
-        position = await session.page.evaluate(
-            """(sign) => { window.scrollBy(0, sign * Math.round(window.innerHeight * 0.8));
-                 return [Math.round(window.scrollY), window.innerHeight,
-                         document.documentElement.scrollHeight]; }""", sign)
-        top, height, total = position
-        return f"scrolled {direction}; showing {top}-{min(top + height, total)} px of {total} px"
-
-    return await _guarded(session, "scroll", body)
-
-
-@tool
-async def goto(url: str, session: Session) -> str:
-    """Open this URL in the current tab."""
-
-    async def body() -> str:
-        if not session.policy.allows(url):
-            raise ActionError(session.policy.refusal(url))
-        page = session.page
-        response = await page.goto(url, wait_until="load")
-        status = f" (HTTP {response.status})" if response is not None and response.status >= 400 else ""
-        return "; ".join([f"opened {page.url}{status}", *session.drain_events()])
-
-    return await _guarded(session, "goto", body)
+@_does("select_option")
+async def _select_option(session: BrowserSession, id: int, option: str) -> str:
+    element = await _element(session, id)
+    if await element.evaluate("el => el.tagName") != "SELECT":
+        raise ActionError(f"element [{id}] is not a dropdown (<select>); click it instead")
+    labels: list[str] = await element.evaluate("el => [...el.options].map(o => o.label || o.textContent.trim())")
+    values: list[str] = await element.evaluate("el => [...el.options].map(o => o.value)")
+    before = session.page.url
+    if option in labels:
+        await element.select_option(label=option)
+    elif option in values:
+        await element.select_option(value=option)
+    else:
+        matches = [label for label in labels if label.strip().lower() == option.strip().lower()]
+        if not matches:
+            raise ActionError(f"dropdown [{id}] has no option {option!r}; its options are: "
+                              + ", ".join(repr(label) for label in labels[:30]))
+        await element.select_option(label=matches[0])
+    return await _report(session, f"selected {option!r} in [{id}]", before)
 
 
-@tool
-async def go_back(session: Session) -> str:
-    """Go back to the previous page in this tab."""
-
-    async def body() -> str:
-        response = await session.page.go_back(wait_until="load")
-        if response is None and session.page.url in ("", "about:blank"):
-            raise ActionError("there is no previous page in this tab")
-        return f"went back to {session.page.url}"
-
-    return await _guarded(session, "go_back", body)
+@_does("press")
+async def _press(session: BrowserSession, keys: str) -> str:
+    before = session.page.url
+    await session.page.keyboard.press(keys)
+    return await _report(session, f"pressed {keys}", before)
 
 
-@tool
-async def go_forward(session: Session) -> str:
-    """Go forward to the next page in this tab's history."""
-
-    async def body() -> str:
-        before = session.page.url
-        await session.page.go_forward(wait_until="load")
-        if session.page.url == before:
-            raise ActionError("there is no next page in this tab's history")
-        return f"went forward to {session.page.url}"
-
-    return await _guarded(session, "go_forward", body)
+@_does("scroll")
+async def _scroll(session: BrowserSession, direction: str) -> str:
+    sign = 1 if direction == "down" else -1
+    position = await session.page.evaluate(
+        """(sign) => { window.scrollBy(0, sign * Math.round(window.innerHeight * 0.8));
+             return [Math.round(window.scrollY), window.innerHeight,
+                     document.documentElement.scrollHeight]; }""", sign)
+    top, height, total = position
+    return f"scrolled {direction}; showing {top}-{min(top + height, total)} px of {total} px"
 
 
-@tool
-async def new_tab(session: Session) -> str:
-    """Open a new, empty tab and switch to it."""
-
-    async def body() -> str:
-        page: Page = await session.context.new_page()
-        session.active_index = session.pages.index(page)
-        session.drain_events()
-        return f"opened tab {session.active_index} (empty) and switched to it"
-
-    return await _guarded(session, "new_tab", body)
+@_does("goto")
+async def _goto(session: BrowserSession, url: str) -> str:
+    if not session.policy.allows(url):
+        raise ActionError(session.policy.refusal(url))
+    page = session.page
+    response = await page.goto(url, wait_until="load")
+    status = f" (HTTP {response.status})" if response is not None and response.status >= 400 else ""
+    return "; ".join([f"opened {page.url}{status}", *session.drain_events()])
 
 
-@tool
-async def tab_focus(index: int, session: Session) -> str:
-    """Switch to the tab with this index (0 is the first tab)."""
-
-    async def body() -> str:
-        pages = session.pages
-        if not 0 <= index < len(pages):
-            raise ActionError(f"there is no tab {index}; open tabs are 0..{len(pages) - 1}")
-        session.active_index = index
-        await pages[index].bring_to_front()
-        return f"switched to tab {index} ({pages[index].url})"
-
-    return await _guarded(session, "tab_focus", body)
+@_does("go_back")
+async def _go_back(session: BrowserSession) -> str:
+    response = await session.page.go_back(wait_until="load")
+    if response is None and session.page.url in ("", "about:blank"):
+        raise ActionError("there is no previous page in this tab")
+    return f"went back to {session.page.url}"
 
 
-@tool
-async def close_tab(session: Session) -> str:
-    """Close the current tab and switch to the last remaining one."""
-
-    async def body() -> str:
-        await session.page.close()
-        if not session.pages:
-            await session.context.new_page()
-        session.drain_events()
-        session.active_index = len(session.pages) - 1
-        return f"closed the tab; now on tab {session.active_index} ({session.page.url})"
-
-    return await _guarded(session, "close_tab", body)
+@_does("go_forward")
+async def _go_forward(session: BrowserSession) -> str:
+    before = session.page.url
+    await session.page.go_forward(wait_until="load")
+    if session.page.url == before:
+        raise ActionError("there is no next page in this tab's history")
+    return f"went forward to {session.page.url}"
 
 
-@tool
-async def stop(answer: str) -> str:
-    """Finish: `answer` holds the information asked for, or a summary of what was done, or "N/A: why not"."""
+@_does("new_tab")
+async def _new_tab(session: BrowserSession) -> str:
+    page: Page = await session.context.new_page()
+    session.active_index = session.pages.index(page)
+    session.drain_events()
+    return f"opened tab {session.active_index} (empty) and switched to it"
+
+
+@_does("tab_focus")
+async def _tab_focus(session: BrowserSession, index: int) -> str:
+    pages = session.pages
+    if not 0 <= index < len(pages):
+        raise ActionError(f"there is no tab {index}; open tabs are 0..{len(pages) - 1}")
+    session.active_index = index
+    await pages[index].bring_to_front()
+    return f"switched to tab {index} ({pages[index].url})"
+
+
+@_does("close_tab")
+async def _close_tab(session: BrowserSession) -> str:
+    await session.page.close()
+    if not session.pages:
+        await session.context.new_page()
+    session.drain_events()
+    session.active_index = len(session.pages) - 1
+    return f"closed the tab; now on tab {session.active_index} ({session.page.url})"
+
+
+@_does(STOP)
+async def _stop(session: BrowserSession | None, answer: str) -> str:
     return f"stopped with answer: {answer}"
 
 
-ACTION_TOOLS: tuple[BaseTool, ...] = (
-    click, type_text, hover, select_option, press, scroll, goto, go_back, go_forward, new_tab, tab_focus,
-    close_tab, stop,
-)
+# --- tools from the vocabulary ------------------------------------------------------------------------------
+
+def _field(arg: Arg) -> tuple[Any, Any]:
+    annotation: Any = Literal[arg.choices] if arg.choices else arg.type  # type: ignore[valid-type]
+    default = ... if arg.required else arg.default
+    return annotation, Field(default, description=arg.description, ge=arg.minimum, le=arg.maximum)
+
+
+def _arguments_model(spec: ActionSpec) -> type[BaseModel]:
+    fields: dict[str, Any] = {arg.name: _field(arg) for arg in spec.args}
+    fields["session"] = (Annotated[BrowserSession | None, InjectedToolArg], Field(None))
+    return create_model(spec.name, __config__=ConfigDict(arbitrary_types_allowed=True), **fields)
+
+
+def _tool(spec: ActionSpec) -> BaseTool:
+    body = _BODIES[spec.name]
+
+    async def run(session: Session | None = None, **args: Any) -> str:
+        if session is None and spec.name != STOP:
+            return f"{ERROR_PREFIX} {spec.name} needs a browser session"
+        return await _guarded(session, spec.name, lambda: body(session, **args))  # type: ignore[arg-type]
+
+    return StructuredTool.from_function(coroutine=run, name=spec.name, description=spec.description,
+                                        args_schema=_arguments_model(spec))
+
+
+_missing = [spec.name for spec in ACTIONS if spec.name not in _BODIES]
+if _missing:  # a vocabulary entry nobody implemented is a bug at import time, not a surprise mid-episode
+    raise RuntimeError(f"actions without an implementation: {', '.join(_missing)}")
+ACTION_TOOLS: tuple[BaseTool, ...] = tuple(_tool(spec) for spec in ACTIONS)
 TOOLS_BY_NAME: dict[str, BaseTool] = {t.name: t for t in ACTION_TOOLS}
-STOP = "stop"
 
 
 def validate_call(name: str, args: dict[str, Any], tools: dict[str, BaseTool] | None = None) -> str | None:
@@ -314,7 +293,7 @@ async def run_action(session: BrowserSession, name: str, args: dict[str, Any],
         return f"{ERROR_PREFIX} {problem}"
     chosen = tools[name]
     call_args = dict(args)
-    if chosen in ACTION_TOOLS and name != STOP:
+    if chosen in ACTION_TOOLS:
         call_args["session"] = session
     try:
         return str(await chosen.ainvoke(call_args))

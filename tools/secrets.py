@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import os
 import re
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 PREFIX = "PLAN_AND_ACT_SECRET_"
 _PLACEHOLDER = re.compile(r"\{\{\s*secret:([A-Za-z0-9_]+)\s*\}\}")
@@ -47,3 +50,21 @@ def redact(text: str) -> str:
     for name, value in sorted(available_secrets().items(), key=lambda item: -len(item[1])):
         text = text.replace(value, "{{secret:" + name + "}}")
     return text
+
+
+def redact_value(value: T) -> T:
+    """`redact` applied to every string inside nested dicts, lists and tuples (a state update, a record)."""
+    known = available_secrets()
+    if not known:
+        return value
+    return _redact_nested(value)  # type: ignore[no-any-return]
+
+
+def _redact_nested(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {key: _redact_nested(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_redact_nested(item) for item in value)
+    return value

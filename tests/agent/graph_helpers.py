@@ -7,9 +7,8 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
-from graph.builder import build_graph
 from graph.context import Context
-from graph.runs import run_config, task_input
+from graph.runs import stream_run, task_input
 from policies.providers import register_scripted
 
 _names = itertools.count()
@@ -26,15 +25,8 @@ def scripted_context(mode: str, *, planner: BaseChatModel | None = None, executo
 
 
 async def run_graph(context: Context, intent: str, start_url: str, **task: Any) -> tuple[dict[str, Any], list[str]]:
-    """Final state and the node sequence (the route) of one episode."""
-    graph = build_graph()
+    """Final state and the node sequence (the route) of one episode, through the one run loop."""
     route: list[str] = []
-    state: dict[str, Any] = {}
-    config = run_config(f"t{next(_names)}", context, task.get("task_id", ""))
-    async for mode, chunk in graph.astream(task_input(intent, start_url, **task), config, context=context,
-                                           stream_mode=["updates", "values"]):
-        if mode == "updates":
-            route.extend(node for node in chunk if not node.startswith("__"))
-        else:
-            state = chunk
-    return state, route
+    run = await stream_run(task_input(intent, start_url, **task), context, thread_id=f"t{next(_names)}",
+                           on_update=lambda node, _values: route.append(node))
+    return dict(run.state), route

@@ -11,7 +11,7 @@ from nodes.prompts import render_observation
 from nodes.browser_access import observe_page
 from graph.context import Context
 from nodes.toolset import tools_by_name
-from tools.actions import ERROR_PREFIX, run_action, stop
+from tools.actions import ERROR_PREFIX, TOOLS_BY_NAME, run_action
 from tools.observation import ID_ATTRIBUTE, snapshot
 from tools.session import BrowserSession, BrowserSettings, DomainPolicy, sessions
 
@@ -147,7 +147,7 @@ async def test_secrets_are_typed_but_never_shown(shop, monkeypatch) -> None:
 
 async def test_stop_and_community_read_tool(shop) -> None:
     session, url = shop
-    assert await stop.ainvoke({"answer": "42"}) == "stopped with answer: 42"
+    assert await TOOLS_BY_NAME["stop"].ainvoke({"answer": "42"}) == "stopped with answer: 42"
     tools = tools_by_name(Context(read_tools=["extract_text"]), session)
     text = await run_action(session, "extract_text", {}, tools)
     assert "Gear for every trail." in text

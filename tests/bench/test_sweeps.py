@@ -13,6 +13,7 @@ from bench.report import write_report
 from bench.results import summary_table
 from bench.selection import coverage_sample, parse_ids, select
 from bench.sweep import sweep
+from graph.context import Context
 from harness.episode import PolicyChoice
 from webenv.judges import OfflineJudge
 from webenv.tasks.suite import load_suite
@@ -29,8 +30,8 @@ def test_the_sample_covers_every_site_group_and_eval_type() -> None:
 
 
 async def test_oracle_solves_every_sampled_task(tmp_path: Path) -> None:
-    results = await sweep(SAMPLE, PolicyChoice("oracle"), workers=2, judge=OfflineJudge(),
-                          screenshots_dir=str(tmp_path / "shots"), show_progress=False)
+    results = await sweep(SAMPLE, PolicyChoice("oracle"), Context(screenshots_dir=str(tmp_path / "shots")),
+                          workers=2, judge=OfflineJudge(), show_progress=False)
     failed = [(r.task_id, r.status, r.error or r.stop_reason, r.checks) for r in results if not r.passed]
     assert failed == []
     assert all(r.status == "done" for r in results)
@@ -41,7 +42,7 @@ async def test_oracle_solves_every_sampled_task(tmp_path: Path) -> None:
 
 
 async def test_giving_up_at_once_solves_nothing() -> None:
-    results = await sweep(SAMPLE, PolicyChoice("stop-at-once"), workers=2, judge=OfflineJudge(),
+    results = await sweep(SAMPLE, PolicyChoice("stop-at-once"), Context(), workers=2, judge=OfflineJudge(),
                           show_progress=False)
     assert [r.task_id for r in results if r.score > 0] == []
     assert all(r.status == "done" and r.steps == 1 for r in results)
