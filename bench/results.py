@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +55,19 @@ def summary_table(results: Sequence[EpisodeResult]) -> str:
     rows += [tally(f"eval: {name}", items) for name, items in sorted(types.items())]
     lines = ["| tasks | n | passed | success % | mean steps |", "|---|---:|---:|---:|---:|"]
     lines += [f"| {row.label} | {row.total} | {row.passed} | {row.rate:.1f} | {row.mean_steps:.1f} |" for row in rows]
+    return "\n".join(lines)
+
+
+def template_table(results: Sequence[EpisodeResult], templates: Mapping[int, int]) -> str:
+    """One compact row per intent template (`templates`: task id -> template id), so a sweep shows which kinds of
+    task a policy solves, not only how many."""
+    per: dict[int, list[EpisodeResult]] = defaultdict(list)
+    for result in results:
+        per[templates.get(result.task_id, -1)].append(result)
+    lines = ["| template | n | passed | success % |", "|---:|---:|---:|---:|"]
+    for template in sorted(per):
+        row = tally(str(template) if template >= 0 else "?", per[template])
+        lines.append(f"| {row.label} | {row.total} | {row.passed} | {row.rate:.0f} |")
     return "\n".join(lines)
 
 
