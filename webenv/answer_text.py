@@ -79,6 +79,15 @@ _HALF_HOUR = re.compile(r"\bhalf an hour\b", re.IGNORECASE)
 _AN_HOUR = re.compile(r"\ban? hour\b", re.IGNORECASE)
 
 
+_LINKISH = re.compile(r"\S+@\S+|\w+://\S+")
+
+
+def mask_links(text: str) -> str:
+    """E-mail addresses and URLs blanked out (same length): a name is not stated by an address that contains it
+    ("matthew.bennett@yahoo.com" does not name Matthew Bennett)."""
+    return _LINKISH.sub(lambda match: " " * len(match.group(0)), text)
+
+
 def spelled_out(text: str) -> str:
     """Small numbers written as words become digits ("two" -> "2", "an hour" -> "1 hour"); used only when an
     answer states no number in digits, so "one of them" next to a real number is never read as 1."""
@@ -135,13 +144,13 @@ def phones(text: str) -> list[Mention]:
 
 
 _NUM = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
-_HOURS = r"(?:hours?|hrs?|h)"
+_HOURS = r"(?:hours?|hrs?|h)(?:\b|(?=\d))"  # "1h36m" as well as "1 h"
 _MINUTES = r"(?:minutes?|mins?|m)"
 _DURATION_PATTERNS = (
     # h:mm (what the map shows), optionally followed by a unit word
     (re.compile(r"(?<![\d:.])(\d+):([0-5]\d)(?::([0-5]\d))?(?![\d:])(?:\s*(?:hours?|hrs?|h)\b)?", re.IGNORECASE),
      "clock"),
-    (re.compile(r"(?<![\w.])" + _NUM + r"\s*" + _HOURS + r"\b\.?(?:\s*(?:and\s+|,\s*)?" + _NUM + r"\s*" + _MINUTES
+    (re.compile(r"(?<![\w.])" + _NUM + r"\s*" + _HOURS + r"\.?(?:\s*(?:and\s+|,\s*)?" + _NUM + r"\s*" + _MINUTES
                 + r"\b\.?)?", re.IGNORECASE), "hm"),
     (re.compile(r"(?<![\w.])" + _NUM + r"\s*" + _MINUTES + r"\b\.?", re.IGNORECASE), "m"),
 )
@@ -228,7 +237,7 @@ def numbers(text: str) -> list[Mention]:
         before2 = text[match.start() - 2] if match.start() >= 2 else ""
         if before == "-" and before2.isalpha():
             continue
-        negative = before == "-" and not before2.isalnum() and before2 not in "%$)"
+        negative = before == "-" and (not before2 or (not before2.isalnum() and before2 not in "%$)"))
         value = _num(number_text) * (-1 if negative else 1)
         if hemisphere and hemisphere.upper() in "SW":
             value = -abs(value)

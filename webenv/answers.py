@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 AnswerType = Literal["number", "count", "money", "date", "duration", "distance", "name", "code", "phone",
@@ -167,9 +167,6 @@ def not_achievable() -> Part:
 
 # --- the whole answer -------------------------------------------------------------------------------------
 
-AnswerLike = "Answer | Part | Sequence[Part | Sequence[Part]]"
-
-
 @dataclass(frozen=True)
 class Answer:
     """A typed reference answer: the parts it must state, the distractors it must not, a length budget."""
@@ -177,7 +174,6 @@ class Answer:
     parts: tuple[Part, ...]
     exclude: tuple[Part, ...] = ()
     max_words: int = 0  # 0: the default budget, `default_max_words(parts)`
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def of(cls, answer: Any, exclude: Iterable[Part | Sequence[Part]] = (), max_words: int = 0) -> Answer:

@@ -23,8 +23,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from webenv.answer_text import (
-    Mention, Token, dates, distances, durations, find_name, fold, money, name_key, name_tokens, normalise, numbers,
-    phones, spelled_out, starts_not_achievable, values_in_question, without, word_count,
+    Mention, Token, dates, distances, durations, find_name, fold, mask_links, money, name_key, name_tokens, normalise,
+    numbers, phones, spelled_out, starts_not_achievable, values_in_question, without, word_count,
 )
 from webenv.answers import Answer, Part, display
 
@@ -66,10 +66,13 @@ def _mentions(kind: str, text: str, gold: Sequence[Part]) -> list[Mention]:
                 for m in numbers(rest) if m.kind == "number"]
     if kind == "money":
         found = money(rest)
-        if found:
-            return found
-        return [Mention("money", round(float(m.value), 2), m.start, m.end, 0.01)
-                for m in numbers(rest) if m.kind == "number"]
+        bare = [Mention("money", round(float(m.value), 2), m.start, m.end, 0.01)
+                for m in numbers(without(rest, found)) if m.kind == "number"]
+        if not found:
+            return bare
+        # Beside amounts marked as money, a bare amount counts when it is written in cents ("$3.46 - 85.00").
+        cents_written = [m for m in bare if re.search(r"\.\d\d$", rest[m.start:m.end])]
+        return sorted([*found, *cents_written], key=lambda m: m.start)
     claimed = [*claimed, *money(rest), *durations(rest), *distances(rest)]
     rest = without(text, claimed)
     found = [m for m in numbers(rest) if m.kind == "number" and not _SCALE.search(rest, 0, m.start)]
@@ -153,7 +156,7 @@ def _code_tokens(text: str) -> list[str]:
 
 
 def _check_names(gold: list[Part], excluded: list[Part], text: str, is_list: bool) -> list[Finding]:
-    tokens = name_tokens(text)
+    tokens = name_tokens(mask_links(text))
     findings = []
     covered: list[tuple[int, int]] = []  # character spans of the references found
     for part in gold:
@@ -227,9 +230,12 @@ _CLAUSE = re.compile(r"[;\n]|,\s|\.\s|\s(?:and|while|whereas|but|vs\.?|versus|co
                      re.IGNORECASE)
 
 
-def _clauses(text: str) -> list[tuple[int, int]]:
+def _clauses(text: str, values: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """Clause spans, split at separators that do not fall inside a value ("1 hour and 36 minutes" is one)."""
     spans, start = [], 0
     for match in _CLAUSE.finditer(text):
+        if any(lo < match.end() and match.start() < hi for lo, hi in values):
+            continue
         spans.append((start, match.start()))
         start = match.end()
     spans.append((start, len(text)))
@@ -246,8 +252,10 @@ def _check_labels(answer: Answer, text: str) -> list[Finding]:
     different value of the part's type."""
     findings = []
     tokens = name_tokens(text)
-    clauses = _clauses(text)
-    for part in (p for p in answer.parts if p.label):
+    labelled = [p for p in answer.parts if p.label]
+    value_spans = [(start, end) for p in labelled for start, end, _ok in _values_with_spans(p, answer, text, tokens)]
+    clauses = _clauses(text, value_spans)
+    for part in labelled:
         rivals = [p for p in answer.parts if p.label and p.type == part.type and p is not part]
         values = _values_with_spans(part, answer, text, tokens)
         own = [c for c in clauses if _labelled(part, tokens, c)]

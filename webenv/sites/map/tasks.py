@@ -16,7 +16,7 @@ from typing import Any
 from webenv.answers import Part, code, distance, duration, name, not_achievable, number, phone
 from webenv.sites.map import queries
 from webenv.sites.map.geo import format_distance, format_duration, js_round
-from webenv.sites.map.places import Place
+from webenv.sites.map.places import Place, all_places
 from webenv.sites.map.routing import PROFILES, Profile, Route, profile_for
 from webenv.sites.map.urls import directions_path, search_path
 from webenv.tasks.authoring import (
@@ -181,7 +181,7 @@ ADDRESS_CASES = ("Carnegie Music Hall", "Fuku Tea", "Pittsburgh International Ai
 def _neighbour_addresses(world: _Map, place: Place) -> list[Part]:
     """Addresses a wrong reading would give: other house numbers on the same street, other zip codes of the
     same city."""
-    others = [p for p in queries.matching(world.conn, "") if p.id != place.id]
+    others = [p for p in all_places(world.conn) if p.id != place.id]
     numbers = {f"{p.housenumber} {p.street}" for p in others if p.street == place.street and p.housenumber and
                p.housenumber != place.housenumber}
     zips = {p.postcode for p in others if p.city == place.city and p.postcode and p.postcode != place.postcode}
@@ -370,7 +370,7 @@ def phone_tasks(world: _Map) -> list[dict[str, Any]]:
         _open_place(plan, world, place, asked)
         solution = plan.finish("The place page lists the phone number.", "Report the phone number", place.phone)
         # Distractors: the phone numbers of the other places of the same kind.
-        others = [p.phone for p in queries.matching(world.conn, "") if p.category == place.category and p.phone
+        others = [p.phone for p in all_places(world.conn) if p.category == place.category and p.phone
                   and p.id != place.id]
         tasks.append(task(5008, PHONE, {"place": asked},
                           string_eval(phone(place.phone), exclude=[phone(n) for n in others], raw=place.phone),
