@@ -241,6 +241,22 @@ class Template:
         return [("test" if is_test else "train", item) for item, is_test in zip(items, chosen)
                 if is_test or not self.held_out]
 
+    def tasks(self, candidates: Iterable[C], make: Callable[[C, Split], dict[str, Any]], *,
+              test: int | float | Callable[[C], bool], key: Callable[[C], Any] = repr,
+              invalid: tuple[type[Exception], ...] = (ValueError, LookupError, AssertionError)
+              ) -> list[dict[str, Any]]:
+        """`make(candidate, split)` for each candidate of `split(...)`. A training candidate taken from the data
+        may not make a well-posed task (a tie, a name the search does not resolve, a failed assertion): `make`
+        raises one of `invalid` and the candidate is skipped. A test candidate that does is an error, as before."""
+        made = []
+        for split, candidate in self.split(candidates, test=test, key=key):
+            try:
+                made.append(make(candidate, split))
+            except invalid:
+                if split == "test":
+                    raise
+        return made
+
 
 # --- configs ----------------------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ KNOWN_PLACEHOLDERS = frozenset(
     {"__SHOPPING__", "__SHOPPING_ADMIN__", "__REDDIT__", "__GITLAB__", "__MAP__", "__WIKIPEDIA__", "__HOMEPAGE__"}
 )
 KNOWN_SITES = frozenset({"shopping", "shopping_admin", "reddit", "gitlab", "map", "wikipedia", "homepage"})
+# WebArena's names above; a site added to the registry (`webenv.sites`) is known too, see `known_sites()`.
 EVAL_TYPES = frozenset({"string_match", "url_match", "program_html"})
 ANSWER_RULES = frozenset({"exact_match", "must_include", "must_exclude", "one_of", "required_values", "fuzzy_match"})
 CONTENT_RULES = frozenset({"exact_match", "must_include", "must_exclude", "required_values", "fuzzy_match"})
@@ -47,6 +49,24 @@ _EVAL_FIELDS = frozenset({
     "eval_types", "reference_answers", "reference_url", "program_html", "string_note", "url_note",
     "reference_answer_raw_annotation", "scoring", "answer", "acceptable_urls",
 })
+
+
+@lru_cache(maxsize=1)
+def _registered() -> tuple[frozenset[str], frozenset[str]]:
+    from webenv.sites import all_specs  # the registry imports nothing of this module; imported on first use
+
+    specs = all_specs()
+    return frozenset(spec.name for spec in specs), frozenset(spec.placeholder for spec in specs)
+
+
+def known_sites() -> frozenset[str]:
+    """WebArena's site names and every registered site's."""
+    return KNOWN_SITES | _registered()[0]
+
+
+def known_placeholders() -> frozenset[str]:
+    """WebArena's URL placeholders and every registered site's."""
+    return KNOWN_PLACEHOLDERS | _registered()[1]
 
 
 class TaskConfigError(ValueError):
@@ -209,8 +229,8 @@ def parse_task(raw: Any, index: int | None = None) -> TaskConfig:
         raise TaskConfigError(f"{where}: a task config must be a JSON object, got {_json_type(type(raw))}")
     for path, text in _strings_with_paths(raw):
         for match in PLACEHOLDER_PATTERN.finditer(text):
-            if match.group(0) not in KNOWN_PLACEHOLDERS:
-                known = ", ".join(sorted(KNOWN_PLACEHOLDERS))
+            if match.group(0) not in known_placeholders():
+                known = ", ".join(sorted(known_placeholders()))
                 raise TaskConfigError(
                     f"{where}: field '{path}': unknown placeholder {match.group(0)} (known: {known})"
                 )
@@ -265,8 +285,8 @@ def _parse(raw: Mapping[str, Any], where: str) -> TaskConfig:
     if not sites:
         raise fields.error("sites", "must name at least one site")
     for site in sites:
-        if site not in KNOWN_SITES:
-            raise fields.error("sites", f"names unknown site {site!r} (known: {', '.join(sorted(KNOWN_SITES))})")
+        if site not in known_sites():
+            raise fields.error("sites", f"names unknown site {site!r} (known: {', '.join(sorted(known_sites()))})")
     eval_raw = fields.get("eval", Mapping, required=True)
     solution = fields.get("reference_solution", Mapping)
     return TaskConfig(

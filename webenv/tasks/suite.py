@@ -10,6 +10,7 @@ stops the build with an error naming the task and the field; so does an intent a
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -61,9 +62,17 @@ def _call_builder(group: TaskGroup, databases: Mapping[str, Path]) -> list[dict[
     missing = [stem for stem in group.databases if stem not in databases]
     if missing:
         raise LookupError(f"task group {group.name!r} reads databases no site provides: {missing}")
-    if len(group.databases) == 1:
-        return group.build_tasks(databases[group.databases[0]])
-    return group.build_tasks({stem: databases[stem] for stem in group.databases})
+    paths = tuple((stem, databases[stem]) for stem in group.databases)
+    return copy.deepcopy(_built(group, paths))  # callers own their configs
+
+
+@lru_cache(maxsize=32)
+def _built(group: TaskGroup, paths: tuple[tuple[str, Path], ...]) -> list[dict[str, Any]]:
+    """A group's configs, generated once per process for given databases (generation is deterministic; seed
+    databases are content-addressed, so a changed seed is another path)."""
+    if len(paths) == 1:
+        return group.build_tasks(paths[0][1])
+    return group.build_tasks(dict(paths))
 
 
 def build_splits(groups: Iterable[TaskGroup] | None = None, ledger: Ledger | None = None

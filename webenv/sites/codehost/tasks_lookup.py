@@ -13,16 +13,30 @@ from webenv.sites.codehost import queries
 from webenv.sites.codehost.clock import parse
 from webenv.sites.codehost.task_kit import HOME, finish, task, tracker_page
 from webenv.sites.codehost.task_steps import ME, World, open_project
-from webenv.tasks.authoring import Plan, click, select, string_eval, type_into, url_eval
+from webenv.sites.codehost.queries import Row
+from webenv.tasks.authoring import (
+    Plan, Split, Template, click, select, stable_fraction, string_eval, type_into, url_eval,
+)
 from webenv.url_sets import page
 
 Task = dict[str, Any]
 
 
+def _public_projects(world: World, count: int, salt: str) -> list[Row]:
+    """Public projects in a stable pseudo-random order (where training instances come from)."""
+    found, _total = queries.list_projects(world.conn, world.me["id"], scope="all", limit=1000)
+    public = [p for p in found if p["visibility"] == "public"]
+    return sorted(public, key=lambda p: stable_fraction(salt, p["full_path"]))[:count]
+
+
 def issue_label_counts(world: World) -> list[Task]:
-    template = "How many open issues labelled {{label}} does the {{project}} project have?"
-    tasks = []
-    for full_path, label in (("a11yproject/a11yproject.com", "bug"), ("kkroening/ffmpeg-python", "enhancement")):
+    template = Template(4000, "How many open issues labelled {{label}} does the {{project}} project have?")
+    cases = [("a11yproject/a11yproject.com", "bug"), ("kkroening/ffmpeg-python", "enhancement")]
+    more = [(p["full_path"], label["title"]) for p in _public_projects(world, 12, "4000")
+            for label in queries.labels(world.conn, p["id"])[:2] if label["open_issues"]]  # training instances
+
+    def make(case: tuple[str, str], split: Split) -> Task:
+        full_path, label = case
         project = world.project(full_path)
         found = queries.open_issue_count(world.conn, project, label)
         assert found > 0, f"{full_path} has no open {label} issues"
@@ -35,16 +49,18 @@ def issue_label_counts(world: World) -> list[Task]:
         # Distractors: off by one, and the project's open issues whatever their label.
         every = queries.open_issue_count(world.conn, project)
         wrong = [*neighbours(count(found), -1, 1), *([count(every)] if every != found else [])]
-        tasks.append(task(
-            4000, template, {"label": label, "project": project["name"]},
-            string_eval(count(found), exclude=wrong), finish(plan, str(found))))
-    return tasks
+        return task(template.id, template.text, {"label": label, "project": project["name"]},
+                    string_eval(count(found), exclude=wrong), finish(plan, str(found)), split=split)
+
+    return template.tasks([*cases, *(c for c in more if c not in cases)], make, test=len(cases))
 
 
 def top_committers(world: World) -> list[Task]:
-    template = "Who has made the most commits to the {{project}} project?"
-    tasks = []
-    for full_path in ("eriklindernoren/PyTorch-GAN", "koush/AndroidAsync"):
+    template = Template(4001, "Who has made the most commits to the {{project}} project?")
+    cases = ["eriklindernoren/PyTorch-GAN", "koush/AndroidAsync"]
+    more = [p["full_path"] for p in _public_projects(world, 14, "4001") if p["full_path"] not in cases]
+
+    def make(full_path: str, split: Split) -> Task:
         project = world.project(full_path)
         ranking = queries.contributors(world.conn, project["id"])
         assert ranking[0]["commits"] > ranking[1]["commits"], f"{full_path}: tie for most commits"
@@ -54,11 +70,11 @@ def top_committers(world: World) -> list[Task]:
         plan.step("Contributors ranks commit authors by number of commits, most first.",
                   "Open the Contributors page and read the first row",
                   click("link", "Contributors"), notes=[f"{top['name']} made {top['commits']} commits, the most"])
-        tasks.append(task(
-            4001, template, {"project": project["name"]},
-            string_eval(name(top["name"]), exclude=[name(r["name"]) for r in ranking[1:4]]),
-            finish(plan, top["name"])))
-    return tasks
+        return task(template.id, template.text, {"project": project["name"]},
+                    string_eval(name(top["name"]), exclude=[name(r["name"]) for r in ranking[1:4]]),
+                    finish(plan, top["name"]), split=split)
+
+    return template.tasks([*cases, *more], make, test=len(cases))
 
 
 def most_starred_names(world: World) -> list[Task]:

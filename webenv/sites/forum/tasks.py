@@ -19,7 +19,9 @@ from webenv.sites.common import connect
 from webenv.sites.forum import queries
 from webenv.sites.forum.seed import DEFAULT_USER
 from webenv.answers import count, name, neighbours, not_achievable
-from webenv.tasks.authoring import Plan, TaskSite, click, goto, html_check, html_eval, string_eval, type_into
+from webenv.tasks.authoring import (
+    Plan, Split, TaskSite, Template, click, goto, html_check, html_eval, string_eval, type_into,
+)
 from webenv.url_sets import UrlPage, page
 
 SITE = "__REDDIT__"
@@ -327,11 +329,15 @@ def edit_own_post(conn: sqlite3.Connection) -> list[dict[str, Any]]:
 
 
 def top_post_comments(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    template = "How many comments does the top post of all time in the {{forum}} forum have?"
-    tasks = []
-    for forum_name in ("nyc", "MachineLearning"):
+    template = Template(3011, "How many comments does the top post of all time in the {{forum}} forum have?")
+    cases = ["nyc", "MachineLearning"]
+    more = [f for f in queries.forum_names(conn) if f not in cases]  # training instances
+
+    def make(forum_name: str, split: Split) -> dict[str, Any]:
         forum = _forum(conn, forum_name)
         top, runner_up = queries.top_submissions(conn, forum_name, 2)
+        if split == "train" and top["score"] == runner_up["score"]:
+            raise ValueError(f"the top posts of {forum_name} tie")
         comments = queries.comment_count(conn, top["id"])
         plan = _open_forum(Plan(), forum, "The top post of all time is first when sorted by Top.")
         plan.step(
@@ -343,15 +349,21 @@ def top_post_comments(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         solution = plan.finish("The count is read from the listing.", f"Answer {comments}.", str(comments))
         # Distractors: off by one, and the comment count of the second post.
         wrong = {comments - 1, comments + 1, queries.comment_count(conn, runner_up["id"])} - {comments}
-        tasks.append(task(3011, template, {"forum": forum_name},
-                          string_eval(count(comments), exclude=[count(n) for n in sorted(wrong) if n >= 0]),
-                          solution))
-    return tasks
+        return task(template.id, template.text, {"forum": forum_name},
+                    string_eval(count(comments), exclude=[count(n) for n in sorted(wrong) if n >= 0]), solution,
+                    split=split)
+
+    return template.tasks([*cases, *more], make, test=len(cases))
 
 
 def most_active_poster(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    template = "Who has posted the most submissions in the {{forum}} forum?"
-    forum_name = "movies"
+    template = Template(3012, "Who has posted the most submissions in the {{forum}} forum?")
+    more = [f for f in queries.forum_names(conn) if f != "movies"]  # training instances
+    return template.tasks(["movies", *more], lambda forum_name, split: _most_active(conn, template, forum_name, split),
+                          test=1)
+
+
+def _most_active(conn: sqlite3.Connection, template: Template, forum_name: str, split: Split) -> dict[str, Any]:
     forum = _forum(conn, forum_name)
     leader, posts = queries.top_poster(conn, forum_name)
     ranked = queries.poster_counts(conn, forum_name)
@@ -365,7 +377,8 @@ def most_active_poster(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         plan.note(tally)
     solution = plan.finish(f"{leader} has the most submissions ({posts}).", f"Answer {leader}.", leader)
     runners_up = [name(user) for user, _n in ranked[1:4]]
-    return [task(3012, template, {"forum": forum_name}, string_eval(name(leader), exclude=runners_up), solution)]
+    return task(template.id, template.text, {"forum": forum_name}, string_eval(name(leader), exclude=runners_up),
+                solution, split=split)
 
 
 def unknowable_email(conn: sqlite3.Connection) -> list[dict[str, Any]]:

@@ -25,7 +25,7 @@ from webenv.sites.shop import admin_queries as facts
 from webenv.sites.shop.admin import formats
 from webenv.sites.shop.admin import plans as p
 from webenv.tasks.authoring import (
-    Plan, TaskSite, click, html_check, html_eval, select, string_eval, type_into, url_eval,
+    Plan, Split, TaskSite, Template, click, html_check, html_eval, select, string_eval, type_into, url_eval,
 )
 from webenv.url_sets import UrlPage, page
 
@@ -58,6 +58,10 @@ SHOW_CUSTOMERS = 2021
 OPEN_CUSTOMER = 2022
 
 Task = dict[str, Any]
+
+# Words reviews use, asked about in training tasks only ("How many reviews ... mention the term X?").
+TRAINING_TERMS = ("quality", "price", "recommend", "comfortable", "broke", "battery", "smell", "size", "gift", "cheap",
+                  "sturdy", "return", "easy", "love", "waste")
 
 # program_html locators, written as WebArena writes them for Magento's product form.
 PRICE_VALUE = "document.querySelector('[name=\"product[price]\"]').value"
@@ -225,11 +229,14 @@ def top_bestsellers(conn: sqlite3.Connection) -> Iterator[Task]:
             return
 
 
-def reviews_mentioning(conn: sqlite3.Connection) -> Iterator[Task]:
+def reviews_mentioning(conn: sqlite3.Connection) -> list[Task]:
     template = 'How many reviews has our store received so far that mention the term "{{term}}"?'
     chosen = [t for t in ("best", "damaged", "instructions", "disappointed", "scent")
               if facts.reviews_mentioning(conn, t)][:3]
-    for term in chosen:
+    # Training instances: other words reviews use (the training pool only).
+    more = [t for t in TRAINING_TERMS if t not in chosen and facts.reviews_mentioning(conn, t)]
+
+    def make(term: str, split: Split) -> Task:
         found = len(facts.reviews_mentioning(conn, term))
         solution = (
             Plan()
@@ -245,8 +252,10 @@ def reviews_mentioning(conn: sqlite3.Connection) -> Iterator[Task]:
         approved = conn.execute("SELECT COUNT(*) FROM reviews WHERE status = 'approved' AND body LIKE '%' || ? || '%'",
                                 (term,)).fetchone()[0]
         wrong = [*neighbours(count(found), -1, 1), *([count(approved)] if approved != found else [])]
-        yield task(REVIEWS_MENTIONING, template, {"term": term}, string_eval(count(found), exclude=wrong),
-                   solution)
+        return task(REVIEWS_MENTIONING, template, {"term": term}, string_eval(count(found), exclude=wrong),
+                    solution, split=split)
+
+    return Template(REVIEWS_MENTIONING, template).tasks([*chosen, *more], make, test=len(chosen))
 
 
 def order_counts(conn: sqlite3.Connection) -> Iterator[Task]:
@@ -274,14 +283,18 @@ def order_counts(conn: sqlite3.Connection) -> Iterator[Task]:
                    string_eval(count(found), exclude=wrong), solution)
 
 
-def customer_spend(conn: sqlite3.Connection) -> Iterator[Task]:
+def customer_spend(conn: sqlite3.Connection) -> list[Task]:
     template = "How much has {{customer}} spent in total on {{status}} orders?"
     candidates = []
     for customer in _customers(conn):
         orders = facts.orders_where(conn, status="complete", customer_id=customer["id"])
         if 3 <= len(orders) <= 6:
             candidates.append((customer, orders))
-    for customer, orders in _spread(candidates, 2):
+    chosen = _spread(candidates, 2)
+    more = [c for c in candidates if c not in chosen][:20]  # training instances
+
+    def make(case: tuple[dict[str, Any], list[dict[str, Any]]], split: Split) -> Task:
+        customer, orders = case
         total = sum(o["grand_total_cents"] for o in orders)
         amounts = ", ".join(formats.money(o["grand_total_cents"]) for o in orders)
         solution = (
@@ -300,9 +313,11 @@ def customer_spend(conn: sqlite3.Connection) -> Iterator[Task]:
         # Distractors: every order counted whatever its status, and the largest single order.
         every = sum(o["grand_total_cents"] for o in facts.orders_where(conn, customer_id=customer["id"]))
         wrong = {every, max(o["grand_total_cents"] for o in orders)} - {total}
-        yield task(CUSTOMER_SPEND, template, values,
-                   string_eval(cents(total), exclude=[cents(c) for c in sorted(wrong)], raw=formats.money(total)),
-                   solution)
+        return task(CUSTOMER_SPEND, template, values,
+                    string_eval(cents(total), exclude=[cents(c) for c in sorted(wrong)], raw=formats.money(total)),
+                    solution, split=split)
+
+    return Template(CUSTOMER_SPEND, template).tasks([*chosen, *more], make, test=len(chosen))
 
 
 def top_customers(conn: sqlite3.Connection) -> Iterator[Task]:
@@ -410,12 +425,16 @@ def stock_levels(conn: sqlite3.Connection) -> Iterator[Task]:
             return
 
 
-def phone_lookups(conn: sqlite3.Connection) -> Iterator[Task]:
+def phone_lookups(conn: sqlite3.Connection) -> list[Task]:
     template = "Find the customer name and email with phone number {{phone}}"
-    with_phone = [c for c in _customers(conn) if c["phone"]]
+    everyone = _customers(conn)
+    with_phone = [c for c in everyone if c["phone"]]
     digits = {c["id"]: "".join(ch for ch in c["phone"] if ch.isdigit()) for c in with_phone}
     unique = [c for c in with_phone if list(digits.values()).count(digits[c["id"]]) == 1]
-    for customer in _spread(unique, 2):
+    chosen = _spread(unique, 2)
+    more = [c for c in unique if c not in chosen][:20]  # training instances
+
+    def make(customer: dict[str, Any], split: Split) -> Task:
         phone = digits[customer["id"]]
         assert [m["id"] for m in facts.customers_with_phone(conn, phone)] == [customer["id"]]
         solution = (
@@ -429,12 +448,14 @@ def phone_lookups(conn: sqlite3.Connection) -> Iterator[Task]:
                     f"{customer['name']}, {customer['email']}")
         )
         # Distractors: customers who share a first or last name with this one.
-        namesakes = [c for c in _customers(conn) if c["id"] != customer["id"] and
+        namesakes = [c for c in everyone if c["id"] != customer["id"] and
                      (c["first_name"] == customer["first_name"] or c["last_name"] == customer["last_name"])][:4]
         wrong = [part for c in namesakes for part in (name(c["name"]), code(c["email"]))]
-        yield task(PHONE_LOOKUP, template, {"phone": phone},
-                   string_eval([name(customer["name"]), code(customer["email"])], exclude=wrong,
-                               raw=f"{customer['name']}, {customer['email']}"), solution)
+        return task(PHONE_LOOKUP, template, {"phone": phone},
+                    string_eval([name(customer["name"]), code(customer["email"])], exclude=wrong,
+                               raw=f"{customer['name']}, {customer['email']}"), solution, split=split)
+
+    return Template(PHONE_LOOKUP, template).tasks([*chosen, *more], make, test=len(chosen))
 
 
 def review_status_counts(conn: sqlite3.Connection) -> Iterator[Task]:
