@@ -119,3 +119,14 @@ def test_export_of_the_training_pool(tmp_path: Path) -> None:
     exported = json.loads(out.read_text())
     assert len(exported) == len(load_suite("train")) and all(c["split"] == "train" for c in exported)
     assert not {c["intent"] for c in exported} & {t.config.intent for t in load_suite()}
+
+
+def test_a_model_sweep_without_a_judge_warns_once(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import cli
+
+    cli._warned_offline_judge = False
+    args = cli.build_parser().parse_args(["sweep", "--model", "openai:gpt-4o-mini"])
+    assert isinstance(cli._judge(args), OfflineJudge) and isinstance(cli._judge(args), OfflineJudge)
+    assert capsys.readouterr().err.count("warning: no --judge-model") == 1
+    cli._judge(cli.build_parser().parse_args(["sweep", "--policy", "oracle"]))
+    assert "warning" not in capsys.readouterr().err
