@@ -1,3 +1,5 @@
-from bench.cli import main
 import sys
+
+from bench.cli import main
+
 sys.exit(main())

@@ -25,6 +25,7 @@ from bench.report import write_report
 from bench.results import failures, summary_table, template_table, write_jsonl
 from bench.selection import select
 from bench.sweep import sweep
+from cli.plugins import add_plugin_commands
 from graph.context import MODES, Context, ContextError
 from graph.context_flags import add_context_flags, context_from_flags, given_settings
 from graph.models import ModelConfigError, load_chat_model
@@ -32,7 +33,6 @@ from harness.episode import POLICY_KINDS, EpisodeResult, PolicyChoice
 from webenv.judges import OfflineJudge
 from webenv.tasks.authoring import SPLITS
 from webenv.tasks.suite import export_suite, load_suite
-
 
 _ROLE_MODELS = ("planner_model", "executor_model", "replanner_model")
 
@@ -137,9 +137,8 @@ def cmd_ablation(args: argparse.Namespace) -> int:
 
 
 def cmd_perf(args: argparse.Namespace) -> int:
-    from bench.perf import observation_stats, perf_report, step_overhead
-
     import policies.providers  # noqa: F401
+    from bench.perf import observation_stats, perf_report, step_overhead
 
     start_seconds, pages = asyncio.run(observation_stats(args.repeats))
     report = perf_report(start_seconds, pages, asyncio.run(step_overhead(args.episodes)))
@@ -147,6 +146,23 @@ def cmd_perf(args: argparse.Namespace) -> int:
     if args.benchmarks_section:
         update_section(Path(args.benchmarks_md), args.benchmarks_section,
                        f"`plan-and-act-bench {' '.join(sys.argv[1:])}` — {dt.date.today().isoformat()}\n\n{report}")
+    return 0
+
+
+def cmd_checkpoints(args: argparse.Namespace) -> int:
+    import policies.providers  # noqa: F401
+    from bench.checkpoints import growth_report, longest_tasks, measure
+
+    async def run() -> str:
+        return growth_report([await measure(task) for task in longest_tasks(args.count)])
+
+    report = asyncio.run(run())
+    print(report)
+    if args.benchmarks_section:
+        update_section(Path(args.benchmarks_md), args.benchmarks_section,
+                       f"`plan-and-act-bench {' '.join(sys.argv[1:])}` — {dt.date.today().isoformat()}: checkpoint "
+                       "size (SQLite, as stored) against actions taken, oracle on the suite's longest tasks.\n\n"
+                       + report)
     return 0
 
 
@@ -162,11 +178,10 @@ def _site_urls(pairs: list[str]) -> dict[str, str]:
 
 def cmd_webarena(args: argparse.Namespace) -> int:
     """Published WebArena configs, unchanged, against sites the user runs (e.g. real WebArena)."""
+    import policies.providers  # noqa: F401
     from bench.sweep import sweep_setups
     from harness.webarena import WebArenaSetupError, webarena_setup
     from webenv.tasks.config import load_tasks
-
-    import policies.providers  # noqa: F401
 
     policy = _policy(args)
     configs = load_tasks(args.configs)
@@ -234,6 +249,12 @@ def build_parser() -> argparse.ArgumentParser:
     perf.add_argument("--benchmarks-section", default="")
     perf.add_argument("--benchmarks-md", default="BENCHMARKS.md")
     perf.set_defaults(handler=cmd_perf)
+    checkpoints = commands.add_parser("checkpoints", help="checkpoint size against actions on the longest tasks")
+    checkpoints.add_argument("--count", type=int, default=3, help="how many of the longest tasks")
+    checkpoints.add_argument("--benchmarks-section", default="")
+    checkpoints.add_argument("--benchmarks-md", default="BENCHMARKS.md")
+    checkpoints.set_defaults(handler=cmd_checkpoints)
+    add_plugin_commands(commands, "plan_and_act.bench_commands")
     export = commands.add_parser("export", help="write the embedded suite as WebArena config JSON")
     export.add_argument("path")
     export.add_argument("--split", choices=SPLITS, default="test", help="the test suite or the training pool")

@@ -17,6 +17,7 @@ from typing import Any
 
 from cli.demo import add_demo_command
 from cli.errors import CliError
+from cli.plugins import add_plugin_commands
 from cli.render import EpisodePrinter
 from cli.run_store import UnknownThread, list_runs, load_run, save_run
 from graph.checkpoint import open_checkpointer
@@ -134,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     threads.set_defaults(handler=cmd_threads)
 
     add_demo_command(commands)
+    add_plugin_commands(commands, "plan_and_act.commands")
     return parser
 
 

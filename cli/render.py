@@ -12,8 +12,8 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-from tools.vocabulary import format_action
 from tools import secrets
+from tools.vocabulary import format_action
 
 
 class EpisodePrinter:

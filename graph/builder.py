@@ -35,7 +35,8 @@ def recursion_limit_for(max_steps: int) -> int:
     return 3 * max_steps + 10
 
 
-def build_graph(checkpointer: BaseCheckpointSaver | None = None) -> CompiledStateGraph:
+def build_graph(checkpointer: BaseCheckpointSaver | None = None
+                ) -> CompiledStateGraph[AgentState, Context, TaskInput, AgentState]:
     builder = StateGraph(AgentState, context_schema=Context, input_schema=TaskInput)
     builder.add_node("observe", observe)
     builder.add_node("planner", planner)
@@ -46,7 +47,8 @@ def build_graph(checkpointer: BaseCheckpointSaver | None = None) -> CompiledStat
     builder.add_conditional_edges("planner", after_model, ["executor", END])
     builder.add_conditional_edges("replan", after_model, ["executor", END])
     builder.add_conditional_edges("executor", after_executor, ["observe", END])
-    return builder.compile(checkpointer=checkpointer, name=GRAPH_NAME).with_config(recursion_limit=SERVED_RECURSION_LIMIT)
+    compiled = builder.compile(checkpointer=checkpointer, name=GRAPH_NAME)
+    return compiled.with_config(recursion_limit=SERVED_RECURSION_LIMIT)
 
 
 graph = build_graph()

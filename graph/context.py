@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import os
 import typing
-from functools import cache
 from collections.abc import Mapping
 from dataclasses import MISSING, Field, dataclass, field, fields
+from functools import cache
 from typing import Any, Literal, get_args, get_origin
 
+from langgraph.config import get_config
 from langgraph.runtime import Runtime
 
 from graph.state import Mode, Role
@@ -132,7 +133,8 @@ SETTING_NAMES: tuple[str, ...] = tuple(spec.name for spec in fields(Context))
 def declared_default(spec: Field[Any]) -> Any:
     if spec.default is not MISSING:
         return spec.default
-    return spec.default_factory()  # type: ignore[misc]
+    factory: Any = spec.default_factory
+    return factory()
 
 
 def default_value(spec: Field[Any]) -> Any:
@@ -194,15 +196,18 @@ def _checked(spec: Field[Any], value: Any, where: str) -> Any:
     return value
 
 
-def settings(runtime: Runtime[Context] | None, config: Mapping[str, Any] | None = None) -> Context:
+def settings(runtime: Runtime[Context] | None) -> Context:
     """The run's Context, whichever way the caller passed it: `context=` (LangGraph >= 0.6), the legacy
-    `configurable` mapping (the LangGraph API mirrors one into the other), or nothing (environment and
-    defaults)."""
+    `configurable` mapping of the running node's config (the LangGraph API mirrors one into the other), or
+    nothing (environment and defaults)."""
     context = runtime.context if runtime is not None else None
     if isinstance(context, Context):
         return context
     if isinstance(context, Mapping):
         return Context.from_mapping(context)
-    configurable = (config or {}).get("configurable", {}) if config else {}
+    try:
+        configurable = get_config().get("configurable") or {}
+    except RuntimeError:  # called outside a running graph
+        configurable = {}
     return Context.from_mapping(configurable, strict=False)
 

@@ -72,7 +72,8 @@ def _registered(prefix: str) -> ProviderFactory | None:
     return _providers.get(prefix)
 
 
-def load_chat_model(spec: str, *, base_url: str = "", temperature: float = 0.0, role: Role = "executor") -> BaseChatModel:
+def load_chat_model(spec: str, *, base_url: str = "", temperature: float = 0.0,
+                    role: Role = "executor") -> BaseChatModel:
     """A chat model for a role. Cached per (spec, base_url, temperature): clients are reused across steps."""
     spec = spec.strip()
     if not spec:
@@ -119,6 +120,6 @@ def model_for_role(context: Context, role: Role) -> BaseChatModel:
 
 def usage_of(message: AIMessage, role: Role) -> dict[str, RoleUsage]:
     """The token counts of one call, keyed by role, for the state's `usage` reducer."""
-    meta = message.usage_metadata or {}
+    meta: dict[str, Any] = dict(message.usage_metadata or {})
     return {role: {"input_tokens": int(meta.get("input_tokens", 0)),
                    "output_tokens": int(meta.get("output_tokens", 0)), "calls": 1}}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from langchain_core.runnables import RunnableConfig
 from langgraph.graph import END
 from langgraph.runtime import Runtime
 
@@ -14,10 +13,10 @@ def _running(state: AgentState) -> bool:
     return state.get("status", "running") == "running"
 
 
-def after_observe(state: AgentState, runtime: Runtime[Context], config: RunnableConfig) -> str:
+def after_observe(state: AgentState, runtime: Runtime[Context]) -> str:
     if not _running(state):
         return END
-    mode = settings(runtime, config).mode
+    mode = settings(runtime).mode
     if mode == "react":
         return "executor"  # loop warnings reach the executor as feedback
     if state.get("plan") is None:

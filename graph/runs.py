@@ -22,7 +22,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.runnables import RunnableConfig
@@ -79,7 +79,8 @@ async def stream_run(graph_input: TaskInput | Command | None, context: Context, 
                      task_id: str = "", checkpointer: BaseCheckpointSaver | None = None,
                      callbacks: Sequence[BaseCallbackHandler] = (), on_update: UpdateHook | None = None,
                      inspect: InspectHook[T] | None = None,
-                     graph: CompiledStateGraph | None = None) -> RunResult[T]:
+                     graph: CompiledStateGraph[AgentState, Context, TaskInput, AgentState] | None = None
+                     ) -> RunResult[T]:
     """Run (`graph_input` a task), resume (`None`, same `thread_id`, a checkpointer) or answer an interrupt
     (`Command(resume=...)`) to the end, and return the final state.
 
@@ -90,12 +91,13 @@ async def stream_run(graph_input: TaskInput | Command | None, context: Context, 
     config = run_config(thread_id, context, task_id or str((graph_input or {}).get("task_id", "")
                                                           if isinstance(graph_input, dict) else ""), callbacks)
     # LangGraph refuses "sync" durability without a checkpointer, so it is only asked for when there is one.
-    durability = "sync" if compiled.checkpointer is not None else None
+    durability: Literal["sync"] | None = "sync" if compiled.checkpointer is not None else None
     state: dict[str, Any] = {}
     episode_id = ""
     try:
-        async for kind, chunk in compiled.astream(graph_input, config, context=context,
-                                                  stream_mode=["updates", "values"], durability=durability):
+        stream: Any = compiled.astream(graph_input, config, context=context, stream_mode=["updates", "values"],
+                                       durability=durability)
+        async for kind, chunk in stream:
             if kind == "values":
                 state = dict(chunk)
                 episode_id = state.get("episode_id") or episode_id

@@ -100,11 +100,13 @@ class RoleUsage(TypedDict):
 
 def merge_usage(left: dict[str, RoleUsage] | None, right: dict[str, RoleUsage] | None) -> dict[str, RoleUsage]:
     """Token counts per role add up across nodes (and across a resume)."""
-    merged: dict[str, RoleUsage] = {k: dict(v) for k, v in (left or {}).items()}  # type: ignore[misc]
-    for role, usage in (right or {}).items():
-        current = merged.setdefault(role, {"input_tokens": 0, "output_tokens": 0, "calls": 0})
-        for key in ("input_tokens", "output_tokens", "calls"):
-            current[key] += int(usage.get(key, 0))  # type: ignore[literal-required]
+    merged: dict[str, RoleUsage] = {}
+    for side in (left or {}, right or {}):
+        for role, usage in side.items():
+            current = merged.setdefault(role, {"input_tokens": 0, "output_tokens": 0, "calls": 0})
+            current["input_tokens"] += int(usage.get("input_tokens", 0))
+            current["output_tokens"] += int(usage.get("output_tokens", 0))
+            current["calls"] += int(usage.get("calls", 0))
     return merged
 
 

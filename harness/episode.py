@@ -28,6 +28,7 @@ from webenv.server import Environment, start_environment
 from webenv.tasks.config import TaskConfig, substitute
 from webenv.tasks.suite import EmbeddedTask
 
+
 POLICY_KINDS = ("oracle", "stop-at-once", "constant-answer", "page-dump")  # besides real models
 
 
@@ -45,7 +46,7 @@ class PolicyChoice:
 
     @classmethod
     def models(cls, model: str = "", *, planner: str = "", executor: str = "", replanner: str = "",
-               base_url: str = "") -> "PolicyChoice":
+               base_url: str = "") -> PolicyChoice:
         return cls(kind="models", planner_model=planner or model, executor_model=executor or model,
                    replanner_model=replanner, base_url=base_url)
 

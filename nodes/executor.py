@@ -10,7 +10,6 @@ import uuid
 from typing import Any
 
 from langchain_core.messages import AIMessage
-from langchain_core.runnables import RunnableConfig
 from langgraph.runtime import Runtime
 
 from graph.context import Context, settings
@@ -42,8 +41,8 @@ def parse_tool_call(message: AIMessage, tools: dict[str, Any]) -> tuple[ToolCall
     return {"id": str(call_id), "name": name, "args": dict(args)}, ""
 
 
-async def executor(state: AgentState, runtime: Runtime[Context], config: RunnableConfig) -> dict[str, Any]:
-    ctx = settings(runtime, config)
+async def executor(state: AgentState, runtime: Runtime[Context]) -> dict[str, Any]:
+    ctx = settings(runtime)
     tools = tools_by_name(ctx)
     messages = prompts.build_messages("executor", state, ctx)
     answer, update = await ask_role(state, ctx, "executor", messages, lambda m: parse_tool_call(m, tools),

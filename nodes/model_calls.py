@@ -82,7 +82,8 @@ async def ask_role(state: AgentState, ctx: Context, role: Role, messages: list[B
     except (ModelConfigError, NotImplementedError) as exc:
         return None, {"status": "failed", "stop_reason": f"{role} model: {exc}"}
     answer = await ask(model, messages, role, parse, ctx.max_invalid_outputs, prompt_facts(role, state))
-    update: dict[str, Any] = {"usage": answer.usage, "invalid_outputs": state.get("invalid_outputs", 0) + answer.invalid}
+    update: dict[str, Any] = {"usage": answer.usage,
+                              "invalid_outputs": state.get("invalid_outputs", 0) + answer.invalid}
     if answer.error:
         update.update(status="failed", stop_reason=f"{role} model error: {answer.error}")
     return answer, update

@@ -10,16 +10,24 @@ import time
 import uuid
 from typing import Any
 
-from langchain_core.runnables import RunnableConfig
+from langgraph.config import get_config
 from langgraph.runtime import Runtime
 
 from graph.context import Context, settings
 from graph.state import AgentState, StepRecord, ToolCall
-from tools import secrets
-from nodes.browser_access import (StartPageError, browser_settings, domain_policy, observe_page, open_start_pages,
-                                  restore, save_screenshot, start_urls)
+from nodes.browser_access import (
+    StartPageError,
+    browser_settings,
+    domain_policy,
+    observe_page,
+    open_start_pages,
+    restore,
+    save_screenshot,
+    start_urls,
+)
 from nodes.guards import judge_step
 from nodes.toolset import tools_by_name
+from tools import secrets
 from tools.actions import ERROR_PREFIX, STOP, run_action
 from tools.session import BrowserSession, sessions
 
@@ -29,7 +37,7 @@ KEEP_BROWSER = "plan_and_act_keep_browser"
 
 def _step_record(state: AgentState, call: ToolCall, result: str, url_after: str, fingerprint_after: str,
                  started: float) -> StepRecord:
-    observation = state.get("observation") or {}
+    observation: dict[str, Any] = dict(state.get("observation") or {})
     plan = state.get("plan")
     return {
         "index": len(state.get("history", [])),
@@ -73,11 +81,11 @@ async def _session_for(state: AgentState, ctx: Context, episode_id: str) -> tupl
     return session, {"resumes": state.get("resumes", 0) + 1}
 
 
-async def observe(state: AgentState, runtime: Runtime[Context], config: RunnableConfig) -> dict[str, Any]:
+async def observe(state: AgentState, runtime: Runtime[Context]) -> dict[str, Any]:
     # Page data enters state here; state is checkpointed, traced and reported, so secrets are redacted at this
     # boundary rather than in each writer.
-    keep_browser = bool((config.get("configurable") or {}).get(KEEP_BROWSER))
-    return secrets.redact_value(await _observe(state, settings(runtime, config), keep_browser))
+    keep_browser = bool((get_config().get("configurable") or {}).get(KEEP_BROWSER))
+    return secrets.redact_value(await _observe(state, settings(runtime), keep_browser))
 
 
 async def _observe(state: AgentState, ctx: Context, keep_browser: bool) -> dict[str, Any]:
@@ -88,13 +96,13 @@ async def _observe(state: AgentState, ctx: Context, keep_browser: bool) -> dict[
 
     if call is not None and call["name"] == STOP:  # finishing needs no browser
         answer = str(call["args"].get("answer", ""))
-        observation = state.get("observation") or {}
+        observation: dict[str, Any] = dict(state.get("observation") or {})
         record = _step_record(state, call, f"stopped with answer: {answer}", observation.get("url", ""),
                               observation.get("fingerprint", ""), time.time())
         record["page_changed"] = False
-        return await _end(episode_id, keep_browser, {**update, "history": [record], "pending_action": None, "answer": answer,
-                                            "feedback": [], "status": "done",
-                                            "stop_reason": "the executor called stop"})
+        return await _end(episode_id, keep_browser, {
+            **update, "history": [record], "pending_action": None, "answer": answer, "feedback": [],
+            "status": "done", "stop_reason": "the executor called stop"})
     try:
         session, opened = await _session_for(state, ctx, episode_id)
     except StartPageError as exc:
@@ -110,10 +118,10 @@ async def _observe(state: AgentState, ctx: Context, keep_browser: bool) -> dict[
 
     started = time.time()
     result = await run_action(session, call["name"], call["args"], tools_by_name(ctx, session))
-    observation = await observe_page(session, ctx)
-    record = _step_record(state, call, result, observation["url"], observation["fingerprint"], started)
+    seen = await observe_page(session, ctx)
+    record = _step_record(state, call, result, seen["url"], seen["fingerprint"], started)
     record["screenshot"] = await save_screenshot(session, ctx, episode_id, record["index"])
-    update.update(observation=observation, history=[record], pending_action=None, executor_reasoning="", feedback=[])
+    update.update(observation=seen, history=[record], pending_action=None, executor_reasoning="", feedback=[])
     update.update(judge_step(state, record, ctx))
     if update.get("status") in ("stopped", "failed"):
         return await _end(episode_id, keep_browser, update)

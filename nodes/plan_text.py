@@ -98,8 +98,8 @@ def parse_plan(text: str) -> ParsedPlan:
         numbered = [m for m in (_NUMBERED.match(line) for line in lines) if m]
         if numbered:
             problems.append("no '## Step N' headings; read a numbered list as the steps")
-            steps = [{"reasoning": "", "instruction": _strip_markup(m.group(2))} for m in numbered]
-            return ParsedPlan(steps=steps, notes=notes, problems=problems)  # type: ignore[misc]
+            listed: list[PlanStep] = [{"reasoning": "", "instruction": _strip_markup(m.group(2))} for m in numbered]
+            return ParsedPlan(steps=listed, notes=notes, problems=problems)
         problems.append("found no steps: write each step as '## Step N' with 'Reasoning:' and 'Step:' lines")
         return ParsedPlan(steps=[], notes=notes, problems=problems)
     steps: list[PlanStep] = []

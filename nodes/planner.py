@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from langchain_core.messages import AIMessage
-from langchain_core.runnables import RunnableConfig
 from langgraph.runtime import Runtime
 
 from graph.context import Context, settings
@@ -24,14 +23,14 @@ def plan_from(message: AIMessage) -> tuple[Plan | None, str]:
     return parsed.as_plan(raw), ""
 
 
-async def planner(state: AgentState, runtime: Runtime[Context], config: RunnableConfig) -> dict[str, Any]:
-    ctx = settings(runtime, config)
+async def planner(state: AgentState, runtime: Runtime[Context]) -> dict[str, Any]:
+    ctx = settings(runtime)
     messages = prompts.build_messages("planner", state, ctx)
     answer, update = await ask_role(state, ctx, "planner", messages, plan_from)
     if answer is None or answer.error:
         return update
     if answer.value is None:
-        return {**update, "status": "failed",
-                "stop_reason": f"planner wrote no usable plan in {answer.invalid} tries; last problem: {answer.problem}"}
+        return {**update, "status": "failed", "stop_reason": (
+            f"planner wrote no usable plan in {answer.invalid} tries; last problem: {answer.problem}")}
     return {**update, "plan": answer.value, "plans": [{"after_action": len(state.get("history", [])),
                                                        "plan": answer.value}]}

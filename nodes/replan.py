@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from langchain_core.runnables import RunnableConfig
 from langgraph.runtime import Runtime
 
 from graph.context import Context, settings
@@ -18,8 +17,8 @@ from nodes.model_calls import ask_role
 from nodes.planner import plan_from
 
 
-async def replan(state: AgentState, runtime: Runtime[Context], config: RunnableConfig) -> dict[str, Any]:
-    ctx = settings(runtime, config)
+async def replan(state: AgentState, runtime: Runtime[Context]) -> dict[str, Any]:
+    ctx = settings(runtime)
     history = state.get("history", [])
     messages = prompts.build_messages("replanner", state, ctx)
     answer, update = await ask_role(state, ctx, "replanner", messages, plan_from)

@@ -47,7 +47,7 @@ class StopAtOnce(BaseChatModel):
     def _llm_type(self) -> str:
         return "stop-at-once"
 
-    def bind_tools(self, tools: Any, **kwargs: Any) -> "StopAtOnce":
+    def bind_tools(self, tools: Any, **kwargs: Any) -> StopAtOnce:
         return self
 
     def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,

@@ -25,7 +25,8 @@ from nodes import prompts
 from nodes.plan_text import render_plan
 from policies.targets import TargetNotFound, resolve
 from tools.vocabulary import ACTIONS_BY_NAME
-from webenv.tasks.solution import RefAction, ReferenceSolution, substitute
+from webenv.tasks.config import substitute
+from webenv.tasks.solution import RefAction, ReferenceSolution
 
 # What a reference solution leaves unsaid means this (the solution format's defaults, as webenv's replayer reads
 # them); the vocabulary's own defaults apply to the rest.
@@ -42,7 +43,7 @@ class ReferencePolicy(BaseChatModel):
     def _llm_type(self) -> str:
         return "reference-policy"
 
-    def bind_tools(self, tools: Any, **kwargs: Any) -> "ReferencePolicy":
+    def bind_tools(self, tools: Any, **kwargs: Any) -> ReferencePolicy:
         return self
 
     def _plan(self, done: int) -> str:

@@ -59,6 +59,29 @@ def outfitters():
     group.stop()
 
 
+class UnitTierViolation(AssertionError):
+    """A test marked `unit` tried to reach a server or start a process."""
+
+
+@pytest.fixture(autouse=True)
+def _unit_tests_touch_no_server_and_no_process(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    """The fast tier's promise ("no browser, no server") is enforced, not assumed: in a `unit` test, opening a
+    network connection or starting a subprocess fails the test."""
+    if request.node.get_closest_marker("unit") is None:
+        yield
+        return
+    import socket
+    import subprocess
+
+    def refuse(*_args, **_kwargs):
+        raise UnitTierViolation(f"{request.node.nodeid} is marked unit but opened a connection or a process")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
+    yield
+
+
 @pytest.fixture(autouse=True)
 async def _close_browser_sessions():
     """Episodes close their browser when they end; this catches the ones a failing test left open."""

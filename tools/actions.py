@@ -83,7 +83,8 @@ async def _guarded(session: BrowserSession | None, action: str, body: Callable[[
     except ActionError as exc:
         return f"{ERROR_PREFIX} {exc}"
     except secrets.UnknownSecret as exc:
-        return f"{ERROR_PREFIX} no secret named {exc.args[0]!r} is configured (known: {', '.join(secrets.secret_names()) or 'none'})"
+        known = ", ".join(secrets.secret_names()) or "none"
+        return f"{ERROR_PREFIX} no secret named {exc.args[0]!r} is configured (known: {known})"
     except PlaywrightTimeout as exc:
         return f"{ERROR_PREFIX} {action} timed out: {_first_line(exc)}"
     except PlaywrightError as exc:

@@ -35,7 +35,7 @@ class DomainPolicy:
     allowed: tuple[str, ...]
 
     @classmethod
-    def for_start_urls(cls, urls: list[str], extra: tuple[str, ...] | list[str] = ()) -> "DomainPolicy":
+    def for_start_urls(cls, urls: list[str], extra: tuple[str, ...] | list[str] = ()) -> DomainPolicy:
         hosts = [urlsplit(u).hostname or "" for u in urls]
         return cls(tuple(dict.fromkeys([h for h in hosts if h] + list(extra))))
 
@@ -89,7 +89,7 @@ class BrowserSession:
     events: list[str] = field(default_factory=list)
 
     @classmethod
-    async def start(cls, playwright: Playwright, settings: BrowserSettings, policy: DomainPolicy) -> "BrowserSession":
+    async def start(cls, playwright: Playwright, settings: BrowserSettings, policy: DomainPolicy) -> BrowserSession:
         browser = await launch_chromium(playwright, headless=settings.headless)
         try:
             context = await browser.new_context(
@@ -151,7 +151,7 @@ class BrowserSession:
         events, self.events = self.events, []
         return events
 
-    async def tabs(self) -> list[dict[str, Any]]:
+    async def tabs(self) -> list[Any]:  # graph.state.Tab dicts (tools import nothing above them)
         tabs = []
         for index, page in enumerate(self.pages):
             try:

@@ -6,6 +6,8 @@ import pytest
 
 from nodes.action_text import parse_action_text
 
+pytestmark = pytest.mark.unit  # no browser, no server
+
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("click [12]", {"name": "click", "args": {"id": 12}}),

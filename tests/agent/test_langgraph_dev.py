@@ -18,6 +18,7 @@ from tests.support.paths import REPO
 from tests.support.ports import unused_port
 
 INTENT = "Add Summit Hiking Boots to the cart and tell me the price"
+SERVER_MAX_STEPS = 3  # set in the server's environment; runs that need more say so explicitly
 
 
 def wait_for_ok(url: str, process: subprocess.Popen, log: Path, deadline_s: float = 180) -> None:
@@ -40,7 +41,7 @@ def dev_server(tmp_path_factory) -> Iterator[str]:
     """`langgraph dev` on a port checked to be free, with the offline settings; ready when /ok answers."""
     port = unused_port()
     env = {**os.environ, "LANGGRAPH_CLI_NO_ANALYTICS": "1", "LANGGRAPH_NO_VERSION_CHECK": "true",
-           "PYTHONUNBUFFERED": "1"}
+           "PYTHONUNBUFFERED": "1", "PLAN_AND_ACT_MAX_STEPS": str(SERVER_MAX_STEPS)}
     for key in ("LANGSMITH_TRACING", "LANGCHAIN_TRACING_V2", "OPENAI_API_KEY"):
         env.pop(key, None)
     command = [str(Path(sys.executable).parent / "langgraph"), "dev", "--no-browser", "--no-reload",
@@ -66,7 +67,7 @@ async def test_run_a_task_through_the_langgraph_api(dev_server, outfitters, loop
     assert assistants, "langgraph.json's graph is not served"
     thread = await client.threads.create()
     settings = {"mode": "plan_and_act", "planner_model": "openai:loopback", "executor_model": "openai:loopback",
-                "base_url": base_url}
+                "base_url": base_url, "max_steps": 30}
     final = await client.runs.wait(thread["thread_id"], "plan_and_act", input={"intent": INTENT, "start_url": url},
                                    config={"configurable": settings}, metadata={"task_id": "outfitters-1"})
     assert final["status"] == "done" and final["answer"] == "$129.00", final.get("stop_reason")
@@ -87,6 +88,32 @@ async def test_settings_can_also_arrive_as_context(dev_server, outfitters, loopb
     thread = await client.threads.create()
     final = await client.runs.wait(thread["thread_id"], "plan_and_act", input={"intent": INTENT, "start_url": url},
                                    context={"mode": "react", "executor_model": "openai:loopback",
-                                            "base_url": base_url})
+                                            "base_url": base_url, "max_steps": 30})
     assert final["status"] == "done" and final["answer"] == "$129.00"
     assert {s.role for s in log.served} == {"executor"}  # react mode: no planner was asked
+
+
+async def test_the_servers_environment_sets_defaults(dev_server, outfitters, loopback_openai) -> None:
+    """PLAN_AND_ACT_MAX_STEPS in the server's environment reaches a run that does not set max_steps."""
+    url, _shop = outfitters
+    base_url, _log = loopback_openai
+    client = get_client(url=dev_server)
+    thread = await client.threads.create()
+    final = await client.runs.wait(thread["thread_id"], "plan_and_act", input={"intent": INTENT, "start_url": url},
+                                   context={"mode": "react", "executor_model": "openai:loopback",
+                                            "base_url": base_url})
+    assert final["stop_reason"] == f"reached max_steps={SERVER_MAX_STEPS} without the task being finished"
+    assert len(final["history"]) == SERVER_MAX_STEPS
+
+
+async def test_an_unknown_setting_is_rejected_with_its_name(dev_server, outfitters) -> None:
+    url, _shop = outfitters
+    client = get_client(url=dev_server)
+    thread = await client.threads.create()
+    run = await client.runs.create(thread["thread_id"], "plan_and_act", input={"intent": INTENT, "start_url": url},
+                                   context={"mode": "react", "max_stpes": 4})
+    await client.runs.join(thread["thread_id"], run["run_id"])
+    finished = await client.runs.get(thread["thread_id"], run["run_id"])
+    assert finished["status"] == "error"
+    state = await client.threads.get(thread["thread_id"])
+    assert "unknown setting 'max_stpes'" in str(state.get("error") or state)

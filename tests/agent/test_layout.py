@@ -7,8 +7,12 @@ import ast
 import json
 import re
 
+import pytest
+
 from graph.builder import graph
 from tests.support.paths import REPO
+
+pytestmark = pytest.mark.unit  # no browser, no server
 
 NODES = {"observe": "nodes/observe.py", "planner": "nodes/planner.py", "executor": "nodes/executor.py",
          "replan": "nodes/replan.py"}
@@ -18,7 +22,7 @@ def test_top_level_layout() -> None:
     for name in ("pyproject.toml", "README.md", "langgraph.json", "graph", "nodes", "tools", "tests", ".ci/run"):
         assert (REPO / name).exists(), name
     config = json.loads((REPO / "langgraph.json").read_text())
-    assert config["graphs"] == {"plan_and_act": "./graph/builder.py:graph"}
+    assert config["graphs"] == {"plan_and_act": "./graph/served.py:graph"}  # a factory serving builder.graph
 
 
 def test_one_node_per_file() -> None:
@@ -43,3 +47,12 @@ def test_readme_diagram_is_the_compiled_graph() -> None:
     block = re.search(r"```mermaid\n(.*?)```", readme, re.S)
     assert block, "README has no mermaid diagram"
     assert block.group(1).strip() == graph.get_graph().draw_mermaid().strip()
+
+
+def test_one_placeholder_substitution_function() -> None:
+    """`__SHOPPING__` -> URL happens in one function (webenv.tasks.config.substitute) that everything calls."""
+    definitions = [str(path.relative_to(REPO)) for package in ("graph", "nodes", "tools", "policies", "harness",
+                                                                 "cli", "bench", "webenv")
+                   for path in (REPO / package).rglob("*.py")
+                   if re.search(r"^def (substitute|.*placeholders?)\(", path.read_text(), re.M)]
+    assert definitions == ["webenv/tasks/config.py"]

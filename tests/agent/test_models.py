@@ -28,6 +28,7 @@ async def test_langchain_openai_over_http_drives_the_whole_episode(outfitters, l
     assert {s.model for s in log.served if s.role == "replanner"} == {"loopback-planner"}  # defaults to planner
 
 
+@pytest.mark.unit
 def test_per_role_models_and_base_urls() -> None:
     context = Context(planner_model="openai:big", executor_model="openai:small", replanner_model="openai:mid",
                       base_url="http://127.0.0.1:1/v1", executor_base_url="http://127.0.0.1:2/v1")
@@ -39,6 +40,7 @@ def test_per_role_models_and_base_urls() -> None:
     assert model_for_role(context, "executor") is executor  # clients are reused across steps
 
 
+@pytest.mark.unit
 def test_missing_key_unknown_provider_and_missing_package_are_clear(monkeypatch) -> None:
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     with pytest.raises(ModelConfigError, match=r"the planner model 'openai:gpt-4o' needs an API key: set "

@@ -6,6 +6,8 @@ import pytest
 
 from nodes.plan_text import parse_plan, render_plan
 
+pytestmark = pytest.mark.unit  # no browser, no server
+
 CANONICAL = """## Step 1
 Reasoning: The home page has a search box.
 Step: Search for 'duffle'.

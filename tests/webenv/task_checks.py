@@ -22,7 +22,8 @@ from webenv.evaluators import EvalContext, EvalResult, EvaluatorComb, Outcome, b
 from webenv.server import Environment, start_environment
 from webenv.tasks.config import TaskConfig, parse_task
 from webenv.tasks.replay import ReplayResult, replay
-from webenv.tasks.solution import parse_solution, substitute
+from webenv.tasks.config import substitute
+from webenv.tasks.solution import parse_solution
 
 Task = dict[str, Any]
 

@@ -7,10 +7,22 @@ import importlib
 import inspect
 from pathlib import Path
 
+import pytest
+
 from webenv.sites import SITE_PACKAGES, all_specs
 from webenv.tasks.authoring import (
-    WEBARENA_EVAL_KEYS, Plan, TaskSite, click, html_check, html_eval, string_eval, url_eval, with_string_fields,
+    WEBARENA_EVAL_KEYS,
+    Plan,
+    TaskSite,
+    click,
+    html_check,
+    html_eval,
+    string_eval,
+    url_eval,
+    with_string_fields,
 )
+
+pytestmark = pytest.mark.unit  # no browser, no server
 
 
 def test_string_fields_are_filled_in_webarena_key_order() -> None:

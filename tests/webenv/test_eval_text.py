@@ -18,6 +18,8 @@ from webenv.eval_text import (
     word_tokenize,
 )
 
+pytestmark = pytest.mark.unit  # no browser, no server
+
 
 @pytest.mark.parametrize(
     ("text", "tokens"),

@@ -30,6 +30,8 @@ from webenv.judges import (
 )
 from webenv.tasks.config import MatchRule, parse_task
 
+pytestmark = pytest.mark.unit  # no browser, no server
+
 
 class ScriptedJudge(BaseChatModel):
     """A judge that gives canned replies and keeps the prompts it was shown."""

@@ -16,6 +16,8 @@ from webenv.server import template_database
 from webenv.sites.shop import STOREFRONT, queries
 from webenv.sites.shop.seed import EMMA_EMAIL, PASSWORD, build_database
 
+pytestmark = pytest.mark.unit  # no browser, no server
+
 
 @pytest.fixture(scope="module")
 def conn() -> Iterator[sqlite3.Connection]:

@@ -14,6 +14,8 @@ from webenv.tasks.config import KNOWN_PLACEHOLDERS, TaskConfigError, load_tasks
 from webenv.tasks.ids import Ledger
 from webenv.tasks.suite import _databases, build_suite, load_suite
 
+pytestmark = pytest.mark.unit  # no browser, no server
+
 SUITE = load_suite()
 LITE = json.loads(WEBARENA_LITE_CONFIGS.read_text())
 

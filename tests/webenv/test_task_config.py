@@ -12,6 +12,8 @@ import pytest
 
 from webenv.tasks.config import MatchRule, TaskConfigError, load_tasks, parse_task
 
+pytestmark = pytest.mark.unit  # no browser, no server
+
 
 def config(**overrides: Any) -> dict[str, Any]:
     """A valid config in WebArena's shape (modelled on WebArena-Lite task 133)."""

@@ -18,6 +18,8 @@ from webenv.tasks.config import KNOWN_PLACEHOLDERS, TaskConfig, load_tasks
 
 from tests.support.paths import WEBARENA_LITE_CONFIGS
 
+pytestmark = pytest.mark.unit  # no browser, no server
+
 CONFIGS = WEBARENA_LITE_CONFIGS
 RAW = json.loads(CONFIGS.read_text())
 RAW_BY_ID = {raw["task_id"]: raw for raw in RAW}

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 from playwright.async_api import BrowserContext, Locator, Page
 
-from webenv.tasks.solution import RefAction, ReferenceSolution, Target, substitute
+from webenv.tasks.config import substitute
+from webenv.tasks.solution import RefAction, ReferenceSolution, Target
 
 
 class ReplayError(RuntimeError):
@@ -63,7 +64,7 @@ async def perform(context: BrowserContext, page: Page, action: RefAction, placeh
         elif name == "hover":
             await element.hover()
         elif name == "type":
-            await element.fill(substitute(action.text, placeholders) or "")
+            await element.fill(substitute(action.text or "", placeholders))
             if action.press_enter:
                 await element.press("Enter")
         else:
@@ -73,7 +74,7 @@ async def perform(context: BrowserContext, page: Page, action: RefAction, placeh
     elif name == "scroll":
         await page.mouse.wheel(0, 600 if (action.direction or "down") == "down" else -600)
     elif name == "goto":
-        await page.goto(substitute(action.url, placeholders) or "about:blank")
+        await page.goto(substitute(action.url or "", placeholders) or "about:blank")
     elif name == "go_back":
         await page.go_back()
     elif name == "go_forward":
@@ -103,5 +104,5 @@ async def replay(page: Page, solution: ReferenceSolution, placeholders: dict[str
         except Exception as exc:  # Playwright timeouts and the like: name the action that broke
             raise ReplayError(f"action {index} ({action.describe()}) failed on {page.url}: {exc}") from exc
         urls.append(page.url)
-    return ReplayResult(answer=substitute(solution.answer, placeholders) or "", final_url=page.url, page=page,
+    return ReplayResult(answer=substitute(solution.answer, placeholders), final_url=page.url, page=page,
                         urls=urls)

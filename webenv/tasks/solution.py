@@ -183,13 +183,3 @@ def parse_solution(raw: Any, task: str = "?") -> ReferenceSolution:
             raise SolutionError(f"{where}.notes key {key!r} is not an action index")
         notes[int(key)] = tuple(values)
     return ReferenceSolution(steps=tuple(steps), actions=tuple(actions), notes=notes)
-
-
-def substitute(text: str | None, placeholders: dict[str, str]) -> str | None:
-    """Replace WebArena placeholders (`__SHOPPING__` ...) with this environment's URLs (in goto URLs, typed text
-    and answers alike: a task may ask to post a link to another site)."""
-    if text is None:
-        return None
-    for placeholder, url in placeholders.items():
-        text = text.replace(placeholder, url)
-    return text
