@@ -28,7 +28,6 @@ from webenv.server import Environment, start_environment
 from webenv.tasks.config import TaskConfig, substitute
 from webenv.tasks.suite import EmbeddedTask
 
-
 POLICY_KINDS = ("oracle", "stop-at-once", "constant-answer", "page-dump")  # besides real models
 
 

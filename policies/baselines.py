@@ -23,7 +23,6 @@ from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
-
 from pydantic import Field
 
 from nodes import prompts
@@ -63,7 +62,7 @@ class ConstantAnswer(BaseChatModel):
     def _llm_type(self) -> str:
         return "constant-answer"
 
-    def bind_tools(self, tools: Any, **kwargs: Any) -> "ConstantAnswer":
+    def bind_tools(self, tools: Any, **kwargs: Any) -> ConstantAnswer:
         return self
 
     def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,

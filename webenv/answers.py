@@ -266,7 +266,7 @@ def part_from_json(raw: Any, where: str) -> Part:
     kind = raw.get("type")
     if kind not in ANSWER_TYPES:
         raise AnswerSpecError(f"field '{where}.type' must be one of {', '.join(ANSWER_TYPES)}, got {kind!r}")
-    value = raw.get("value")
+    value: Any = raw.get("value")
     numeric = kind in ("number", "count", "money", "duration", "distance")
     if numeric and (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)):
         raise AnswerSpecError(f"field '{where}.value' must be a number for type {kind}")

@@ -37,6 +37,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
 from webenv import eval_funcs
+from webenv.answers import Answer
 from webenv.eval_text import (
     clean_answer,
     compare_inequality,
@@ -47,7 +48,6 @@ from webenv.eval_text import (
     parse_number,
     split_or,
 )
-from webenv.answers import Answer
 from webenv.judges import ask_fuzzy, ask_unachievable
 from webenv.strict import score_answer
 from webenv.tasks.config import PLACEHOLDER_PATTERN, HtmlTarget, MatchRule, TaskConfig, TaskConfigError, substitute

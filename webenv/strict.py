@@ -23,8 +23,25 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from webenv.answer_text import (
-    Mention, Token, dates, distances, durations, find_name, fold, mask_links, money, name_key, name_tokens, normalise,
-    numbers, phones, spelled_out, starts_not_achievable, values_in_question, without, word_count,
+    Mention,
+    Token,
+    dates,
+    distances,
+    durations,
+    find_name,
+    fold,
+    mask_links,
+    money,
+    name_key,
+    name_tokens,
+    normalise,
+    numbers,
+    phones,
+    spelled_out,
+    starts_not_achievable,
+    values_in_question,
+    without,
+    word_count,
 )
 from webenv.answers import Answer, Part, display
 

@@ -12,8 +12,21 @@ import pytest
 
 from webenv.answer_text import durations, money, normalise, numbers, starts_not_achievable
 from webenv.answers import (
-    Answer, AnswerSpecError, cents, code, count, date, distance, duration, name, names, neighbours, not_achievable,
-    number, phone, yes_no,
+    Answer,
+    AnswerSpecError,
+    cents,
+    code,
+    count,
+    date,
+    distance,
+    duration,
+    name,
+    names,
+    neighbours,
+    not_achievable,
+    number,
+    phone,
+    yes_no,
 )
 from webenv.strict import passes, score_answer
 

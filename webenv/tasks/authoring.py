@@ -67,7 +67,7 @@ class Plan:
     notes: dict[str, list[str]] = field(default_factory=dict)
 
     def step(self, reasoning: str, instruction: str, *actions: Action, notes: tuple[str, ...] | list[str] = ()
-             ) -> "Plan":
+             ) -> Plan:
         if not actions:
             raise ValueError("a plan step needs at least one action")
         start = len(self.actions)
@@ -78,7 +78,7 @@ class Plan:
             self.note(*notes)
         return self
 
-    def note(self, *facts: str) -> "Plan":
+    def note(self, *facts: str) -> Plan:
         self.notes.setdefault(str(len(self.actions) - 1), []).extend(facts)
         return self
 

@@ -332,7 +332,8 @@ def _parse_eval(raw: Mapping[str, Any], where: str) -> EvalSpec:
     scoring = fields.get("scoring", str, default="webarena")
     if scoring not in SCORING_MODES:
         raise fields.error("scoring", f"must be one of {', '.join(sorted(SCORING_MODES))}, got {scoring!r}")
-    answer, pages = None, ()
+    answer: Answer | None = None
+    pages: tuple[UrlPage, ...] = ()
     try:
         if "answer" in raw:
             answer = Answer.from_json(raw["answer"])

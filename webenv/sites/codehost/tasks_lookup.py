@@ -11,11 +11,19 @@ from typing import Any
 from webenv.answers import code, count, name, names, neighbours, not_achievable, yes_no
 from webenv.sites.codehost import queries
 from webenv.sites.codehost.clock import parse
+from webenv.sites.codehost.queries import Row
 from webenv.sites.codehost.task_kit import HOME, finish, task, tracker_page
 from webenv.sites.codehost.task_steps import ME, World, open_project
-from webenv.sites.codehost.queries import Row
 from webenv.tasks.authoring import (
-    Plan, Split, Template, click, select, stable_fraction, string_eval, type_into, url_eval,
+    Plan,
+    Split,
+    Template,
+    click,
+    select,
+    stable_fraction,
+    string_eval,
+    type_into,
+    url_eval,
 )
 from webenv.url_sets import page
 

@@ -15,12 +15,21 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from webenv.answers import count, name, not_achievable
 from webenv.sites.common import connect
 from webenv.sites.forum import queries
 from webenv.sites.forum.seed import DEFAULT_USER
-from webenv.answers import count, name, neighbours, not_achievable
 from webenv.tasks.authoring import (
-    Plan, Split, TaskSite, Template, click, goto, html_check, html_eval, string_eval, type_into,
+    Plan,
+    Split,
+    TaskSite,
+    Template,
+    click,
+    goto,
+    html_check,
+    html_eval,
+    string_eval,
+    type_into,
 )
 from webenv.url_sets import UrlPage, page
 
@@ -70,13 +79,13 @@ QUESTIONS = (  # (question, the forum where it belongs, what the forum is about,
 def post_question(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     template = 'Post my question, "{{question}}", in a subreddit where I\'m likely to get an answer'
     tasks = []
-    for question, name, topic in QUESTIONS:
-        forum = _forum(conn, name)
+    for question, forum_name, topic in QUESTIONS:
+        forum = _forum(conn, forum_name)
         plan = _open_forum(Plan(), forum,
                            f"The question is about {topic}; the forum list shows which forum covers that.")
         plan.step(
             "A forum's own submit link pre-selects the forum, so only the title is left to fill in.",
-            f"Start a new post in /f/{name} with the question as its title and submit it.",
+            f"Start a new post in /f/{forum_name} with the question as its title and submit it.",
             click("link", "Submit a new post"),
             type_into("textbox", "Title", question),
             click("button", "Create submission"),
@@ -84,7 +93,7 @@ def post_question(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         solution = plan.finish("The post page shows the question in the chosen forum; nothing else was asked.",
                                "Finish: the question is posted.")
         tasks.append(task(3000, template, {"question": question}, html_eval(
-            html_check(LAST_POST, POST_TEXT, must_include=[question]), reference_url=in_forum(f"/f/{name}"),
+            html_check(LAST_POST, POST_TEXT, must_include=[question]), reference_url=in_forum(f"/f/{forum_name}"),
         ), solution))
     return tasks
 
@@ -173,22 +182,22 @@ def _vote_check(post: dict[str, Any], direction: str) -> dict[str, Any]:
 def upvote_newest(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     template = "Upvote the newest post in {{forum}} subreddit"
     tasks = []
-    for name in ("books", "Cyberpunk"):
-        forum = _forum(conn, name)
-        post = queries.newest_submission(conn, name)
-        plan = _open_forum(Plan(), forum, f"The newest post is found in /f/{name} sorted by New.")
+    for forum_name in ("books", "Cyberpunk"):
+        forum = _forum(conn, forum_name)
+        post = queries.newest_submission(conn, forum_name)
+        plan = _open_forum(Plan(), forum, f"The newest post is found in /f/{forum_name} sorted by New.")
         plan.step(
             "Sorting by New puts the most recent submission first.",
             "Sort the forum by New.",
             click("link", "New"),
-            notes=[f"The newest post in {name} is \"{post['title']}\" by {post['author']}."],
+            notes=[f"The newest post in {forum_name} is \"{post['title']}\" by {post['author']}."],
         ).step(
             "Each post's vote buttons are named after it, so the first post's Upvote button is unambiguous.",
             f"Upvote \"{post['title']}\".",
             click("button", f"Upvote {post['title']}"),
         )
         solution = plan.finish("The Upvote button now shows as pressed.", "Finish: the post is upvoted.")
-        tasks.append(task(3004, template, {"forum": name}, html_eval(_vote_check(post, "up")), solution))
+        tasks.append(task(3004, template, {"forum": forum_name}, html_eval(_vote_check(post, "up")), solution))
     return tasks
 
 
@@ -411,8 +420,8 @@ def local_bookstores(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         raise ValueError(f"expected exactly one top-{number} post about local bookstores, found {len(matches)}")
     post = matches[0]
     host = urlsplit(post["url"]).netloc.removeprefix("www.")
-    others = sorted({urlsplit(p["url"]).netloc.removeprefix("www.") for p in queries.top_submissions(conn, forum_name, number)
-                     if p["url"]} - {host})
+    top_posts = queries.top_submissions(conn, forum_name, number)
+    others = sorted({urlsplit(p["url"]).netloc.removeprefix("www.") for p in top_posts if p["url"]} - {host})
     plan = _open_forum(Plan(), forum, "The top posts are listed when the forum is sorted by Top.")
     plan.step(
         f"Read the first {number} titles under Top; one is about money going to independent bookstores.",

@@ -19,12 +19,22 @@ from typing import Any
 
 from webenv.answers import Part, code, distance, duration, name, not_achievable, number, phone
 from webenv.sites.map import queries
-from webenv.sites.map.geo import format_distance, format_duration, js_round
+from webenv.sites.map.geo import format_distance, js_round
 from webenv.sites.map.places import Place, all_places
 from webenv.sites.map.routing import PROFILES, Graph, Profile, Route, fastest_route, profile_for
 from webenv.sites.map.urls import directions_path, search_path
 from webenv.tasks.authoring import (
-    Plan, Split, TaskSite, Template, click, html_check, html_eval, select, string_eval, type_into, url_eval,
+    Plan,
+    Split,
+    TaskSite,
+    Template,
+    click,
+    html_check,
+    html_eval,
+    select,
+    string_eval,
+    type_into,
+    url_eval,
 )
 from webenv.url_sets import page
 
@@ -355,7 +365,8 @@ def closest_tasks(world: _Map) -> list[dict[str, Any]]:
         # Distractors: the runners-up of the same search.
         runners_up = [name(hit.place.name) for hit in hits[1:4] if hit.place.name != first.place.name]
         return task(CLOSEST.id, CLOSEST.text, values,
-                          string_eval(name(first.place.name), exclude=runners_up, raw=first.place.name), solution, split=split)
+                    string_eval(name(first.place.name), exclude=runners_up, raw=first.place.name), solution,
+                    split=split)
 
     extra = _closest_cases(world, CLOSEST_CASES, 24)
     return CLOSEST.tasks([*CLOSEST_CASES, *extra], make, test=len(CLOSEST_CASES))
@@ -390,7 +401,7 @@ def shorter_drive_tasks(world: _Map) -> list[dict[str, Any]]:
         raw = (f"{first_name}: {first_route.distance_text}; {second_name}: {second_route.distance_text}; "
                f"longer: {longer.name}")
         return task(SHORTER_DRIVE.id, SHORTER_DRIVE.text, values,
-                          string_eval(name(shorter.name), exclude=[name(longer.name)], raw=raw), solution, split=split)
+                    string_eval(name(shorter.name), exclude=[name(longer.name)], raw=raw), solution, split=split)
 
     extra = _triple_cases(world, SHORTER_DRIVE_CASES, 16)
     return SHORTER_DRIVE.tasks([*SHORTER_DRIVE_CASES, *extra], make, test=len(SHORTER_DRIVE_CASES))
@@ -421,7 +432,7 @@ def compare_tasks(world: _Map) -> list[dict[str, Any]]:
                                   shown_duration(drive.duration_s).about(*DRIVING)],
                                  exclude=[shown_duration(bike.duration_s)], raw=answer)
         return task(COMPARE.id, COMPARE.text, {"origin": origin_name, "destination": destination_name}, evaluation,
-                          solution, split=split)
+                    solution, split=split)
 
     return COMPARE.tasks(COMPARE_CASES, make, test=len(COMPARE_CASES))
 
@@ -476,8 +487,8 @@ def phone_tasks(world: _Map) -> list[dict[str, Any]]:
         others = [p.phone for p in world.places if p.category == place.category and p.phone
                   and p.id != place.id]
         return task(PHONE.id, PHONE.text, {"place": asked},
-                          string_eval(phone(place.phone), exclude=[phone(n) for n in others], raw=place.phone),
-                          solution, split=split)
+                    string_eval(phone(place.phone), exclude=[phone(n) for n in others], raw=place.phone),
+                    solution, split=split)
 
     return PHONE.tasks(PHONE_CASES, make, test=len(PHONE_CASES))
 
@@ -496,8 +507,9 @@ def show_route_tasks(world: _Map) -> list[dict[str, Any]]:
         solution = plan.finish("The route is on screen; nothing needs reporting.", "Stop on the route page")
         url = START + directions_path(profile_for(mode).engine, (origin.lat, origin.lon),
                                       (destination.lat, destination.lon))
-        return task(SHOW_ROUTE.id, SHOW_ROUTE.text, {"mode": word, "origin": origin_name, "destination": destination_name},
-                          url_eval(page(url)), solution, split=split)
+        values = {"mode": word, "origin": origin_name, "destination": destination_name}
+        return task(SHOW_ROUTE.id, SHOW_ROUTE.text, values,
+                    url_eval(page(url)), solution, split=split)
 
     extra = _route_cases(world, 5009, SHOW_ROUTE_CASES, (("bike", "bike"), ("car", "car"), ("foot", "foot")), 4)
     return SHOW_ROUTE.tasks([*SHOW_ROUTE_CASES, *extra], make, test=len(SHOW_ROUTE_CASES))
@@ -530,7 +542,8 @@ def _address_parts(place: Place) -> list[str]:
     return [part for part in parts if part]
 
 
-GET_DIRECTIONS = Template(5011, "Get directions from {{origin}} to {{destination}} using {{mode}} options.", held_out=True)
+GET_DIRECTIONS = Template(5011, "Get directions from {{origin}} to {{destination}} using {{mode}} options.",
+                          held_out=True)
 GET_DIRECTIONS_CASES = (("driving", "car", "Carnegie Hall", "Carnegie Mellon University"),
                         ("walking", "foot", "Allentown", "Hoboken"))
 

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from webenv.answers import phrases
 from webenv.sites.codehost import queries as code_queries
 from webenv.sites.common import connect
 from webenv.sites.map import queries as map_queries
@@ -23,9 +24,7 @@ from webenv.sites.map.tasks import shown_duration
 from webenv.sites.shop import admin_queries
 from webenv.sites.shop.admin import formats as admin_formats
 from webenv.sites.shop.admin import plans as admin_plans
-from webenv.answers import phrases
-from webenv.tasks.authoring import (Plan, click, goto, html_check, html_eval, select, string_eval, task_config,
-                                    type_into)
+from webenv.tasks.authoring import Plan, click, goto, html_check, html_eval, select, string_eval, task_config, type_into
 from webenv.url_sets import UrlPage, page
 
 SHOP, ADMIN, FORUM, MAP, GITLAB = "__SHOPPING__", "__SHOPPING_ADMIN__", "__REDDIT__", "__MAP__", "__GITLAB__"

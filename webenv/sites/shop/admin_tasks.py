@@ -25,7 +25,17 @@ from webenv.sites.shop import admin_queries as facts
 from webenv.sites.shop.admin import formats
 from webenv.sites.shop.admin import plans as p
 from webenv.tasks.authoring import (
-    Plan, Split, TaskSite, Template, click, html_check, html_eval, select, string_eval, type_into, url_eval,
+    Plan,
+    Split,
+    TaskSite,
+    Template,
+    click,
+    html_check,
+    html_eval,
+    select,
+    string_eval,
+    type_into,
+    url_eval,
 )
 from webenv.url_sets import UrlPage, page
 

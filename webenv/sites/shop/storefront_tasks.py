@@ -16,16 +16,35 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from webenv.answers import cents, code, count, date, name, names, neighbours, not_achievable
 from webenv.sites.common import connect
 from webenv.sites.shop import queries
 from webenv.sites.shop.seed import EMMA_EMAIL
 from webenv.sites.shop.storefront.listing import PAGE_SIZE
 from webenv.sites.shop.storefront.task_kit import (
-    BILLING_BOX, CONTACT_MESSAGE, LATEST_ORDER, NEWSLETTER_BOX, ORDERED_ITEMS, SHIPPING_BOX, SITE, WISHLIST_GRID,
-    category_page, category_trail, contact_page, open_category, open_my_orders, order_number_phrase, order_page,
-    order_view_page, price_phrase, search, search_page, sort_listing, task, view_order,
+    BILLING_BOX,
+    CONTACT_MESSAGE,
+    LATEST_ORDER,
+    NEWSLETTER_BOX,
+    ORDERED_ITEMS,
+    SHIPPING_BOX,
+    SITE,
+    WISHLIST_GRID,
+    category_page,
+    category_trail,
+    contact_page,
+    open_category,
+    open_my_orders,
+    order_number_phrase,
+    order_page,
+    order_view_page,
+    price_phrase,
+    search,
+    search_page,
+    sort_listing,
+    task,
+    view_order,
 )
-from webenv.answers import cents, code, count, date, name, names, neighbours, not_achievable
 from webenv.tasks.authoring import Plan, click, html_check, html_eval, scroll, select, string_eval, type_into, url_eval
 
 Task = dict[str, Any]
@@ -429,7 +448,7 @@ def subscribe_newsletter(conn: sqlite3.Connection) -> list[Task]:
 def update_address(conn: sqlite3.Connection) -> list[Task]:
     template = "I recently moved, my address is {{address}}, update my information on OneStopShopping accordingly"
     tasks = []
-    for street, city, code, state, postcode in (("111 Magnolia Path", "Atlanta", "GA", "Georgia", "30303"),
+    for street, city, state_code, state, postcode in (("111 Magnolia Path", "Atlanta", "GA", "Georgia", "30303"),
                                                 ("77 Massachusetts Ave", "Cambridge", "MA", "Massachusetts",
                                                  "02139")):
         expected = [street, f"{city}, {state}, {postcode}"]
@@ -437,14 +456,14 @@ def update_address(conn: sqlite3.Connection) -> list[Task]:
                            click("link", "My Account"), click("link", "Address Book"))
         plan.step("One address is both the default billing and shipping address; editing it updates both.",
                   "Open the default shipping address for editing.", click("link", "Change Shipping Address"))
-        plan.step(f"{code} is the state of {state}.", "Enter the new street, city, state and zip code, and save.",
+        plan.step(f"{state_code} is the state of {state}.", "Enter the new street, city, state and zip code, and save.",
                   type_into("textbox", "Street Address", street), type_into("textbox", "City", city),
                   select("State/Province", state), type_into("textbox", "Zip/Postal Code", postcode),
                   click("button", "Save Address"))
         solution = plan.finish("The address book shows the new address.", "Stop.")
         checks = [html_check(f"{SITE}/customer/address", box, must_include=expected)
                   for box in (SHIPPING_BOX, BILLING_BOX)]
-        tasks.append(task(1033, template, {"address": f"{street}, {city}, {code}, {postcode}"}, html_eval(*checks),
+        tasks.append(task(1033, template, {"address": f"{street}, {city}, {state_code}, {postcode}"}, html_eval(*checks),
                           solution))
     return tasks
 
