@@ -186,7 +186,11 @@ class Answer:
             raise AnswerSpecError("a typed answer needs at least one part")
         if any(part.type == "na" for part in parts) and len(parts) > 1:
             raise AnswerSpecError("an N/A answer has no other parts")
-        return cls(parts=parts, exclude=_flatten(exclude), max_words=max_words)
+        # A distractor that reads the same as the answer is no distractor (a 1-minute drive that is also a
+        # 1-minute ride): dropping it keeps the right answer right.
+        shown = {(part.type, display(part).casefold()) for part in parts}
+        distractors = tuple(x for x in _flatten(exclude) if (x.type, display(x).casefold()) not in shown)
+        return cls(parts=parts, exclude=distractors, max_words=max_words)
 
     @property
     def achievable(self) -> bool:

@@ -143,3 +143,8 @@ def test_typed_answers_round_trip_and_bad_specs_name_the_field() -> None:
         Answer.from_json({"parts": [{"type": "money", "value": "3.46"}]})
     with pytest.raises(AnswerSpecError, match="N/A answer has no other parts"):
         Answer.from_json({"parts": [{"type": "na"}, {"type": "count", "value": 1}]})
+
+
+def test_a_distractor_that_reads_as_the_answer_is_dropped() -> None:
+    ride = Answer.of(duration(60), exclude=[duration(75), duration(180)])  # the other mode also shows 0:01
+    assert ride.exclude == (duration(180),) and passes(ride, "0:01")
