@@ -79,7 +79,7 @@ _HALF_HOUR = re.compile(r"\bhalf an hour\b", re.IGNORECASE)
 _AN_HOUR = re.compile(r"\ban? hour\b", re.IGNORECASE)
 
 
-_LINKISH = re.compile(r"\S+@\S+|\w+://\S+")
+_LINKISH = re.compile(r"[^\s@]++@\S+|\w++://\S+")  # possessive: no backtracking on long tokens
 
 
 def mask_links(text: str) -> str:

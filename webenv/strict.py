@@ -45,6 +45,7 @@ from webenv.answer_text import (
 )
 from webenv.answers import Answer, Part, display
 
+MAX_CHARS_PER_WORD = 40  # an answer of a few very long "words" is over-long too
 NUMERIC_TYPES = ("date", "phone", "money", "duration", "distance", "count", "number")
 TEXT_TYPES = ("name", "code")
 
@@ -315,7 +316,10 @@ def score_answer(answer: Answer, given: str, intent: str = "") -> list[Finding]:
     if starts_not_achievable(given):
         findings.append(Finding("na", "an answer", False, "declares the task unachievable, but it is not"))
     words = word_count(text)
-    findings.append(Finding("length", f"at most {answer.budget} words", words <= answer.budget, f"{words} words"))
+    fits = words <= answer.budget and len(text) <= MAX_CHARS_PER_WORD * answer.budget
+    findings.append(Finding("length", f"at most {answer.budget} words", fits, f"{words} words, {len(text)} characters"))
+    if not fits:
+        return findings  # a page of text is not an answer; reading values out of it would say no more
     for kind in NUMERIC_TYPES:
         gold = [p for p in answer.parts if p.type == kind]
         excluded = [p for p in answer.exclude if p.type == kind]
