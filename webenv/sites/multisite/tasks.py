@@ -18,6 +18,7 @@ from typing import Any
 from webenv.answers import phrases
 from webenv.sites.codehost import queries as code_queries
 from webenv.sites.common import connect
+from webenv.sites.forum.tasks import in_forum
 from webenv.sites.map import queries as map_queries
 from webenv.sites.map.routing import profile_for
 from webenv.sites.map.tasks import shown_duration
@@ -25,7 +26,6 @@ from webenv.sites.shop import admin_queries
 from webenv.sites.shop.admin import formats as admin_formats
 from webenv.sites.shop.admin import plans as admin_plans
 from webenv.tasks.authoring import Plan, click, goto, html_check, html_eval, select, string_eval, task_config, type_into
-from webenv.url_sets import UrlPage, page
 
 SHOP, ADMIN, FORUM, MAP, GITLAB = "__SHOPPING__", "__SHOPPING_ADMIN__", "__REDDIT__", "__MAP__", "__GITLAB__"
 POST_TITLE = "document.querySelector('.submission__title').outerText"
@@ -44,15 +44,10 @@ def _post(plan: Plan, forum: str, title: str, body: str, reasoning: str) -> Plan
                   type_into("textbox", "Body (optional)", body), click("button", "Create submission")))
 
 
-def in_forum(forum: str) -> UrlPage:
-    """Any page of a forum (the new post's own page included): where an agent ends after posting there."""
-    return page(f"{FORUM}/f/{forum}", subpages=True, any_query=True)
-
-
 def _post_eval(forum: str, title: str, body_phrases: list[str]) -> dict[str, Any]:
     return html_eval(html_check(LAST_POST, POST_TITLE, exact_match=title),
                      html_check(LAST_POST, POST_BODY, must_include=body_phrases),
-                     reference_url=in_forum(forum))
+                     reference_url=in_forum(f"/f/{forum}"))
 
 
 # --- shopping -> forum: review titles ------------------------------------------------------------------------
@@ -243,7 +238,7 @@ def project_promotions(code: sqlite3.Connection) -> Iterator[Task]:
             "The project is promoted.", "Finish: the post is up.")
         evaluation = html_eval(html_check(LAST_POST, POST_TITLE, must_include=[project["name"]]),
                                html_check(LAST_POST, POST_BODY, must_include=[project["description"], url]),
-                               reference_url=in_forum(forum))
+                               reference_url=in_forum(f"/f/{forum}"))
         yield task_config(sites=["gitlab", "reddit"], template_id=6004, template=PROMOTE_TEMPLATE,
                           values={"project": full_path, "forum": forum}, evaluation=evaluation, solution=solution,
                           start_url=GITLAB, storage_state="./.auth/gitlab.reddit_state.json")
