@@ -46,7 +46,7 @@ def test_adding_a_site_keeps_every_existing_id() -> None:
 
 def test_the_ledger_covers_both_splits_and_train_ids_have_their_own_range() -> None:
     splits = {split: [t.raw for t in load_suite(split)] for split in ("test", "train")}
-    assert Ledger.load().missing(splits) == {"test": [], "train": []}, "run: python -m webenv.tasks.ids"
+    assert Ledger.load().missing(splits) == {"test": [], "train": []}, "run: python -m webenv.tasks.assign_ids"
     assert all(t.task_id < TRAIN_ID_BASE for t in load_suite("test"))
     assert all(t.task_id >= TRAIN_ID_BASE for t in load_suite("train"))
 

@@ -12,13 +12,12 @@ Training tasks are numbered in their own range, from `TRAIN_ID_BASE`, so a resul
 training task for a test task.
 
 A task whose key is not in the ledger gets the next free id of its split, in build order, so a build always
-works; `python -m webenv.tasks.ids` writes those ids into the ledger (commit the file), and a test fails while the
-ledger is incomplete.
+works; `python -m webenv.tasks.assign_ids` writes those ids into the ledger (commit the file), and a test fails
+while the ledger is incomplete.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -77,29 +76,3 @@ class Ledger:
         """Keys of built tasks that the ledger lacks, per split."""
         return {split: [task_key(c) for c in configs if task_key(c) not in self.ids[split]]
                 for split, configs in configs_by_split.items()}
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Write ids for every task the ledger does not know yet (`--check`: only report them)."""
-    from webenv.tasks.suite import build_splits  # the suite imports this module
-
-    parser = argparse.ArgumentParser(prog="python -m webenv.tasks.ids", description=main.__doc__)
-    parser.add_argument("--check", action="store_true", help="exit 1 if the ledger lacks a task, change nothing")
-    args = parser.parse_args(argv)
-    ledger = Ledger.load()
-    splits = build_splits()
-    missing = ledger.missing({split: [task.raw for task in tasks] for split, tasks in splits.items()})
-    count = sum(len(keys) for keys in missing.values())
-    if args.check:
-        print(f"{count} task(s) without a ledger id" if count else "the ledger covers every task")
-        return 1 if count else 0
-    for split, tasks in splits.items():
-        for task in tasks:
-            ledger.ids[split].setdefault(task_key(task.raw), task.task_id)
-    ledger.save()
-    print(f"added {count} id(s) to {LEDGER_PATH}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
