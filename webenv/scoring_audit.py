@@ -286,15 +286,14 @@ class AuditTask:
     webarena_rules: tuple[MatchRule, ...] = ()
 
 
-def _webarena_passes(task: AuditTask, text: str) -> bool:
+def _webarena_passes(task: AuditTask, text: str, runner: asyncio.Runner) -> bool:
     """Whether VisualAgentBench's rules (with the offline judge for fuzzy checks) pass the answer."""
     evaluator = StringEvaluator(task.webarena_rules, task.intent, task.note)
-    judge = OfflineJudge()
-    result = asyncio.run(evaluator.evaluate(Outcome(text, ""), None, EvalContext(judge=judge)))
+    result = runner.run(evaluator.evaluate(Outcome(text, ""), None, EvalContext(judge=OfflineJudge())))
     return result.passed
 
 
-def audit_task(task: AuditTask) -> Tally:
+def audit_task(task: AuditTask, runner: asyncio.Runner) -> Tally:
     tally = Tally()
     for text in reworded_correct(task.answer, task.note):
         tally.correct += 1
@@ -302,23 +301,24 @@ def audit_task(task: AuditTask) -> Tally:
             tally.correct_passed += 1
         else:
             tally.correct_failures.append(f"task {task.task_id}: {text!r}")
-        tally.webarena_correct_passed += bool(task.webarena_rules) and _webarena_passes(task, text)
+        tally.webarena_correct_passed += bool(task.webarena_rules) and _webarena_passes(task, text, runner)
     for text in plausible_wrong(task.answer):
         tally.wrong += 1
         if passes(task.answer, text, task.intent):
             tally.wrong_passed += 1
             tally.wrong_passes.append(f"task {task.task_id}: {text!r}")
-        tally.webarena_wrong_passed += bool(task.webarena_rules) and _webarena_passes(task, text)
+        tally.webarena_wrong_passed += bool(task.webarena_rules) and _webarena_passes(task, text, runner)
     return tally
 
 
 def audit(tasks: Iterable[AuditTask]) -> dict[str, Tally]:
     """Per answer type, plus "all"."""
     per: dict[str, Tally] = defaultdict(Tally)
-    for task in tasks:
-        result = audit_task(task)
-        per[answer_kind(task.answer)].add(result)
-        per["all"].add(result)
+    with asyncio.Runner() as runner:  # one event loop for every WebArena-rule comparison
+        for task in tasks:
+            result = audit_task(task, runner)
+            per[answer_kind(task.answer)].add(result)
+            per["all"].add(result)
     return dict(per)
 
 
