@@ -8,6 +8,7 @@
     plan-and-act-bench sweep --model openai:gpt-4o-mini      # a real model
     plan-and-act-bench ablation --model openai:gpt-4o-mini   # react / plan / plan_and_act, one table
     plan-and-act-bench export tasks.json [--split train]     # the suite in WebArena's config format
+    plan-and-act-bench observation                           # observation vs aria snapshot: speed, recall
     plan-and-act-bench webarena test_webarena_lite.raw.json --site __SHOPPING__=http://host:7770 ... --model M
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import os
 import sys
 import time
 from pathlib import Path
@@ -34,18 +36,9 @@ from webenv.judges import OfflineJudge
 from webenv.tasks.authoring import SPLITS
 from webenv.tasks.suite import export_suite, load_suite
 
-_ROLE_MODELS = ("planner_model", "executor_model", "replanner_model")
-
 
 def _policy(args: argparse.Namespace) -> PolicyChoice:
-    """Real models when --model or a role's model flag is given (--model fills the roles not named), else the
-    chosen built-in policy."""
-    given = given_settings(args)
-    if args.model or any(given.get(name) for name in _ROLE_MODELS):
-        return PolicyChoice.models(args.model, planner=given.get("planner_model", ""),
-                                   executor=given.get("executor_model", ""),
-                                   replanner=given.get("replanner_model", ""), base_url=given.get("base_url", ""))
-    return PolicyChoice(kind=args.policy or "oracle")
+    return PolicyChoice.from_settings(args.model, given_settings(args), args.policy or "oracle")
 
 
 def _settings(args: argparse.Namespace, out: Path, mode: str | None = None) -> Context:
@@ -149,6 +142,19 @@ def cmd_perf(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_observation(args: argparse.Namespace) -> int:
+    from bench.observation_bench import observation_benchmark, report
+
+    before = os.getloadavg()[0]
+    results = asyncio.run(observation_benchmark(args.repeats))
+    text = report(results, (before, os.getloadavg()[0]))
+    print(text)
+    if args.benchmarks_section:
+        update_section(Path(args.benchmarks_md), args.benchmarks_section,
+                       f"`plan-and-act-bench {' '.join(sys.argv[1:])}` — {dt.date.today().isoformat()}\n\n{text}")
+    return 0
+
+
 def cmd_checkpoints(args: argparse.Namespace) -> int:
     import policies.providers  # noqa: F401
     from bench.checkpoints import growth_report, longest_tasks, measure
@@ -249,6 +255,12 @@ def build_parser() -> argparse.ArgumentParser:
     perf.add_argument("--benchmarks-section", default="")
     perf.add_argument("--benchmarks-md", default="BENCHMARKS.md")
     perf.set_defaults(handler=cmd_perf)
+    observation = commands.add_parser(
+        "observation", help="observation vs Playwright's aria snapshot: latency, recall, token counts per page")
+    observation.add_argument("--repeats", type=int, default=7)
+    observation.add_argument("--benchmarks-section", default="")
+    observation.add_argument("--benchmarks-md", default="BENCHMARKS.md")
+    observation.set_defaults(handler=cmd_observation)
     checkpoints = commands.add_parser("checkpoints", help="checkpoint size against actions on the longest tasks")
     checkpoints.add_argument("--count", type=int, default=3, help="how many of the longest tasks")
     checkpoints.add_argument("--benchmarks-section", default="")

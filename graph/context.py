@@ -29,6 +29,7 @@ from langgraph.runtime import Runtime
 from graph.state import Mode, Role
 
 MODES: tuple[str, ...] = get_args(Mode)
+ObservationMode = Literal["text", "screenshot", "both"]
 ENV_PREFIX = "PLAN_AND_ACT_"
 READ_TOOLS = ("extract_text", "extract_hyperlinks")
 
@@ -67,12 +68,18 @@ class Context:
     viewport_only: bool = field(default=False, metadata={
         "description": "Observe only what is on screen (the paper's setting) instead of the whole page."})
     observation_tokens: int = field(default=6000, metadata={"description": "Token budget of one observation."})
+    observation_mode: ObservationMode = field(default="text", metadata={
+        "description": "What the models see of the page: text (the element lines), screenshot (the viewport "
+                       "with element ids drawn on it, plus a legend of those elements), or both."})
     link_urls: bool = field(default=True, metadata={"description": "Show link targets in observations."})
     cot: bool = field(default=False, metadata={
         "description": "Planner and executor reason before answering (the paper's CoT variant)."})
     headless: bool = field(default=True, metadata={"description": "Run Chromium without a window."})
     navigation_timeout_ms: int = field(default=15_000, metadata={"description": "Page-load timeout."})
     action_timeout_ms: int = field(default=5_000, metadata={"description": "Timeout of one click/type/..."})
+    settle_ms: int = field(default=2_000, metadata={
+        "description": "After an action, wait up to this long (ms) for the page to stop changing before it is "
+                       "observed; the executor's wait action asks for more."})
     storage_state: str = field(default="", metadata={
         "description": "Path of a Playwright storage-state JSON to start from (e.g. logged-in cookies)."})
     screenshots_dir: str = field(default="", metadata={

@@ -49,6 +49,16 @@ class PolicyChoice:
         return cls(kind="models", planner_model=planner or model, executor_model=executor or model,
                    replanner_model=replanner, base_url=base_url)
 
+    @classmethod
+    def from_settings(cls, model: str, given: dict[str, Any], default_kind: str = "oracle") -> PolicyChoice:
+        """What a command line asks for: real models when `model` (every role) or a role's model setting is
+        given — `model` fills the roles not named — else the built-in policy `default_kind`."""
+        roles = ("planner_model", "executor_model", "replanner_model")
+        if model or any(given.get(name) for name in roles):
+            return cls.models(model, planner=given.get("planner_model", ""), executor=given.get("executor_model", ""),
+                              replanner=given.get("replanner_model", ""), base_url=given.get("base_url", ""))
+        return cls(kind=default_kind)
+
     @property
     def label(self) -> str:
         if self.kind != "models":

@@ -15,10 +15,12 @@ from playwright.async_api import Error as PlaywrightError
 
 from graph.context import Context
 from graph.state import AgentState, Observation, StepRecord
-from tools import secrets
+from tools import secrets, tokens
 from tools.actions import run_action
-from tools.observation import ObservationOptions, snapshot
+from tools.marks import marked_screenshot
+from tools.observation import ObservationOptions, legend, snapshot
 from tools.session import BrowserSession, BrowserSettings, DomainPolicy
+from tools.settle import settle
 
 AND = " |AND| "
 _REPLAYABLE = frozenset({"type", "select_option"})
@@ -48,7 +50,7 @@ def domain_policy(state: AgentState) -> DomainPolicy:
 def browser_settings(ctx: Context) -> BrowserSettings:
     return BrowserSettings(
         headless=ctx.headless, navigation_timeout_ms=ctx.navigation_timeout_ms,
-        action_timeout_ms=ctx.action_timeout_ms, storage_state=ctx.storage_state or None)
+        action_timeout_ms=ctx.action_timeout_ms, storage_state=ctx.storage_state or None, settle_ms=ctx.settle_ms)
 
 
 def observation_options(ctx: Context) -> ObservationOptions:
@@ -97,17 +99,41 @@ def _typed_on_current_page(history: list[StepRecord], url: str) -> list[StepReco
     return [s for s in reversed(trailing) if s["action"] in _REPLAYABLE and s["ok"]]
 
 
-async def observe_page(session: BrowserSession, ctx: Context) -> Observation:
-    """Snapshot the active tab; a page caught mid-navigation is waited for and read again."""
+IMAGES_DIR = Path(".plan_and_act") / "images"  # observation screenshots when no screenshots_dir is set
+
+
+def observation_image_path(ctx: Context, episode_id: str, actions_taken: int) -> Path | None:
+    """Where the set-of-marks screenshot of this observation goes (None in text mode): a file, referenced from
+    state by its path, so no checkpoint or trace ever holds image bytes."""
+    if ctx.observation_mode == "text":
+        return None
+    return (Path(ctx.screenshots_dir or IMAGES_DIR) / episode_id / f"page-{actions_taken:03d}.png").absolute()
+
+
+async def observe_page(session: BrowserSession, ctx: Context, image_path: Path | None = None) -> Observation:
+    """Snapshot the active tab (and, with `image_path`, a set-of-marks screenshot); a page caught mid-navigation
+    is waited for and read again."""
     last_error = ""
     for _attempt in range(3):
         page = session.page
+        # A navigation an action left in progress is waited for here, with the full page-load timeout.
+        settled = await settle(page, navigation_timeout_ms=ctx.navigation_timeout_ms, settle_ms=ctx.settle_ms,
+                               after_action=False)
         try:
             snap = await snapshot(page, observation_options(ctx))
+            text, ids, count, screenshot = snap.text, snap.ids, snap.tokens, ""
+            if image_path is not None:
+                screenshot = str(await marked_screenshot(page, snap, image_path))
+                if ctx.observation_mode == "screenshot":  # the image, and a legend of what its marks are
+                    text, ids = legend(snap)
+                    count = tokens.count(text)
+            if settled.navigating:
+                text = f"({settled.note()}; this is the page before it)\n{text}"
             # Redacted before it enters state (checkpointed, traced, reported), URL and tabs included.
             observation: Observation = {
-                "url": snap.url, "title": snap.title, "text": snap.text, "ids": snap.ids, "tabs": await session.tabs(),
-                "truncated": snap.truncated, "fingerprint": snap.fingerprint, "tokens": snap.tokens}  # type: ignore[typeddict-item]
+                "url": snap.url, "title": snap.title, "text": text, "ids": ids, "tabs": await session.tabs(),
+                "truncated": snap.truncated, "fingerprint": snap.fingerprint, "tokens": count,
+                "screenshot": screenshot}
             return secrets.redact_value(observation)
         except PlaywrightError as exc:
             last_error = str(exc).splitlines()[0]
@@ -117,7 +143,8 @@ async def observe_page(session: BrowserSession, ctx: Context) -> Observation:
                 pass
     url = session.page.url
     return {"url": url, "title": "", "text": f"(the page could not be read: {last_error})", "ids": [],
-            "tabs": await session.tabs(), "truncated": False, "fingerprint": f"unreadable:{url}", "tokens": 0}
+            "tabs": await session.tabs(), "truncated": False, "fingerprint": f"unreadable:{url}", "tokens": 0,
+            "screenshot": ""}
 
 
 async def save_screenshot(session: BrowserSession, ctx: Context, episode_id: str, index: int) -> str:

@@ -19,6 +19,7 @@ from nodes.browser_access import (
     StartPageError,
     browser_settings,
     domain_policy,
+    observation_image_path,
     observe_page,
     open_start_pages,
     restore,
@@ -113,12 +114,13 @@ async def _observe(state: AgentState, ctx: Context, keep_browser: bool) -> dict[
     update.update(opened)
 
     if call is None:  # the first look at the start page
-        update["observation"] = await observe_page(session, ctx)
+        update["observation"] = await observe_page(session, ctx, observation_image_path(ctx, episode_id, 0))
         return update
 
     started = time.time()
     result = await run_action(session, call["name"], call["args"], tools_by_name(ctx, session))
-    seen = await observe_page(session, ctx)
+    taken = len(state.get("history", [])) + 1
+    seen = await observe_page(session, ctx, observation_image_path(ctx, episode_id, taken))
     record = _step_record(state, call, result, seen["url"], seen["fingerprint"], started)
     record["screenshot"] = await save_screenshot(session, ctx, episode_id, record["index"])
     update.update(observation=seen, history=[record], pending_action=None, executor_reasoning="", feedback=[])

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from playwright.async_api import Browser, BrowserContext, Dialog, Page, Playwright, Request, Route, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
+from tools import page_hooks, settle
 from tools.chromium import launch_chromium
 
 _ALWAYS_ALLOWED_SCHEMES = frozenset({"about", "data", "blob"})
@@ -74,6 +75,8 @@ class BrowserSettings:
     navigation_timeout_ms: int = 15_000
     action_timeout_ms: int = 5_000
     storage_state: str | dict[str, Any] | None = None  # a Playwright storage state (e.g. a logged-in site)
+    settle_ms: int = settle.SETTLE_MS  # after an action, wait up to this long for the page to stop changing
+    quiet_ms: int = settle.QUIET_MS  # ... where "stopped" means no DOM change for this long
 
 
 @dataclass
@@ -102,6 +105,7 @@ class BrowserSession:
         context.set_default_timeout(settings.action_timeout_ms)
         context.set_default_navigation_timeout(settings.navigation_timeout_ms)
         session = cls(browser=browser, context=context, policy=policy, settings=settings)
+        await page_hooks.install(context)
         await context.route("**/*", session._guard_navigation)
         page = await context.new_page()
         session._watch(page)
@@ -132,6 +136,7 @@ class BrowserSession:
 
     def _watch(self, page: Page) -> None:
         page.on("dialog", self._on_dialog)
+        settle.watch(page)
 
     def _on_new_page(self, page: Page) -> None:
         """A link with target=_blank or window.open: the new tab becomes the active one, as for a person."""
