@@ -28,6 +28,8 @@ from webenv.server import Environment, start_environment
 from webenv.tasks.config import TaskConfig, substitute
 from webenv.tasks.suite import EmbeddedTask
 
+POLICY_KINDS = ("oracle", "stop-at-once", "constant-answer", "page-dump")  # besides real models
+
 
 def unattended(settings: Context) -> Context:
     """The settings, if they suit episodes nobody watches (benchmarks, data collection, the demo): a plan review
@@ -40,8 +42,9 @@ def unattended(settings: Context) -> Context:
 
 @dataclass(frozen=True)
 class PolicyChoice:
-    """Who plays the roles: the task's reference solution ("oracle"), the give-up baseline ("stop-at-once"), or
-    real models (init_chat_model strings, optionally behind an OpenAI-compatible `base_url`)."""
+    """Who plays the roles: the task's reference solution ("oracle"), a floor baseline ("stop-at-once",
+    "constant-answer", "page-dump"; see policies.baselines), or real models (init_chat_model strings, optionally
+    behind an OpenAI-compatible `base_url`)."""
 
     kind: str = "oracle"
     planner_model: str = ""
@@ -75,13 +78,15 @@ class PolicyChoice:
     def model_settings(self, task: EmbeddedTask | None = None, placeholders: dict[str, str] | None = None,
                        key: str = "") -> dict[str, str]:
         """Context settings for the roles; the oracle registers the task's reference policy under `key`."""
-        if self.kind == "oracle":
+        if self.kind == "page-dump" and task is not None and "string_match" not in task.config.eval.eval_types:
+            return {"planner_model": "stop-at-once:", "executor_model": "stop-at-once:"}  # see policies.baselines
+        if self.kind in ("oracle", "page-dump"):
             if task is None:
-                raise ValueError("the oracle policy needs a task with a reference solution")
-            name = register_oracle(key, task.solution, placeholders or {})
+                raise ValueError(f"the {self.kind} policy needs a task with a reference solution")
+            name = register_oracle(key, task.solution, placeholders or {}, page_dump=self.kind == "page-dump")
             return {"planner_model": name, "executor_model": name}
-        if self.kind == "stop-at-once":
-            return {"planner_model": "stop-at-once:", "executor_model": "stop-at-once:"}
+        if self.kind in ("stop-at-once", "constant-answer"):
+            return {"planner_model": f"{self.kind}:", "executor_model": f"{self.kind}:"}
         return {"planner_model": self.planner_model, "executor_model": self.executor_model,
                 "replanner_model": self.replanner_model, "base_url": self.base_url}
 

@@ -20,12 +20,16 @@ from playwright.async_api import Browser, Page, Response
 
 from webenv.evaluators import EvalContext, EvalResult, EvaluatorComb, Outcome, build_evaluator
 from webenv.server import Environment, start_environment
-from webenv.tasks.config import TaskConfig, parse_task
+from webenv.tasks.config import TaskConfig, parse_task, substitute
 from webenv.tasks.replay import ReplayResult, replay
-from webenv.tasks.config import substitute
 from webenv.tasks.solution import parse_solution
 
 Task = dict[str, Any]
+
+
+def only_test_split(tasks: Sequence[Task]) -> list[Task]:
+    """The test-split configs of a builder's output (builders return the training pool too)."""
+    return [task for task in tasks if task.get("split") != "train"]
 
 
 def task_label(task: Task) -> str:
