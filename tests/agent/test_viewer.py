@@ -12,7 +12,7 @@ from playwright.async_api import async_playwright
 
 from graph.recorder import ModelCallRecorder
 from graph.runs import stream_run, task_input
-from harness.trajectory import trajectory
+from harness.trajectory import picture_of, trajectory
 from harness.viewer import PriceError, Prices, ViewedEpisode, stop_kind, write_viewer
 from policies.scripted import ScriptedChatModel, plan_text, tool_call
 from tests.agent.graph_helpers import scripted_context
@@ -89,6 +89,11 @@ async def test_the_viewer_shows_plans_actions_pictures_costs_and_retries(outfitt
         assert outline and frame and outline["width"] > 5 and outline["height"] > 5
         assert frame["x"] <= outline["x"] and outline["x"] + outline["width"] <= frame["x"] + frame["width"] + 1
         assert frame["y"] <= outline["y"] and outline["y"] + outline["height"] <= frame["y"] + frame["height"] + 1
+        _image, record = picture_of(good.trajectory["pictures"][0])  # type: ignore[misc]
+        x, y, width, _height = record["boxes"][str(good.trajectory["history"][0]["args"]["id"])]
+        scale = frame["width"] / record["viewport"][2]  # where the element was on the page, scaled to the picture
+        assert abs(outline["x"] - (frame["x"] + x * scale)) < 2 and abs(outline["y"] - (frame["y"] + y * scale)) < 2
+        assert abs(outline["width"] - width * scale) < 2
         # tokens and cost per step and per episode, from the recorder's usage and the given prices
         step_tokens = await steps.nth(0).locator("[data-role=tokens]").first.inner_text()
         assert re.search(r"2 model calls: [\d,]+ in / [\d,]+ out tokens \$\d+\.\d{4} · 1 retry", step_tokens)
