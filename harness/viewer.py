@@ -110,7 +110,8 @@ pre{padding:.5rem;white-space:pre-wrap;max-height:28rem;overflow:auto;font-size:
 .added{background:#e6f4ea}.removed{color:#999;text-decoration:line-through}.person{border-color:#a142f4}
 .step{border-top:1px solid #eee;padding:.5rem 0;display:grid;grid-template-columns:minmax(0,1fr) 360px;gap:1rem}
 .reasoning{font-style:italic;color:#444}.retry{border-left:3px solid #f29900;padding-left:.5rem;margin:.3rem 0}
-.feedback{color:#b06000}.shot{display:block;position:relative;width:360px;line-height:0}.shot img{width:100%;border:1px solid #ccc}
+.feedback{color:#b06000}.shot{display:block;position:relative;width:360px;line-height:0}
+.shot img{width:100%;border:1px solid #ccc}
 .outline{position:absolute;box-sizing:border-box;border:3px solid #e8710a;box-shadow:0 0 0 2px #fff;border-radius:2px}
 .tokens{font-size:12px;color:#555}.notes li{color:#6d28d9}
 """
