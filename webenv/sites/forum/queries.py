@@ -375,3 +375,21 @@ def comment_count(conn: sqlite3.Connection, submission_id: int) -> int:
 
 def forum_names(conn: sqlite3.Connection) -> list[str]:
     return [row["name"] for row in all_forums(conn)]
+
+
+def busy_submission_count(conn: sqlite3.Connection, forum: str, at_least: int) -> int:
+    """How many of the forum's submissions have at least `at_least` comments (what its listing pages show)."""
+    found = conn.execute(
+        """SELECT COUNT(*) FROM submissions s WHERE s.forum_id = ?
+           AND (SELECT COUNT(*) FROM comments c WHERE c.submission_id = s.id) >= ?""",
+        (_forum_id(conn, forum), at_least),
+    ).fetchone()
+    return int(found[0])
+
+
+def submission_total(conn: sqlite3.Connection, username: str) -> int:
+    """The count a profile shows next to "Submissions"."""
+    user = user_by_name(conn, username)
+    if user is None:
+        raise KeyError(f"no user {username!r}")
+    return user_stats(conn, int(user["id"]))["submissions"]

@@ -68,24 +68,30 @@ def _forum(conn: sqlite3.Connection, name: str) -> dict[str, Any]:
 
 # --- posting -------------------------------------------------------------------------------------------------
 
-QUESTIONS = (  # (question, the forum where it belongs, what the forum is about, for the plan's reasoning)
-    ("is car necessary in NYC", "nyc", "New York City"),
-    ("what is the recommended console to buy these days", "consoles", "video game consoles"),
-    ("how do I stop my risotto from turning out gummy", "Cooking", "home cooking"),
-    ("should I pay off my car loan early or invest in index funds", "personalfinance", "personal finance"),
+QUESTIONS = (  # (question, every forum where it belongs, what those forums are about, for the plan's reasoning)
+    ("is car necessary in NYC", ("nyc", "AskNYC"), "New York City"),
+    ("what is the recommended console to buy these days", ("consoles",), "video game consoles"),
+    ("how do I stop my risotto from turning out gummy", ("Cooking",), "home cooking"),
+    ("should I pay off my car loan early or invest in index funds", ("personalfinance",), "personal finance"),
 )
+SUBMITTER = "document.querySelector('.submission__submitter').outerText"
 
 
 def post_question(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """"A subreddit where I'm likely to get an answer" is any forum whose description covers the question's topic:
+    the gold is that set of forums (for NYC both /f/nyc and /f/AskNYC), not the one the reference happens to use,
+    and the post itself must be the user's and carry the question."""
     template = 'Post my question, "{{question}}", in a subreddit where I\'m likely to get an answer'
     tasks = []
-    for question, forum_name, topic in QUESTIONS:
-        forum = _forum(conn, forum_name)
+    for question, forum_names, topic in QUESTIONS:
+        forums = [_forum(conn, forum_name) for forum_name in forum_names]
+        forum = forums[0]
         plan = _open_forum(Plan(), forum,
-                           f"The question is about {topic}; the forum list shows which forum covers that.")
+                           f"The question is about {topic}; the forum list shows which forum covers that"
+                           + (f" ({', '.join('/f/' + f['name'] for f in forums)} all do)." if len(forums) > 1 else "."))
         plan.step(
             "A forum's own submit link pre-selects the forum, so only the title is left to fill in.",
-            f"Start a new post in /f/{forum_name} with the question as its title and submit it.",
+            f"Start a new post in /f/{forum['name']} with the question as its title and submit it.",
             click("link", "Submit a new post"),
             type_into("textbox", "Title", question),
             click("button", "Create submission"),
@@ -93,7 +99,9 @@ def post_question(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         solution = plan.finish("The post page shows the question in the chosen forum; nothing else was asked.",
                                "Finish: the question is posted.")
         tasks.append(task(3000, template, {"question": question}, html_eval(
-            html_check(LAST_POST, POST_TEXT, must_include=[question]), reference_url=in_forum(f"/f/{forum_name}"),
+            html_check(LAST_POST, POST_TEXT, must_include=[question]),
+            html_check(LAST_POST, SUBMITTER, exact_match=DEFAULT_USER),
+            reference_url=[in_forum(f"/f/{f['name']}") for f in forums],
         ), solution))
     return tasks
 
@@ -179,10 +187,14 @@ def _vote_check(post: dict[str, Any], direction: str) -> dict[str, Any]:
     return html_check(f"{SITE}{post['path']}", VOTE_CLASS, must_include=[f"vote vote--user-{direction}voted"])
 
 
+UPVOTE_NEWEST = Template(3004, "Upvote the newest post in {{forum}} subreddit")
+
+
 def upvote_newest(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    template = "Upvote the newest post in {{forum}} subreddit"
-    tasks = []
-    for forum_name in ("books", "Cyberpunk"):
+    cases = ["books", "Cyberpunk"]
+    more = [f for f in queries.forum_names(conn) if f not in cases]  # training instances
+
+    def make(forum_name: str, split: Split) -> dict[str, Any]:
         forum = _forum(conn, forum_name)
         post = queries.newest_submission(conn, forum_name)
         plan = _open_forum(Plan(), forum, f"The newest post is found in /f/{forum_name} sorted by New.")
@@ -197,25 +209,35 @@ def upvote_newest(conn: sqlite3.Connection) -> list[dict[str, Any]]:
             click("button", f"Upvote {post['title']}"),
         )
         solution = plan.finish("The Upvote button now shows as pressed.", "Finish: the post is upvoted.")
-        tasks.append(task(3004, template, {"forum": forum_name}, html_eval(_vote_check(post, "up")), solution))
-    return tasks
+        return task(UPVOTE_NEWEST.id, UPVOTE_NEWEST.text, {"forum": forum_name},
+                    html_eval(_vote_check(post, "up")), solution, split=split)
+
+    return UPVOTE_NEWEST.tasks([*cases, *more], make, test=len(cases))
+
+
+DOWNVOTE_TOP = Template(3005, "Thumbs down the top 1 post ever in {{forum}}.")
 
 
 def downvote_top(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    template = "Thumbs down the top 1 post ever in {{forum}}."
-    name = "gadgets"
-    forum = _forum(conn, name)
-    post = queries.top_submission(conn, name)
-    plan = _open_forum(Plan(), forum, "The top post of all time is the first one when sorted by Top.")
-    plan.step(
-        "Top sorts by score over all time.",
-        "Sort the forum by Top.",
-        click("link", "Top"),
-        notes=[f"The top post in {name} is \"{post['title']}\" with a score of {post['score']}."],
-    ).step("A thumbs down is a downvote.", f"Downvote \"{post['title']}\".",
-           click("button", f"Downvote {post['title']}"))
-    solution = plan.finish("The Downvote button now shows as pressed.", "Finish: the post is downvoted.")
-    return [task(3005, template, {"forum": name}, html_eval(_vote_check(post, "down")), solution)]
+    cases = ["gadgets"]
+    more = [f for f in queries.forum_names(conn) if f not in cases]  # training instances
+
+    def make(name: str, split: Split) -> dict[str, Any]:
+        forum = _forum(conn, name)
+        post = queries.top_submission(conn, name)
+        plan = _open_forum(Plan(), forum, "The top post of all time is the first one when sorted by Top.")
+        plan.step(
+            "Top sorts by score over all time.",
+            "Sort the forum by Top.",
+            click("link", "Top"),
+            notes=[f"The top post in {name} is \"{post['title']}\" with a score of {post['score']}."],
+        ).step("A thumbs down is a downvote.", f"Downvote \"{post['title']}\".",
+               click("button", f"Downvote {post['title']}"))
+        solution = plan.finish("The Downvote button now shows as pressed.", "Finish: the post is downvoted.")
+        return task(DOWNVOTE_TOP.id, DOWNVOTE_TOP.text, {"forum": name}, html_eval(_vote_check(post, "down")),
+                    solution, split=split)
+
+    return DOWNVOTE_TOP.tasks([*cases, *more], make, test=len(cases))
 
 
 def like_all_by_user(conn: sqlite3.Connection) -> list[dict[str, Any]]:
@@ -445,5 +467,7 @@ BUILDERS: tuple[Callable[[sqlite3.Connection], list[dict[str, Any]]], ...] = (
 
 
 def build_tasks(db_path: Path) -> list[dict[str, Any]]:
+    from webenv.sites.forum import long_tasks  # builds on this module's helpers
+
     with connect(db_path) as conn:
-        return [task for builder in BUILDERS for task in builder(conn)]
+        return [task for builder in (*BUILDERS, *long_tasks.BUILDERS) for task in builder(conn)]
