@@ -26,10 +26,10 @@ from webenv.sites.forum.tasks import (
     POST_TEXT,
     SITE,
     SUBMITTER,
-    _forum,
-    _vote_check,
+    forum_row,
     in_forum,
     task,
+    vote_check,
 )
 from webenv.tasks.authoring import Plan, Split, Template, click, html_check, html_eval, string_eval, type_into
 
@@ -159,7 +159,7 @@ def upvote_tops(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         solution = plan.finish("Every listed forum's top post shows a pressed Upvote button.",
                                "Finish: all top posts are upvoted.")
         return task(UPVOTE_TOPS.id, UPVOTE_TOPS.text, {"forums": listed(forums)},
-                    html_eval(*(_vote_check(tops[f], "up") for f in forums)), solution, split=split)
+                    html_eval(*(vote_check(tops[f], "up") for f in forums)), solution, split=split)
 
     return UPVOTE_TOPS.tasks(islice(forum_sets(conn, "upvote", 5), 3), make, test=3)
 
@@ -286,7 +286,7 @@ def busy_forums(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         found = {f: facts.busy(f, n) for f in forums}
         plan = Plan()
         for forum_name in forums:
-            forum = _forum(conn, forum_name)
+            forum = forum_row(conn, forum_name)
             pages = -(-int(forum["submission_count"]) // queries.FORUM_PAGE_SIZE)
             _to_forum(plan, forum_name, "Every submission shows its comment count in the listing; the forum "
                       f"spreads its {forum['submission_count']} submissions over {pages} pages.", notes=[])
@@ -323,7 +323,7 @@ def compose(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     assert me is not None
     def make(case: tuple[str, str, str, str], split: Split) -> dict[str, Any]:
         forum_name, title, body, reply = case
-        forum = _forum(conn, forum_name)
+        forum = forum_row(conn, forum_name)
         if queries.is_subscribed(conn, int(forum["id"]), int(me["id"])):
             raise ValueError(f"{DEFAULT_USER} is already subscribed to {forum_name}")
         plan = Plan()

@@ -59,7 +59,7 @@ def _open_forum(plan: Plan, forum: dict[str, Any], why: str) -> Plan:
     )
 
 
-def _forum(conn: sqlite3.Connection, name: str) -> dict[str, Any]:
+def forum_row(conn: sqlite3.Connection, name: str) -> dict[str, Any]:
     found = queries.forum_by_name(conn, name)
     if found is None:
         raise KeyError(f"seed has no forum {name!r}")
@@ -84,7 +84,7 @@ def post_question(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     template = 'Post my question, "{{question}}", in a subreddit where I\'m likely to get an answer'
     tasks = []
     for question, forum_names, topic in QUESTIONS:
-        forums = [_forum(conn, forum_name) for forum_name in forum_names]
+        forums = [forum_row(conn, forum_name) for forum_name in forum_names]
         forum = forums[0]
         plan = _open_forum(Plan(), forum,
                            f"The question is about {topic}; the forum list shows which forum covers that"
@@ -111,7 +111,7 @@ REVIEWS = (("The Overstory", "the trees are the real main characters"), ("Pirane
 
 def post_review(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     template = 'Post a review of my recent reading "{{book}}" in the r/books with my comment "{{content}}".'
-    forum = _forum(conn, "books")
+    forum = forum_row(conn, "books")
     tasks = []
     for book, content in REVIEWS:
         plan = _open_forum(Plan(), forum, "Reviews belong in the books forum the user named.")
@@ -183,7 +183,7 @@ def reply_to_post(conn: sqlite3.Connection) -> list[dict[str, Any]]:
 # --- voting --------------------------------------------------------------------------------------------------
 
 
-def _vote_check(post: dict[str, Any], direction: str) -> dict[str, Any]:
+def vote_check(post: dict[str, Any], direction: str) -> dict[str, Any]:
     return html_check(f"{SITE}{post['path']}", VOTE_CLASS, must_include=[f"vote vote--user-{direction}voted"])
 
 
@@ -195,7 +195,7 @@ def upvote_newest(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     more = [f for f in queries.forum_names(conn) if f not in cases]  # training instances
 
     def make(forum_name: str, split: Split) -> dict[str, Any]:
-        forum = _forum(conn, forum_name)
+        forum = forum_row(conn, forum_name)
         post = queries.newest_submission(conn, forum_name)
         plan = _open_forum(Plan(), forum, f"The newest post is found in /f/{forum_name} sorted by New.")
         plan.step(
@@ -210,7 +210,7 @@ def upvote_newest(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         )
         solution = plan.finish("The Upvote button now shows as pressed.", "Finish: the post is upvoted.")
         return task(UPVOTE_NEWEST.id, UPVOTE_NEWEST.text, {"forum": forum_name},
-                    html_eval(_vote_check(post, "up")), solution, split=split)
+                    html_eval(vote_check(post, "up")), solution, split=split)
 
     return UPVOTE_NEWEST.tasks([*cases, *more], make, test=len(cases))
 
@@ -223,7 +223,7 @@ def downvote_top(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     more = [f for f in queries.forum_names(conn) if f not in cases]  # training instances
 
     def make(name: str, split: Split) -> dict[str, Any]:
-        forum = _forum(conn, name)
+        forum = forum_row(conn, name)
         post = queries.top_submission(conn, name)
         plan = _open_forum(Plan(), forum, "The top post of all time is the first one when sorted by Top.")
         plan.step(
@@ -234,7 +234,7 @@ def downvote_top(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         ).step("A thumbs down is a downvote.", f"Downvote \"{post['title']}\".",
                click("button", f"Downvote {post['title']}"))
         solution = plan.finish("The Downvote button now shows as pressed.", "Finish: the post is downvoted.")
-        return task(DOWNVOTE_TOP.id, DOWNVOTE_TOP.text, {"forum": name}, html_eval(_vote_check(post, "down")),
+        return task(DOWNVOTE_TOP.id, DOWNVOTE_TOP.text, {"forum": name}, html_eval(vote_check(post, "down")),
                     solution, split=split)
 
     return DOWNVOTE_TOP.tasks([*cases, *more], make, test=len(cases))
@@ -259,7 +259,7 @@ def like_all_by_user(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     )
     solution = plan.finish(f"All {len(posts)} posts show a pressed Upvote button.", "Finish: every post is upvoted.")
     return [task(3010, template, {"user": user, "forum": forum_name},
-                 html_eval(*(_vote_check(p, "up") for p in posts)), solution)]
+                 html_eval(*(vote_check(p, "up") for p in posts)), solution)]
 
 
 # --- account and forum settings --------------------------------------------------------------------------------
@@ -311,7 +311,7 @@ def create_forum(conn: sqlite3.Connection) -> list[dict[str, Any]]:
 
 def subscribe_trending(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     template = 'Open the thread of a trending post on the forum "{{forum}}" and subscribe.'
-    forum = _forum(conn, "MachineLearning")
+    forum = forum_row(conn, "MachineLearning")
     post = queries.hot_submissions(conn, forum["name"], limit=1)[0]
     plan = _open_forum(Plan(), forum, "'machine learning' is /f/MachineLearning; its default Hot "
                        "sort lists the trending posts.")
@@ -365,7 +365,7 @@ def top_post_comments(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     more = [f for f in queries.forum_names(conn) if f not in cases]  # training instances
 
     def make(forum_name: str, split: Split) -> dict[str, Any]:
-        forum = _forum(conn, forum_name)
+        forum = forum_row(conn, forum_name)
         top, runner_up = queries.top_submissions(conn, forum_name, 2)
         if split == "train" and top["score"] == runner_up["score"]:
             raise ValueError(f"the top posts of {forum_name} tie")
@@ -395,7 +395,7 @@ def most_active_poster(conn: sqlite3.Connection) -> list[dict[str, Any]]:
 
 
 def _most_active(conn: sqlite3.Connection, template: Template, forum_name: str, split: Split) -> dict[str, Any]:
-    forum = _forum(conn, forum_name)
+    forum = forum_row(conn, forum_name)
     leader, posts = queries.top_poster(conn, forum_name)
     ranked = queries.poster_counts(conn, forum_name)
     pages = -(-int(forum["submission_count"]) // queries.FORUM_PAGE_SIZE)
@@ -415,7 +415,7 @@ def _most_active(conn: sqlite3.Connection, template: Template, forum_name: str, 
 def unknowable_email(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     template = "What is the email address of the user who posted the top post of all time in {{forum}}?"
     forum_name = "books"
-    forum = _forum(conn, forum_name)
+    forum = forum_row(conn, forum_name)
     post = queries.top_submission(conn, forum_name)
     note = "The forum never shows users' email addresses (profiles show only a biography and activity)."
     plan = _open_forum(Plan(), forum, "First find who posted the top post.")
@@ -435,7 +435,7 @@ def local_bookstores(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     template = ('Among the top {{number}} post in "{{forum}}" forum, is there any post talks about supporting '
                 "local book stores? If so, tell me the organizations involved")
     forum_name, number = "books", 10
-    forum = _forum(conn, forum_name)
+    forum = forum_row(conn, forum_name)
     matches = [p for p in queries.top_submissions(conn, forum_name, number)
                if "local bookstore" in f"{p['title']} {p['body'] or ''}".lower() and p["url"]]
     if len(matches) != 1:
