@@ -175,7 +175,10 @@ def _fixed_posts(rng: random.Random, forums: dict[str, dict[str, Any]], authors:
         created = datetime.strptime(raw["created_at"], TIME_FORMAT)
         post = Post(raw["forum"], raw["author"], raw["title"], raw.get("body"), raw.get("url"), created,
                     popularity=0.3 + rng.random() * 0.3, boost=raw.get("boost", 0), fixed=True)
-        post.comments = _thread(rng, post, forums[raw["forum"]]["comments"], authors)
+        fixed = [Reply(c["author"], c["body"], created + timedelta(hours=2 + i), None, 0)
+                 for i, c in enumerate(raw.get("comments", []))]
+        others = [a for a in authors if a not in {reply.author for reply in fixed}]  # one comment each, tasks say
+        post.comments = _thread(rng, post, forums[raw["forum"]]["comments"], others) + fixed  # indices stay valid
         posts.append(post)
     return posts
 

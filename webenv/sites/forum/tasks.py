@@ -132,16 +132,17 @@ def post_review(conn: sqlite3.Connection) -> list[dict[str, Any]]:
 
 # --- replying ------------------------------------------------------------------------------------------------
 
-REPLY_TARGETS = (("MachineLearning", "Did you try it on a second dataset?"), ("nyc", "Thanks, that is really helpful!"))
+REPLY_TARGETS = (  # (forum, whose comment, the reply): hand-written comments on hand-written posts (threads.json)
+    ("MachineLearning", "night_owl_nora", "Did you try it on a second dataset?"),
+    ("nyc", "frugal_fiona", "Thanks, that is really helpful!"),
+)
 
 
 def reply_to_comment(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     template = 'Reply to the comment by {{user}} on this post with "{{content}}"'
     tasks = []
-    for forum_name, content in REPLY_TARGETS:
-        post = queries.top_submission(conn, forum_name)
-        candidates = [c for c in queries.comments_with_unique_author(conn, post["id"]) if c["author"] != DEFAULT_USER]
-        comment = candidates[0]
+    for forum_name, user, content in REPLY_TARGETS:
+        post, comment = queries.sole_comment_in_forum(conn, forum_name, user)
         label = f"Reply to comment #{comment['id']} by {comment['author']}"
         plan = Plan().step(
             f"{comment['author']} wrote exactly one comment here (#{comment['id']}); its Reply link opens that "
