@@ -39,7 +39,7 @@ FORUM = SiteSpec(
     accounts=_accounts(),
     build_tasks=lazy("webenv.sites.forum.tasks", "build_tasks"),
     title="forum",
-    summary="20 forums, 404 posts, 2,398 comments, votes, profiles with bios, submit",
+    summary="21 forums, 787 posts, 4,149 comments, votes, profiles with bios, submit",
     perf_pages=("/", "/f/books"),
 )
 

@@ -369,9 +369,41 @@ def comments_with_unique_author(conn: sqlite3.Connection, submission_id: int) ->
     return [item for item in flat if item["parent_id"] is None and authors.count(item["author"]) == 1]
 
 
+def sole_comment_in_forum(conn: sqlite3.Connection, forum: str, username: str) -> tuple[dict[str, Any],
+                                                                                    dict[str, Any]]:
+    """The post in a forum on which the user wrote a top-level comment and no other comment, and that comment, so
+    "the comment by X on this post" names one comment; the best-scoring such post if there are several."""
+    user = user_by_name(conn, username)
+    if user is None:
+        raise KeyError(f"no user {username!r}")
+    for post in submissions(conn, sort="top", forum_id=_forum_id(conn, forum), limit=1000):
+        found = [c for c in comments_with_unique_author(conn, post["id"]) if c["user_id"] == user["id"]]
+        if found:
+            return post, found[0]
+    raise LookupError(f"{username} has no sole top-level comment in {forum}")
+
+
 def comment_count(conn: sqlite3.Connection, submission_id: int) -> int:
     return int(conn.execute("SELECT COUNT(*) FROM comments WHERE submission_id = ?", (submission_id,)).fetchone()[0])
 
 
 def forum_names(conn: sqlite3.Connection) -> list[str]:
     return [row["name"] for row in all_forums(conn)]
+
+
+def busy_submission_count(conn: sqlite3.Connection, forum: str, at_least: int) -> int:
+    """How many of the forum's submissions have at least `at_least` comments (what its listing pages show)."""
+    found = conn.execute(
+        """SELECT COUNT(*) FROM submissions s WHERE s.forum_id = ?
+           AND (SELECT COUNT(*) FROM comments c WHERE c.submission_id = s.id) >= ?""",
+        (_forum_id(conn, forum), at_least),
+    ).fetchone()
+    return int(found[0])
+
+
+def submission_total(conn: sqlite3.Connection, username: str) -> int:
+    """The count a profile shows next to "Submissions"."""
+    user = user_by_name(conn, username)
+    if user is None:
+        raise KeyError(f"no user {username!r}")
+    return user_stats(conn, int(user["id"]))["submissions"]

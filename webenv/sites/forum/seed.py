@@ -1,8 +1,11 @@
 """Build the forum's seed database: forums, users, submissions, threaded comments, votes and subscriptions.
 
 Everything is generated from `seed_data/*.json` with `seeded_rng("forum")`, so every machine gets the same
-rows and task answers computed from them never drift. Posts come from per-forum title/body templates; a few
-hand-written posts (`threads.json`) give the default account something of its own to edit. The generator then
+rows and task answers computed from them never drift. Each forum has a few *kinds* of post (a question, a review,
+a race report) whose title, body and topical comments are written together and filled with one set of values per
+post, so a post never contradicts itself and its comments answer it. The big forums hold several pages of
+submissions, so listing tasks really page. A few hand-written posts (`threads.json`) give the default account
+something of its own to edit. The generator then
 nudges the data so the facts tasks ask about are unambiguous: one clear top poster and one clear top post per
 forum.
 """
@@ -89,7 +92,24 @@ def _link(rng: random.Random, hosts: list[str], title: str) -> str:
     return f"https://{host}/{rng.randint(2022, 2023)}/{slugify(title)}"
 
 
+def _slots(template: str) -> list[str]:
+    return [name for _text, name, _spec, _conv in string.Formatter().parse(template) if name]
+
+
+def _pick_values(rng: random.Random, forum: dict[str, Any], kind: dict[str, Any]) -> dict[str, str]:
+    """One value per slot, chosen once for the whole post (title, body and the comments answering it), and never
+    the same value in two slots of the title ("Is Dune worth reading if I didn't like Dune?")."""
+    used = _slots(kind["title"])
+    while True:
+        values = {slot: rng.choice(options) for slot, options in forum["fill"].items()}
+        if len({values[slot] for slot in used}) == len(set(used)):
+            return values
+
+
 def _generate_posts(rng: random.Random, forums: list[dict[str, Any]], authors: list[str]) -> list[Post]:
+    """Each post is one *kind* of post of its forum (a question, a review, a race report...) whose title, body and
+    topical comments are written together, filled with one set of slot values: a post never contradicts itself
+    and its comments answer what it is about."""
     used_times: set[datetime] = set()
     posts: list[Post] = []
     for forum in forums:
@@ -97,28 +117,31 @@ def _generate_posts(rng: random.Random, forums: list[dict[str, Any]], authors: l
         regulars = forum["regulars"]
         for _ in range(forum["posts"]):
             for _attempt in range(500):
-                values = {slot: rng.choice(options) for slot, options in forum["fill"].items()}
-                title = _fill(rng.choice(forum["titles"]), values)
+                kind = rng.choice(forum["kinds"])
+                values = _pick_values(rng, forum, kind)
+                title = _fill(kind["title"], values)
                 title = title[:1].upper() + title[1:]
                 if title not in titles:
                     break
             else:
                 raise ValueError(f"forum {forum['name']}: not enough distinct titles")
             titles.add(title)
-            body = _fill(rng.choice(forum["bodies"]), values) or None
+            body = _fill(rng.choice(kind["bodies"]), values) or None
             url = _link(rng, forum["hosts"], title) if forum["hosts"] and rng.random() < forum["link_ratio"] else None
             if rng.random() < 0.5:
                 author = rng.choices(regulars, weights=[len(regulars) - i + 1 for i in range(len(regulars))])[0]
             else:
                 author = rng.choice(authors)
             post = Post(forum["name"], author, title, body, url, _when(rng, used_times), rng.random() ** 2)
-            post.comments = _thread(rng, post, forum, values, authors)
+            topical = [_fill(line, values) for line in kind["comments"] + forum["comments"]]
+            post.comments = _thread(rng, post, topical, authors)
             posts.append(post)
     return posts
 
 
-def _thread(rng: random.Random, post: Post, forum: dict[str, Any], values: dict[str, str],
-            authors: list[str]) -> list[Reply]:
+def _thread(rng: random.Random, post: Post, topical: list[str], authors: list[str]) -> list[Reply]:
+    """Comments under a post: top-level ones mostly answer the post's topic (`topical`, already filled with the
+    post's values), the rest are the generic remarks any thread gets; replies answer a comment."""
     threads = load("threads.json")
     count = int(post.popularity * 14) + rng.choice([0, 0, 1, 1, 2, 3])
     replies: list[Reply] = []
@@ -135,10 +158,10 @@ def _thread(rng: random.Random, post: Post, forum: dict[str, Any], values: dict[
         for _attempt in range(20):  # a thread rarely repeats itself word for word
             if parent is not None:
                 body = rng.choice(threads["replies"])
+            elif topical and rng.random() < 0.65:
+                body = rng.choice(topical)
             else:
-                body = _fill(rng.choice(forum["comments"]), values) if rng.random() < 0.5 else ""
-                if not body or "{" in body:  # a forum line whose slot this post cannot fill
-                    body = rng.choice(threads["generic_comments"])
+                body = rng.choice(threads["generic_comments"])
             if body not in used:
                 break
         depth = replies[parent].depth + 1 if parent is not None else 0
@@ -152,7 +175,10 @@ def _fixed_posts(rng: random.Random, forums: dict[str, dict[str, Any]], authors:
         created = datetime.strptime(raw["created_at"], TIME_FORMAT)
         post = Post(raw["forum"], raw["author"], raw["title"], raw.get("body"), raw.get("url"), created,
                     popularity=0.3 + rng.random() * 0.3, boost=raw.get("boost", 0), fixed=True)
-        post.comments = _thread(rng, post, forums[raw["forum"]], {}, authors)
+        fixed = [Reply(c["author"], c["body"], created + timedelta(hours=2 + i), None, 0)
+                 for i, c in enumerate(raw.get("comments", []))]
+        others = [a for a in authors if a not in {reply.author for reply in fixed}]  # one comment each, tasks say
+        post.comments = _thread(rng, post, forums[raw["forum"]]["comments"], others) + fixed  # indices stay valid
         posts.append(post)
     return posts
 

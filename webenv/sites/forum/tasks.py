@@ -59,7 +59,7 @@ def _open_forum(plan: Plan, forum: dict[str, Any], why: str) -> Plan:
     )
 
 
-def _forum(conn: sqlite3.Connection, name: str) -> dict[str, Any]:
+def forum_row(conn: sqlite3.Connection, name: str) -> dict[str, Any]:
     found = queries.forum_by_name(conn, name)
     if found is None:
         raise KeyError(f"seed has no forum {name!r}")
@@ -68,24 +68,30 @@ def _forum(conn: sqlite3.Connection, name: str) -> dict[str, Any]:
 
 # --- posting -------------------------------------------------------------------------------------------------
 
-QUESTIONS = (  # (question, the forum where it belongs, what the forum is about, for the plan's reasoning)
-    ("is car necessary in NYC", "nyc", "New York City"),
-    ("what is the recommended console to buy these days", "consoles", "video game consoles"),
-    ("how do I stop my risotto from turning out gummy", "Cooking", "home cooking"),
-    ("should I pay off my car loan early or invest in index funds", "personalfinance", "personal finance"),
+QUESTIONS = (  # (question, every forum where it belongs, what those forums are about, for the plan's reasoning)
+    ("is car necessary in NYC", ("nyc", "AskNYC"), "New York City"),
+    ("what is the recommended console to buy these days", ("consoles",), "video game consoles"),
+    ("how do I stop my risotto from turning out gummy", ("Cooking",), "home cooking"),
+    ("should I pay off my car loan early or invest in index funds", ("personalfinance",), "personal finance"),
 )
+SUBMITTER = "document.querySelector('.submission__submitter').outerText"
 
 
 def post_question(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """"A subreddit where I'm likely to get an answer" is any forum whose description covers the question's topic:
+    the gold is that set of forums (for NYC both /f/nyc and /f/AskNYC), not the one the reference happens to use,
+    and the post itself must be the user's and carry the question."""
     template = 'Post my question, "{{question}}", in a subreddit where I\'m likely to get an answer'
     tasks = []
-    for question, forum_name, topic in QUESTIONS:
-        forum = _forum(conn, forum_name)
+    for question, forum_names, topic in QUESTIONS:
+        forums = [forum_row(conn, forum_name) for forum_name in forum_names]
+        forum = forums[0]
         plan = _open_forum(Plan(), forum,
-                           f"The question is about {topic}; the forum list shows which forum covers that.")
+                           f"The question is about {topic}; the forum list shows which forum covers that"
+                           + (f" ({', '.join('/f/' + f['name'] for f in forums)} all do)." if len(forums) > 1 else "."))
         plan.step(
             "A forum's own submit link pre-selects the forum, so only the title is left to fill in.",
-            f"Start a new post in /f/{forum_name} with the question as its title and submit it.",
+            f"Start a new post in /f/{forum['name']} with the question as its title and submit it.",
             click("link", "Submit a new post"),
             type_into("textbox", "Title", question),
             click("button", "Create submission"),
@@ -93,7 +99,9 @@ def post_question(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         solution = plan.finish("The post page shows the question in the chosen forum; nothing else was asked.",
                                "Finish: the question is posted.")
         tasks.append(task(3000, template, {"question": question}, html_eval(
-            html_check(LAST_POST, POST_TEXT, must_include=[question]), reference_url=in_forum(f"/f/{forum_name}"),
+            html_check(LAST_POST, POST_TEXT, must_include=[question]),
+            html_check(LAST_POST, SUBMITTER, exact_match=DEFAULT_USER),
+            reference_url=[in_forum(f"/f/{f['name']}") for f in forums],
         ), solution))
     return tasks
 
@@ -103,7 +111,7 @@ REVIEWS = (("The Overstory", "the trees are the real main characters"), ("Pirane
 
 def post_review(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     template = 'Post a review of my recent reading "{{book}}" in the r/books with my comment "{{content}}".'
-    forum = _forum(conn, "books")
+    forum = forum_row(conn, "books")
     tasks = []
     for book, content in REVIEWS:
         plan = _open_forum(Plan(), forum, "Reviews belong in the books forum the user named.")
@@ -124,16 +132,17 @@ def post_review(conn: sqlite3.Connection) -> list[dict[str, Any]]:
 
 # --- replying ------------------------------------------------------------------------------------------------
 
-REPLY_TARGETS = (("MachineLearning", "Did you try it on a second dataset?"), ("nyc", "Thanks, that is really helpful!"))
+REPLY_TARGETS = (  # (forum, whose comment, the reply): hand-written comments on hand-written posts (threads.json)
+    ("MachineLearning", "night_owl_nora", "Did you try it on a second dataset?"),
+    ("nyc", "frugal_fiona", "Thanks, that is really helpful!"),
+)
 
 
 def reply_to_comment(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     template = 'Reply to the comment by {{user}} on this post with "{{content}}"'
     tasks = []
-    for forum_name, content in REPLY_TARGETS:
-        post = queries.top_submission(conn, forum_name)
-        candidates = [c for c in queries.comments_with_unique_author(conn, post["id"]) if c["author"] != DEFAULT_USER]
-        comment = candidates[0]
+    for forum_name, user, content in REPLY_TARGETS:
+        post, comment = queries.sole_comment_in_forum(conn, forum_name, user)
         label = f"Reply to comment #{comment['id']} by {comment['author']}"
         plan = Plan().step(
             f"{comment['author']} wrote exactly one comment here (#{comment['id']}); its Reply link opens that "
@@ -175,15 +184,19 @@ def reply_to_post(conn: sqlite3.Connection) -> list[dict[str, Any]]:
 # --- voting --------------------------------------------------------------------------------------------------
 
 
-def _vote_check(post: dict[str, Any], direction: str) -> dict[str, Any]:
+def vote_check(post: dict[str, Any], direction: str) -> dict[str, Any]:
     return html_check(f"{SITE}{post['path']}", VOTE_CLASS, must_include=[f"vote vote--user-{direction}voted"])
 
 
+UPVOTE_NEWEST = Template(3004, "Upvote the newest post in {{forum}} subreddit")
+
+
 def upvote_newest(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    template = "Upvote the newest post in {{forum}} subreddit"
-    tasks = []
-    for forum_name in ("books", "Cyberpunk"):
-        forum = _forum(conn, forum_name)
+    cases = ["books", "Cyberpunk"]
+    more = [f for f in queries.forum_names(conn) if f not in cases]  # training instances
+
+    def make(forum_name: str, split: Split) -> dict[str, Any]:
+        forum = forum_row(conn, forum_name)
         post = queries.newest_submission(conn, forum_name)
         plan = _open_forum(Plan(), forum, f"The newest post is found in /f/{forum_name} sorted by New.")
         plan.step(
@@ -197,25 +210,35 @@ def upvote_newest(conn: sqlite3.Connection) -> list[dict[str, Any]]:
             click("button", f"Upvote {post['title']}"),
         )
         solution = plan.finish("The Upvote button now shows as pressed.", "Finish: the post is upvoted.")
-        tasks.append(task(3004, template, {"forum": forum_name}, html_eval(_vote_check(post, "up")), solution))
-    return tasks
+        return task(UPVOTE_NEWEST.id, UPVOTE_NEWEST.text, {"forum": forum_name},
+                    html_eval(vote_check(post, "up")), solution, split=split)
+
+    return UPVOTE_NEWEST.tasks([*cases, *more], make, test=len(cases))
+
+
+DOWNVOTE_TOP = Template(3005, "Thumbs down the top 1 post ever in {{forum}}.")
 
 
 def downvote_top(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    template = "Thumbs down the top 1 post ever in {{forum}}."
-    name = "gadgets"
-    forum = _forum(conn, name)
-    post = queries.top_submission(conn, name)
-    plan = _open_forum(Plan(), forum, "The top post of all time is the first one when sorted by Top.")
-    plan.step(
-        "Top sorts by score over all time.",
-        "Sort the forum by Top.",
-        click("link", "Top"),
-        notes=[f"The top post in {name} is \"{post['title']}\" with a score of {post['score']}."],
-    ).step("A thumbs down is a downvote.", f"Downvote \"{post['title']}\".",
-           click("button", f"Downvote {post['title']}"))
-    solution = plan.finish("The Downvote button now shows as pressed.", "Finish: the post is downvoted.")
-    return [task(3005, template, {"forum": name}, html_eval(_vote_check(post, "down")), solution)]
+    cases = ["gadgets"]
+    more = [f for f in queries.forum_names(conn) if f not in cases]  # training instances
+
+    def make(name: str, split: Split) -> dict[str, Any]:
+        forum = forum_row(conn, name)
+        post = queries.top_submission(conn, name)
+        plan = _open_forum(Plan(), forum, "The top post of all time is the first one when sorted by Top.")
+        plan.step(
+            "Top sorts by score over all time.",
+            "Sort the forum by Top.",
+            click("link", "Top"),
+            notes=[f"The top post in {name} is \"{post['title']}\" with a score of {post['score']}."],
+        ).step("A thumbs down is a downvote.", f"Downvote \"{post['title']}\".",
+               click("button", f"Downvote {post['title']}"))
+        solution = plan.finish("The Downvote button now shows as pressed.", "Finish: the post is downvoted.")
+        return task(DOWNVOTE_TOP.id, DOWNVOTE_TOP.text, {"forum": name}, html_eval(vote_check(post, "down")),
+                    solution, split=split)
+
+    return DOWNVOTE_TOP.tasks([*cases, *more], make, test=len(cases))
 
 
 def like_all_by_user(conn: sqlite3.Connection) -> list[dict[str, Any]]:
@@ -237,7 +260,7 @@ def like_all_by_user(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     )
     solution = plan.finish(f"All {len(posts)} posts show a pressed Upvote button.", "Finish: every post is upvoted.")
     return [task(3010, template, {"user": user, "forum": forum_name},
-                 html_eval(*(_vote_check(p, "up") for p in posts)), solution)]
+                 html_eval(*(vote_check(p, "up") for p in posts)), solution)]
 
 
 # --- account and forum settings --------------------------------------------------------------------------------
@@ -289,7 +312,7 @@ def create_forum(conn: sqlite3.Connection) -> list[dict[str, Any]]:
 
 def subscribe_trending(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     template = 'Open the thread of a trending post on the forum "{{forum}}" and subscribe.'
-    forum = _forum(conn, "MachineLearning")
+    forum = forum_row(conn, "MachineLearning")
     post = queries.hot_submissions(conn, forum["name"], limit=1)[0]
     plan = _open_forum(Plan(), forum, "'machine learning' is /f/MachineLearning; its default Hot "
                        "sort lists the trending posts.")
@@ -343,7 +366,7 @@ def top_post_comments(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     more = [f for f in queries.forum_names(conn) if f not in cases]  # training instances
 
     def make(forum_name: str, split: Split) -> dict[str, Any]:
-        forum = _forum(conn, forum_name)
+        forum = forum_row(conn, forum_name)
         top, runner_up = queries.top_submissions(conn, forum_name, 2)
         if split == "train" and top["score"] == runner_up["score"]:
             raise ValueError(f"the top posts of {forum_name} tie")
@@ -373,7 +396,7 @@ def most_active_poster(conn: sqlite3.Connection) -> list[dict[str, Any]]:
 
 
 def _most_active(conn: sqlite3.Connection, template: Template, forum_name: str, split: Split) -> dict[str, Any]:
-    forum = _forum(conn, forum_name)
+    forum = forum_row(conn, forum_name)
     leader, posts = queries.top_poster(conn, forum_name)
     ranked = queries.poster_counts(conn, forum_name)
     pages = -(-int(forum["submission_count"]) // queries.FORUM_PAGE_SIZE)
@@ -393,7 +416,7 @@ def _most_active(conn: sqlite3.Connection, template: Template, forum_name: str, 
 def unknowable_email(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     template = "What is the email address of the user who posted the top post of all time in {{forum}}?"
     forum_name = "books"
-    forum = _forum(conn, forum_name)
+    forum = forum_row(conn, forum_name)
     post = queries.top_submission(conn, forum_name)
     note = "The forum never shows users' email addresses (profiles show only a biography and activity)."
     plan = _open_forum(Plan(), forum, "First find who posted the top post.")
@@ -413,7 +436,7 @@ def local_bookstores(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     template = ('Among the top {{number}} post in "{{forum}}" forum, is there any post talks about supporting '
                 "local book stores? If so, tell me the organizations involved")
     forum_name, number = "books", 10
-    forum = _forum(conn, forum_name)
+    forum = forum_row(conn, forum_name)
     matches = [p for p in queries.top_submissions(conn, forum_name, number)
                if "local bookstore" in f"{p['title']} {p['body'] or ''}".lower() and p["url"]]
     if len(matches) != 1:
@@ -445,5 +468,7 @@ BUILDERS: tuple[Callable[[sqlite3.Connection], list[dict[str, Any]]], ...] = (
 
 
 def build_tasks(db_path: Path) -> list[dict[str, Any]]:
+    from webenv.sites.forum import long_tasks  # builds on this module's helpers
+
     with connect(db_path) as conn:
-        return [task for builder in BUILDERS for task in builder(conn)]
+        return [task for builder in (*BUILDERS, *long_tasks.BUILDERS) for task in builder(conn)]
