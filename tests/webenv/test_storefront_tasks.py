@@ -97,9 +97,28 @@ def _in_cart(conn: sqlite3.Connection, config: dict[str, Any]) -> None:
     assert _wanted(config)[0] in names
 
 
+def _excluded(config: dict[str, Any]) -> list[str]:
+    return list(config["eval"]["program_html"][0]["required_contents"].get("must_exclude", []))
+
+
+def _cart_edited(conn: sqlite3.Connection, config: dict[str, Any]) -> None:
+    """The cart holds the kept products (not the removed one) and its subtotal is the answer's."""
+    rows = conn.execute("SELECT p.name, c.qty * p.price_cents FROM cart_items c JOIN products p ON p.id = c.product_id"
+                        " WHERE c.customer_id = ?", (_emma_id(conn),)).fetchall()
+    assert sorted(name for name, _ in rows) == sorted(_wanted(config))
+    assert not set(_excluded(config)) & {name for name, _ in rows}
+    assert sum(total for _, total in rows) == round(config["eval"]["answer"]["parts"][0]["value"] * 100)
+
+
+def _wishlist_pruned(conn: sqlite3.Connection, config: dict[str, Any]) -> None:
+    names = {row[0] for row in conn.execute("SELECT p.name FROM wishlist_items w JOIN products p ON p.id = w.product_id"
+                                            " WHERE w.customer_id = ?", (_emma_id(conn),))}
+    assert names == set(_wanted(config)) and not names & set(_excluded(config))
+
+
 STATE_CHECKS: dict[int, Callable[[sqlite3.Connection, dict[str, Any]], None]] = {
     1030: _wishlisted, 1031: _wishlisted, 1032: _subscribed, 1033: _moved, 1034: _not_sent, 1035: _not_sent,
-    1036: _ordered, 1037: _ordered, 1038: _ordered, 1039: _in_cart,
+    1036: _ordered, 1037: _ordered, 1038: _ordered, 1039: _in_cart, 1040: _cart_edited, 1041: _wishlist_pruned,
 }
 with sqlite3.connect(template_database(STOREFRONT)) as _seed:
     SEED_LAST_ORDER = int(_seed.execute("SELECT max(id) FROM orders").fetchone()[0])
@@ -114,9 +133,11 @@ async def _solve(browser: Browser, config: dict[str, Any]) -> None:
     """Replay one task's reference solution in a fresh environment and score it with the task's own eval."""
     async with fresh_run(browser, config, judge=OfflineJudge()) as run:
         if config["eval"]["eval_types"] != ["string_match"]:
-            # Not one check may pass on the untouched state: each phrase must be the solution's doing.
+            # Not one required phrase may be present on the untouched state: each must be the solution's doing
+            # (a must_exclude phrase may well be absent before acting: what matters is that it is absent after).
             before = await run.untouched()
-            assert not any(check.passed for check in before.checks), f"satisfied before acting:\n{before.report()}"
+            assert not any(check.passed for check in before.checks if check.rule != "must_exclude"), \
+                f"satisfied before acting:\n{before.report()}"
         await run.solve()
         if (check := STATE_CHECKS.get(config["intent_template_id"])) is not None:
             with sqlite3.connect(Path(run.env.db_paths["shop"])) as conn:
