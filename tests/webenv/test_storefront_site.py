@@ -19,11 +19,10 @@ import pytest
 from playwright.async_api import Browser, BrowserContext
 
 from webenv.server import Environment, start_environment, template_database
-from webenv.sites.shop import STOREFRONT
+from webenv.sites.shop import STOREFRONT, queries
+from webenv.sites.shop.seed import EMMA_EMAIL, PASSWORD
 from webenv.sites.shop.storefront_tasks import build_tasks
 from webenv.url_sets import match_page, pages_from_json
-from webenv.sites.shop import queries
-from webenv.sites.shop.seed import EMMA_EMAIL, PASSWORD
 
 LOGIN = {"login[username]": EMMA_EMAIL, "login[password]": PASSWORD}
 

@@ -23,8 +23,20 @@ from webenv.sites.shop import STOREFRONT
 from webenv.sites.shop.seed import EMMA_EMAIL
 from webenv.sites.shop.storefront_tasks import build_tasks
 
-TASKS = only_test_split(build_tasks(template_database(STOREFRONT)))
+BUILT = build_tasks(template_database(STOREFRONT))
+TASKS = only_test_split(BUILT)
+TRAINING = [config for config in BUILT if config.get("split") == "train"]
 CONCURRENCY = 6
+
+
+def _training_sample(per_template: int = 4) -> list[dict[str, Any]]:
+    """A deterministic spread of the training pool: evenly spaced instances of every training template."""
+    sample = []
+    for template_id in sorted({c["intent_template_id"] for c in TRAINING}):
+        pool = [c for c in TRAINING if c["intent_template_id"] == template_id]
+        step = max(1, len(pool) // per_template)
+        sample.extend(pool[::step][:per_template])
+    return sample
 
 
 def test_suite_has_the_size_and_mix_of_webarena_lite_shopping() -> None:
@@ -40,6 +52,16 @@ def test_suite_has_the_size_and_mix_of_webarena_lite_shopping() -> None:
 
 def test_every_task_is_a_valid_webarena_config_with_a_valid_solution() -> None:
     check_configs(TASKS, site="shopping", storage_state="./.auth/shopping_state.json", start="__SHOPPING__")
+
+
+def test_training_pool_is_large_disjoint_and_long_tasks_are_long() -> None:
+    assert len(TRAINING) >= 320
+    assert not {c["intent"] for c in TRAINING} & {c["intent"] for c in TASKS}, "an intent is asked in both splits"
+    held_out = {c["intent_template_id"] for c in TASKS} - {c["intent_template_id"] for c in TRAINING}
+    assert {1004, 1037, 1039} <= held_out and len(held_out) >= 3
+    long = [len(c["reference_solution"]["actions"]) for c in TASKS if c["intent_template_id"] in (1040, 1041, 1042)]
+    assert len(long) >= 22 and all(12 <= n <= 30 for n in long) and sum(long) / len(long) >= 20
+    assert sum(n >= 15 for n in long) >= 18
 
 
 def test_build_tasks_is_deterministic() -> None:
@@ -146,3 +168,9 @@ async def _solve(browser: Browser, config: dict[str, Any]) -> None:
 
 async def test_every_reference_solution_solves_its_task(browser: Browser) -> None:
     await solve_all(TASKS, lambda config: _solve(browser, config), at_once=CONCURRENCY)
+
+
+async def test_a_sample_of_training_tasks_is_solved_by_its_reference(browser: Browser) -> None:
+    sample = _training_sample()
+    assert len(sample) >= 20
+    await solve_all(sample, lambda config: _solve(browser, config), at_once=CONCURRENCY)

@@ -47,7 +47,19 @@ from webenv.sites.shop.storefront.task_kit import (
     task,
     view_order,
 )
-from webenv.tasks.authoring import Plan, Split, Template, click, html_check, html_eval, scroll, select, string_eval, type_into, url_eval
+from webenv.tasks.authoring import (
+    Plan,
+    Split,
+    Template,
+    click,
+    html_check,
+    html_eval,
+    scroll,
+    select,
+    string_eval,
+    type_into,
+    url_eval,
+)
 
 Task = dict[str, Any]
 
@@ -356,8 +368,8 @@ def _search_terms(conn: sqlite3.Connection) -> list[str]:
     for product in queries.find_products(conn, queries.ProductFilter()):
         words = _label(product).lower().split()
         terms.extend([" ".join(words[:2]), " ".join(words[-2:])])
-    return [term for term in dict.fromkeys(terms)
-            if re.fullmatch(r"[a-z][a-z0-9 &'.-]*", term) and queries.count_products(conn, queries.ProductFilter(query=term))]
+    return [term for term in dict.fromkeys(terms) if re.fullmatch(r"[a-z][a-z0-9 &'.-]*", term)
+            and queries.count_products(conn, queries.ProductFilter(query=term))]
 
 
 def search_for(conn: sqlite3.Connection) -> list[Task]:
@@ -529,8 +541,8 @@ def update_address(conn: sqlite3.Connection) -> list[Task]:
         solution = plan.finish("The address book shows the new address.", "Stop.")
         checks = [html_check(f"{SITE}/customer/address", box, must_include=expected)
                   for box in (SHIPPING_BOX, BILLING_BOX)]
-        tasks.append(task(1033, template, {"address": f"{street}, {city}, {state_code}, {postcode}"}, html_eval(*checks),
-                          solution))
+        tasks.append(task(1033, template, {"address": f"{street}, {city}, {state_code}, {postcode}"},
+                          html_eval(*checks), solution))
     return tasks
 
 
@@ -738,8 +750,8 @@ def _add_by_search(plan: Plan, product: queries.Row, button: str, qty: int = 1, 
     plan.step("The store search finds the product by its name.", f"Search for '{term}' and open '{product['name']}'.",
               type_into("searchbox", "Search", term, enter=True), click("link", product["name"]))
     actions = [type_into("spinbutton", "Qty", str(qty))] if qty > 1 else []
-    return plan.step("The product page has the button.", f"{'Set the quantity to ' + str(qty) + ' and c' if qty > 1 else 'C'}"
-                     f"lick {button}.", *actions, click("button", button), notes=notes)
+    instruction = f"Set the quantity to {qty} and click {button}." if qty > 1 else f"Click {button}."
+    return plan.step("The product page has the button.", instruction, *actions, click("button", button), notes=notes)
 
 
 def _row_label(product: queries.Row) -> str:
