@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from webenv.server import template_database
-from webenv.sites.shop import STOREFRONT, queries
+from webenv.sites.shop import STOREFRONT, queries, search
 from webenv.sites.shop.seed import EMMA_EMAIL, PASSWORD, build_database
+from webenv.sites.shop.seed_data import reviews
 
 pytestmark = pytest.mark.unit  # no browser, no server
 
@@ -129,11 +130,72 @@ def test_no_timestamp_comes_from_the_wall_clock(conn: sqlite3.Connection) -> Non
 def test_search_matches_every_word_in_name_or_colour(conn: sqlite3.Connection) -> None:
     found = queries.find_products(conn, queries.ProductFilter(query="Hydro flask OLIVINE"))
     assert [(p["color"]) for p in found] == ["Olivine"]
-    every = queries.find_products(conn, queries.ProductFilter(query="mouth guard"))
-    assert every and all("mouth" in p["name"].lower() and "guard" in p["name"].lower() for p in every)
-    independent = _count(conn, "SELECT count(*) FROM products WHERE enabled = 1 AND lower(name) LIKE '%mouth%'"
-                               " AND lower(name) LIKE '%guard%'")
-    assert len(every) == independent
+    every = queries.find_products(conn, queries.ProductFilter(query="office chair"))
+    # Independent: every product whose name has both words is found (more may match through the description).
+    by_name = _count(conn, "SELECT count(*) FROM products WHERE enabled = 1 AND (' ' || lower(name) || ' ')"
+                           " LIKE '% office %' AND (' ' || lower(name) || ' ') LIKE '% chair %'")
+    assert by_name >= 2 and len(every) >= by_name
+    assert all("office" in (p["name"] + p["description"]).lower() and "chair" in (p["name"] + p["description"]).lower()
+               for p in every)
+
+
+@pytest.mark.parametrize(("word", "same"), [
+    ("chairs", "chair"), ("cancelling", "canceled"), ("canceling", "cancel"), ("running", "run"),
+    ("shoes", "shoe"), ("sizing", "size"), ("boxes", "box"), ("berries", "berry"), ("grinding", "grind"),
+    ("watches", "watch"), ("candles", "candle"), ("shipped", "ship"),
+])
+def test_stemming_maps_inflected_forms_to_one_key(word: str, same: str) -> None:
+    assert search.stem(word) == search.stem(same)
+
+
+@pytest.mark.parametrize(("word", "other"), [("glass", "gloss"), ("guard", "guide"), ("chair", "char"),
+                                             ("bass", "base")])
+def test_stemming_keeps_different_words_apart(word: str, other: str) -> None:
+    assert search.stem(word) != search.stem(other)
+
+
+@pytest.mark.parametrize(("plural", "singular"), [("office chairs", "office chair"),
+                                                  ("bluetooth speakers", "bluetooth speaker"),
+                                                  ("mouth guards", "mouth guard"), ("running shoes", "running shoe")])
+def test_plural_and_singular_searches_find_the_same_products(conn: sqlite3.Connection, plural: str,
+                                                            singular: str) -> None:
+    many = queries.find_products(conn, queries.ProductFilter(query=plural))
+    one = queries.find_products(conn, queries.ProductFilter(query=singular))
+    assert many and [p["id"] for p in many] == [p["id"] for p in one]
+
+
+def test_name_matches_rank_above_description_matches(conn: sqlite3.Connection) -> None:
+    found = queries.find_products(conn, queries.ProductFilter(query="bluetooth speaker"))
+    in_name = ["bluetooth" in p["name"].lower() for p in found]
+    assert True in in_name and False in in_name, "the query should match some speakers only by description"
+    assert in_name == sorted(in_name, reverse=True), "every name match comes before every description match"
+    # Descending relevance reverses the list; price order keeps the set.
+    reverse = queries.find_products(conn, queries.ProductFilter(query="bluetooth speaker", direction="desc"))
+    assert [p["id"] for p in reverse] == [p["id"] for p in found][::-1]
+    by_price = queries.find_products(conn, queries.ProductFilter(query="bluetooth speaker", order="price"))
+    assert sorted(p["id"] for p in by_price) == sorted(p["id"] for p in found)
+    assert [p["price_cents"] for p in by_price] == sorted(p["price_cents"] for p in by_price)
+
+
+def test_filler_words_do_not_narrow_a_search(conn: sqlite3.Connection) -> None:
+    plain = queries.find_products(conn, queries.ProductFilter(query="guard teeth grinding"))
+    wordy = queries.find_products(conn, queries.ProductFilter(query="a guard for the teeth grinding"))
+    assert plain and [p["id"] for p in plain] == [p["id"] for p in wordy]
+    assert queries.count_products(conn, queries.ProductFilter(query="zzzz chair")) == 0
+
+
+def test_review_texts_agree_with_their_rating(conn: sqlite3.Connection) -> None:
+    polarity = {text: sign for bank in (*reviews.BY_KIND.values(), reviews.SHIPPING, reviews.SIZING)
+                for sign, text in bank}
+    checked = 0
+    for review in conn.execute("SELECT rating, title, body FROM reviews WHERE customer_id IS NOT 1"):
+        signs = {sign for text, sign in polarity.items() if text in review["body"]}
+        assert signs <= set(reviews.ALLOWED[review["rating"]]), (review["rating"], review["body"])
+        assert review["title"] in reviews.TITLES[review["rating"]]
+        if review["rating"] == 3:
+            assert "+" in signs and signs & {"-", "0"}, review["body"]
+        checked += 1
+    assert checked > 500
 
 
 def test_price_filter_upper_bound_is_exclusive_and_sorting_works(conn: sqlite3.Connection) -> None:

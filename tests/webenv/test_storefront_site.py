@@ -18,9 +18,11 @@ import httpx
 import pytest
 from playwright.async_api import Browser, BrowserContext
 
-from webenv.server import Environment, start_environment
-from webenv.sites.shop import queries
+from webenv.server import Environment, start_environment, template_database
+from webenv.sites.shop import STOREFRONT, queries
 from webenv.sites.shop.seed import EMMA_EMAIL, PASSWORD
+from webenv.sites.shop.storefront_tasks import build_tasks
+from webenv.url_sets import match_page, pages_from_json
 
 LOGIN = {"login[username]": EMMA_EMAIL, "login[password]": PASSWORD}
 
@@ -138,6 +140,26 @@ def test_listing_urls_redirect_to_one_canonical_form(shared: Environment) -> Non
             response = client.get(given)
             assert response.status_code == 302 and response.headers["location"] == canonical, given
             assert client.get(canonical).status_code == 200
+
+
+def test_every_form_of_the_under_30_filter_is_the_tasks_gold_page_and_nothing_else(shared: Environment) -> None:
+    """Template 1022 ("products under $30 in men shoes"): whichever way a shopper sets the filter (the form's
+    maximum alone, both ends, Magento's `price=` spellings) the site lands on one page, and the task's acceptable
+    pages take exactly that page — not another price, an added sort or a price bucket."""
+    gold = next(pages_from_json(c["eval"]["acceptable_urls"]) for c in build_tasks(template_database(STOREFRONT))
+                if c["intent_template_id"] == 1022 and c["instantiation_dict"]["category"] == "men shoes")
+    base = shared.urls["shopping"]
+    resolve = lambda text: text.replace("__SHOPPING__", base)  # noqa: E731
+    shoes = "/clothing-shoes-jewelry/men/shoes.html"
+    with httpx.Client(base_url=base, follow_redirects=True) as client:
+        for query in ("price_to=30", "price_from=0&price_to=30", "price_to=%2430", "price=-30", "price=0.00-30.00",
+                      "price=0-30", "price=0-30&product_list_order=position&product_list_dir=asc"):
+            landed = str(client.get(f"{shoes}?{query}").url)
+            assert any(match_page(page, landed, resolve) for page in gold), (query, landed)
+        for query in ("price=0-300", "price=20-30", "price=0-30&product_list_order=price", "", "price=0-29.99",
+                      "price=0-30&product_list_dir=desc"):
+            landed = str(client.get(f"{shoes}?{query}").url)
+            assert not any(match_page(page, landed, resolve) for page in gold), (query, landed)
 
 
 async def test_sort_form_and_price_filter_in_the_browser(browser: Browser, shared: Environment) -> None:

@@ -23,8 +23,20 @@ from webenv.sites.shop import STOREFRONT
 from webenv.sites.shop.seed import EMMA_EMAIL
 from webenv.sites.shop.storefront_tasks import build_tasks
 
-TASKS = only_test_split(build_tasks(template_database(STOREFRONT)))
+BUILT = build_tasks(template_database(STOREFRONT))
+TASKS = only_test_split(BUILT)
+TRAINING = [config for config in BUILT if config.get("split") == "train"]
 CONCURRENCY = 6
+
+
+def _training_sample(per_template: int = 4) -> list[dict[str, Any]]:
+    """A deterministic spread of the training pool: evenly spaced instances of every training template."""
+    sample = []
+    for template_id in sorted({c["intent_template_id"] for c in TRAINING}):
+        pool = [c for c in TRAINING if c["intent_template_id"] == template_id]
+        step = max(1, len(pool) // per_template)
+        sample.extend(pool[::step][:per_template])
+    return sample
 
 
 def test_suite_has_the_size_and_mix_of_webarena_lite_shopping() -> None:
@@ -40,6 +52,16 @@ def test_suite_has_the_size_and_mix_of_webarena_lite_shopping() -> None:
 
 def test_every_task_is_a_valid_webarena_config_with_a_valid_solution() -> None:
     check_configs(TASKS, site="shopping", storage_state="./.auth/shopping_state.json", start="__SHOPPING__")
+
+
+def test_training_pool_is_large_disjoint_and_long_tasks_are_long() -> None:
+    assert len(TRAINING) >= 320
+    assert not {c["intent"] for c in TRAINING} & {c["intent"] for c in TASKS}, "an intent is asked in both splits"
+    held_out = {c["intent_template_id"] for c in TASKS} - {c["intent_template_id"] for c in TRAINING}
+    assert {1004, 1037, 1039} <= held_out and len(held_out) >= 3
+    long = [len(c["reference_solution"]["actions"]) for c in TASKS if c["intent_template_id"] in (1040, 1041, 1042)]
+    assert len(long) >= 22 and all(12 <= n <= 30 for n in long) and sum(long) / len(long) >= 20
+    assert sum(n >= 15 for n in long) >= 18
 
 
 def test_build_tasks_is_deterministic() -> None:
@@ -97,9 +119,28 @@ def _in_cart(conn: sqlite3.Connection, config: dict[str, Any]) -> None:
     assert _wanted(config)[0] in names
 
 
+def _excluded(config: dict[str, Any]) -> list[str]:
+    return list(config["eval"]["program_html"][0]["required_contents"].get("must_exclude", []))
+
+
+def _cart_edited(conn: sqlite3.Connection, config: dict[str, Any]) -> None:
+    """The cart holds the kept products (not the removed one) and its subtotal is the answer's."""
+    rows = conn.execute("SELECT p.name, c.qty * p.price_cents FROM cart_items c JOIN products p ON p.id = c.product_id"
+                        " WHERE c.customer_id = ?", (_emma_id(conn),)).fetchall()
+    assert sorted(name for name, _ in rows) == sorted(_wanted(config))
+    assert not set(_excluded(config)) & {name for name, _ in rows}
+    assert sum(total for _, total in rows) == round(config["eval"]["answer"]["parts"][0]["value"] * 100)
+
+
+def _wishlist_pruned(conn: sqlite3.Connection, config: dict[str, Any]) -> None:
+    names = {row[0] for row in conn.execute("SELECT p.name FROM wishlist_items w JOIN products p ON p.id = w.product_id"
+                                            " WHERE w.customer_id = ?", (_emma_id(conn),))}
+    assert names == set(_wanted(config)) and not names & set(_excluded(config))
+
+
 STATE_CHECKS: dict[int, Callable[[sqlite3.Connection, dict[str, Any]], None]] = {
     1030: _wishlisted, 1031: _wishlisted, 1032: _subscribed, 1033: _moved, 1034: _not_sent, 1035: _not_sent,
-    1036: _ordered, 1037: _ordered, 1038: _ordered, 1039: _in_cart,
+    1036: _ordered, 1037: _ordered, 1038: _ordered, 1039: _in_cart, 1040: _cart_edited, 1041: _wishlist_pruned,
 }
 with sqlite3.connect(template_database(STOREFRONT)) as _seed:
     SEED_LAST_ORDER = int(_seed.execute("SELECT max(id) FROM orders").fetchone()[0])
@@ -114,9 +155,11 @@ async def _solve(browser: Browser, config: dict[str, Any]) -> None:
     """Replay one task's reference solution in a fresh environment and score it with the task's own eval."""
     async with fresh_run(browser, config, judge=OfflineJudge()) as run:
         if config["eval"]["eval_types"] != ["string_match"]:
-            # Not one check may pass on the untouched state: each phrase must be the solution's doing.
+            # Not one required phrase may be present on the untouched state: each must be the solution's doing
+            # (a must_exclude phrase may well be absent before acting: what matters is that it is absent after).
             before = await run.untouched()
-            assert not any(check.passed for check in before.checks), f"satisfied before acting:\n{before.report()}"
+            assert not any(check.passed for check in before.checks if check.rule != "must_exclude"), \
+                f"satisfied before acting:\n{before.report()}"
         await run.solve()
         if (check := STATE_CHECKS.get(config["intent_template_id"])) is not None:
             with sqlite3.connect(Path(run.env.db_paths["shop"])) as conn:
@@ -125,3 +168,9 @@ async def _solve(browser: Browser, config: dict[str, Any]) -> None:
 
 async def test_every_reference_solution_solves_its_task(browser: Browser) -> None:
     await solve_all(TASKS, lambda config: _solve(browser, config), at_once=CONCURRENCY)
+
+
+async def test_a_sample_of_training_tasks_is_solved_by_its_reference(browser: Browser) -> None:
+    sample = _training_sample()
+    assert len(sample) >= 20
+    await solve_all(sample, lambda config: _solve(browser, config), at_once=CONCURRENCY)

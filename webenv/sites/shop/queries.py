@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from webenv.sites.common import one, rows
+from webenv.sites.shop import search
 
 Row = dict[str, Any]
 
@@ -94,7 +95,7 @@ class ProductFilter:
 
 
 def search_words(query: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", query.lower())
+    return search.words(query)
 
 
 def parse_price_range(text: str | None) -> tuple[int | None, int | None] | None:
@@ -108,16 +109,16 @@ def parse_price_range(text: str | None) -> tuple[int | None, int | None] | None:
     return low, high
 
 
-def _where(conn: sqlite3.Connection, flt: ProductFilter) -> tuple[str, list[Any]]:
+def _where(conn: sqlite3.Connection, flt: ProductFilter,
+           scores: dict[int, int] | None) -> tuple[str, list[Any]]:
     clauses, params = ["p.enabled = 1"], []
     if flt.category_id is not None:
         ids = descendant_ids(conn, flt.category_id)
         clauses.append(f"p.category_id IN ({','.join('?' * len(ids))})")
         params.extend(ids)
-    for word in search_words(flt.query or ""):
-        # Search matches whole catalogue text a shopper sees in a listing: the name and the colour.
-        clauses.append("instr(lower(p.name || ' ' || coalesce(p.color, '')), ?) > 0")
-        params.append(word)
+    if scores is not None:
+        # Search: the products whose name, colour or description match every query word (see `search`).
+        clauses.append(f"p.id IN ({','.join(str(int(key)) for key in sorted(scores)) or 'NULL'})")
     if flt.price_from is not None:
         clauses.append("p.price_cents >= ?")
         params.append(flt.price_from)
@@ -127,39 +128,48 @@ def _where(conn: sqlite3.Connection, flt: ProductFilter) -> tuple[str, list[Any]
     return " AND ".join(clauses), params
 
 
-def _order_by(flt: ProductFilter) -> str:
+def _scores(conn: sqlite3.Connection, flt: ProductFilter) -> dict[int, int] | None:
+    """Relevance of each matching product when the listing is a search (None for a category listing)."""
+    return search.match_scores(conn, flt.query) if search.query_stems(flt.query or "") else None
+
+
+def _order_by(flt: ProductFilter, scores: dict[int, int] | None) -> str:
     direction = "DESC" if flt.direction == "desc" else "ASC"
     if flt.order == "price":
         return f"p.price_cents {direction}, p.id"
     if flt.order == "name":
         return f"p.name COLLATE NOCASE {direction}, p.id"
-    if flt.order == "relevance" and flt.query:
-        phrase = " ".join(search_words(flt.query)).replace("'", "")
-        return f"instr(lower(p.name), '{phrase}') = 0, p.id"  # the whole phrase in the name ranks first
+    if flt.order == "relevance" and scores:
+        # Most relevant first (name matches above description matches); "Ascending" is Magento's default
+        # direction for relevance and means best first, "Descending" reverses the list.
+        cases = " ".join(f"WHEN {int(key)} THEN {int(value)}" for key, value in sorted(scores.items()))
+        best_first = "DESC" if flt.direction != "desc" else "ASC"
+        return f"CASE p.id {cases} ELSE 0 END {best_first}, p.id {'ASC' if best_first == 'DESC' else 'DESC'}"
     return f"p.id {direction}"
 
 
 def count_products(conn: sqlite3.Connection, flt: ProductFilter) -> int:
-    where, params = _where(conn, flt)
+    where, params = _where(conn, flt, _scores(conn, flt))
     return int(conn.execute(f"SELECT count(*) FROM products p WHERE {where}", params).fetchone()[0])
 
 
 def find_products(conn: sqlite3.Connection, flt: ProductFilter, limit: int | None = None,
                   offset: int = 0) -> list[Row]:
     """Enabled products matching a filter, in listing order, each with its review count and average rating."""
-    where, params = _where(conn, flt)
+    scores = _scores(conn, flt)
+    where, params = _where(conn, flt, scores)
     paging = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
     return rows(conn, f"""
         SELECT p.*, (SELECT count(*) FROM reviews r WHERE r.product_id = p.id AND r.status = 'approved')
                         AS review_count,
                     (SELECT avg(rating) FROM reviews r WHERE r.product_id = p.id AND r.status = 'approved')
                         AS rating_avg
-        FROM products p WHERE {where} ORDER BY {_order_by(flt)}{paging}""", *params)
+        FROM products p WHERE {where} ORDER BY {_order_by(flt, scores)}{paging}""", *params)
 
 
 def price_range(conn: sqlite3.Connection, flt: ProductFilter) -> tuple[int, int]:
     """Cheapest and dearest price among the products a listing shows."""
-    where, params = _where(conn, flt)
+    where, params = _where(conn, flt, _scores(conn, flt))
     low, high = conn.execute(f"SELECT min(price_cents), max(price_cents) FROM products p WHERE {where}",
                              params).fetchone()
     if low is None:
@@ -173,7 +183,7 @@ PRICE_BANDS: tuple[tuple[int, int | None], ...] = (
 
 def price_buckets(conn: sqlite3.Connection, flt: ProductFilter) -> list[tuple[int, int | None, int]]:
     """Layered-navigation price bands (from, to, count) that hold at least one product of the listing."""
-    where, params = _where(conn, flt)
+    where, params = _where(conn, flt, _scores(conn, flt))
     counts = [0] * len(PRICE_BANDS)
     for (price,) in conn.execute(f"SELECT p.price_cents FROM products p WHERE {where}", params):
         band = next(i for i, (low, high) in enumerate(PRICE_BANDS) if price >= low and (high is None or price < high))

@@ -46,7 +46,7 @@ CREATE TABLE contact_messages (
 
 DESCRIPTIONS: dict[str, str] = {
     "beauty": "Dermatologist tested and suitable for everyday use.",
-    "mouthguard": "Helps protect teeth from night-time grinding and clenching (bruxism); BPA free.",
+    "mouthguard": "A mouth guard that protects teeth from night-time grinding and clenching (bruxism); BPA free.",
     "electronics": "Includes a USB charging cable and a one-year limited warranty.",
     "fitness": "Built for home workouts, stretching and strength training.",
     "outdoor": "Made for camping, hiking and everyday adventures.",
@@ -282,20 +282,52 @@ def _insert_orders(conn: sqlite3.Connection, rng: random.Random) -> None:
              for item, qty in zip(items, quantities)])
 
 
-def _review_body(rng: random.Random, rating: int, kind: str) -> str:
+def _review_text(rng: random.Random, rating: int, kind: str) -> tuple[str, str]:
+    """A title and body whose every sentence fits the rating (`reviews.ALLOWED`): praise for five stars,
+    praise with at most a small gripe for four, one good and one bad point for three, complaints below."""
+    allowed = reviews.ALLOWED[rating]
+    bank = reviews.BY_KIND.get(kind, reviews.BY_KIND["general"])
+    pool = [text for polarity, text in bank if polarity in allowed]
+    if rating == 3:  # mixed: one good point, one bad one
+        good = [text for polarity, text in bank if polarity == "+"]
+        bad = [text for polarity, text in bank if polarity in "-0"]
+        picked = [rng.choice(good), rng.choice(bad)] if good and bad else rng.sample(pool, k=min(2, len(pool)))
+    else:
+        main = "+" if rating >= 4 else "-"
+        first = [text for polarity, text in bank if polarity == main] or pool
+        picked = [rng.choice(first)]
+        rest = [text for text in pool if text not in picked]
+        if rest and rng.random() < 0.4:
+            picked.append(rng.choice(rest))
+    sentences = [rng.choice(reviews.OPENERS[rating]), *picked]
+    if kind in reviews.APPAREL_KINDS and rng.random() < 0.5:
+        if fitting := [t for p, t in reviews.SIZING if p in allowed]:
+            sentences.append(rng.choice(fitting))
+    if rng.random() < 0.3:
+        if fitting := [t for p, t in reviews.SHIPPING if p in allowed and (rating != 3 or p != "+")]:
+            sentences.append(rng.choice(fitting))
+    return rng.choice(reviews.TITLES[rating]), " ".join(sentences)
+
+
+def _skip_legacy_text_draws(rng: random.Random, rating: int, kind: str) -> None:
+    """Consume the main stream exactly as the first review-text generator did (it drew titles and sentences
+    from it). Texts now come from their own stream; keeping these draws keeps every row generated after the
+    reviews — review statuses and dates, wish lists, carts, search-term hits, the admin's data — as it was."""
+    rng.choice(reviews.TITLES[rating])
     wanted = "+" if rating >= 4 else "-" if rating <= 2 else rng.choice("+-0")
     pool = [text for polarity, text in reviews.BY_KIND.get(kind, reviews.BY_KIND["general"])
             if polarity in (wanted, "0")]
-    sentences = [rng.choice(reviews.OPENERS[rating])]
-    sentences.extend(rng.sample(pool, k=min(len(pool), rng.choice((1, 1, 2)))))
+    rng.choice(reviews.OPENERS[rating])
+    rng.sample(pool, k=min(len(pool), rng.choice((1, 1, 2))))
     if kind in reviews.APPAREL_KINDS and rng.random() < 0.5:
-        sentences.append(rng.choice([t for p, t in reviews.SIZING if p in (wanted, "0")]))
+        rng.choice([t for p, t in reviews.SIZING if p in (wanted, "0")])
     if rng.random() < 0.3:
-        sentences.append(rng.choice([t for p, t in reviews.SHIPPING if p in (wanted, "0")]))
-    return " ".join(sentences)
+        rng.choice([t for p, t in reviews.SHIPPING if p in (wanted, "0")])
 
 
 def _insert_reviews(conn: sqlite3.Connection, rng: random.Random) -> None:
+    # Texts draw from their own stream, so the words of the reviews can change without moving anything else.
+    text_rng = seeded_rng("shop-review-text")
     kinds = {}
     for line in catalog.LINES:
         kinds[line.name] = line.kind
@@ -320,11 +352,12 @@ def _insert_reviews(conn: sqlite3.Connection, rng: random.Random) -> None:
             used.add(nickname)
             rating = min(5, max(1, round(rng.gauss(quality, 1.0))))
             status = rng.choices(("approved", "pending", "rejected"), weights=(96, 3, 1))[0]
+            _skip_legacy_text_draws(rng, rating, kind)
+            title, body = _review_text(text_rng, rating, kind)
             conn.execute(
                 "INSERT INTO reviews (product_id, customer_id, nickname, title, body, rating, status, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (product["id"], customer_id, nickname, rng.choice(reviews.TITLES[rating]),
-                 _review_body(rng, rating, kind), rating, status,
+                (product["id"], customer_id, nickname, title, body, rating, status,
                  _stamp(_random_moment(rng, start, PERIOD_END))))
     # The default customer reviewed a few things she bought (her "My Product Reviews" page is not empty).
     bought = conn.execute(

@@ -10,6 +10,7 @@ instance lists only name *which* things to ask about.
 
 from __future__ import annotations
 
+import collections
 import re
 import sqlite3
 from collections.abc import Callable
@@ -17,12 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from webenv.answers import cents, code, count, date, name, names, neighbours, not_achievable
-from webenv.sites.common import connect
+from webenv.sites.common import connect, rows, seeded_rng
 from webenv.sites.shop import queries
-from webenv.sites.shop.seed import EMMA_EMAIL
+from webenv.sites.shop.seed import EMMA_EMAIL, SHIPPING_PER_ITEM_CENTS
 from webenv.sites.shop.storefront.listing import PAGE_SIZE
 from webenv.sites.shop.storefront.task_kit import (
     BILLING_BOX,
+    CART_TABLE,
     CONTACT_MESSAGE,
     LATEST_ORDER,
     NEWSLETTER_BOX,
@@ -45,7 +47,19 @@ from webenv.sites.shop.storefront.task_kit import (
     task,
     view_order,
 )
-from webenv.tasks.authoring import Plan, click, html_check, html_eval, scroll, select, string_eval, type_into, url_eval
+from webenv.tasks.authoring import (
+    Plan,
+    Split,
+    Template,
+    click,
+    html_check,
+    html_eval,
+    scroll,
+    select,
+    string_eval,
+    type_into,
+    url_eval,
+)
 
 Task = dict[str, Any]
 
@@ -79,11 +93,19 @@ def _open_product(plan: Plan, product: queries.Row, term: str, reasoning: str) -
 def price_range(conn: sqlite3.Connection) -> list[Task]:
     template = "What is the price range of {{product}} in the One Stop Market?"
     tasks = []
-    for product, term in (("teeth grinding mouth guards", "mouth guard"), ("office chairs", "office chair"),
-                          ("Bluetooth speakers", "bluetooth speaker")):
+    # The set asked about is what the store search returns for the thing, however it is phrased: the natural
+    # plural, the singular, with or without the purpose ("teeth grinding") must all find the same products.
+    for product, term, phrasings in (
+            ("teeth grinding mouth guards", "teeth grinding mouth guards", ("mouth guard", "mouth guards",
+                                                                            "teeth grinding mouth guard")),
+            ("office chairs", "office chairs", ("office chair",)),
+            ("Bluetooth speakers", "bluetooth speakers", ("bluetooth speaker",))):
         flt = queries.ProductFilter(query=term, order="price")
         found = queries.find_products(conn, flt)
         assert 1 < len(found) <= PAGE_SIZE, f"{term!r}: results must fit one page"
+        for other in phrasings:
+            same = queries.find_products(conn, queries.ProductFilter(query=other, order="price"))
+            assert [p["id"] for p in same] == [p["id"] for p in found], f"{other!r} and {term!r} differ"
         low, high = queries.price_range(conn, flt)
         answer = f"{queries.money(low)} - {queries.money(high)}"
         plan = search(Plan(), term, f"The store search lists every {product[:-1]} with its price.")
@@ -158,6 +180,9 @@ def rounded_rating(conn: sqlite3.Connection) -> list[Task]:
         product = _only_result(conn, term)
         reviews, average = queries.rating_summary(conn, product["id"])
         assert average is not None, f"{product['name']} has no reviews"
+        # The page shows the average to one decimal ("4.2 out of 5 stars"); an average near x.5 would make
+        # "the nearest whole number" depend on how it is rounded, so instances must stay clear of it.
+        assert abs(average % 1 - 0.5) >= 0.1, f"{product['name']}: average {average:.2f} is too close to x.5"
         stars, percent = round(average), queries.rating_percent(average)
         plan = _open_product(Plan(), product, term, "The product page shows the average rating of its reviews.")
         plan.note(f"Rating {percent}% = {average:.1f} out of 5 stars from {reviews} reviews")
@@ -170,16 +195,21 @@ def rounded_rating(conn: sqlite3.Connection) -> list[Task]:
     return tasks
 
 
+REVIEWERS_MENTIONING = Template(1004, "List out reviewers, if exist, who mention about {{topic}}", held_out=True)
+
+
 def reviewers_mentioning(conn: sqlite3.Connection) -> list[Task]:
-    template = "List out reviewers, if exist, who mention about {{topic}}"
-    tasks = []
-    for product_name, color, phrase, topic in (
+    """Held out: reading every review for a topic is asked only in the test split."""
+    cases = (
         ("3-Pack Samsung Galaxy S6 Screen Protector, Tempered Glass with 9H Hardness", None, "fingerprint",
          "good fingerprint resistance"),
         ("Slim Mouth Guard for Teeth Clenching, Travel Size with Case, 2 Pack", None, "jaw pain",
          "relief from jaw pain"),
         ("Canon PIXMA TR4720 All-in-One Wireless Printer", None, "out of ink", "running out of ink"),
-    ):
+    )
+
+    def make(case: tuple[str, str | None, str, str], split: Split) -> Task:
+        product_name, color, phrase, topic = case
         product = queries.product_by_name(conn, product_name, color)
         reviewers = queries.reviewers_mentioning(conn, product["id"], phrase)
         assert reviewers, f"no review of {product_name} mentions {phrase!r}"
@@ -190,10 +220,11 @@ def reviewers_mentioning(conn: sqlite3.Connection) -> list[Task]:
                            scroll(), notes=tuple(f"{who} mentions {phrase}" for who in reviewers))
         solution = plan.finish("All reviews have been read.", f"Answer with the reviewers: {answer}.", answer)
         # Distractors: every other reviewer of the product (a list with one of them added is wrong).
-        tasks.append(task(1004, template, {"topic": topic},
-                          string_eval(names(reviewers), exclude=[name(other) for other in others], raw=answer),
-                          solution, start_url=_product_url(product)))
-    return tasks
+        return task(REVIEWERS_MENTIONING.id, REVIEWERS_MENTIONING.text, {"topic": topic},
+                    string_eval(names(reviewers), exclude=[name(other) for other in others], raw=answer),
+                    solution, start_url=_product_url(product), split=split)
+
+    return REVIEWERS_MENTIONING.tasks(cases, make, test=len(cases))
 
 
 def variant_sku(conn: sqlite3.Connection) -> list[Task]:
@@ -327,15 +358,32 @@ def unreviewed_product(conn: sqlite3.Connection) -> list[Task]:
 
 # --- url_match: navigation -------------------------------------------------------------------------------------
 
+SEARCH_FOR = Template(1020, 'Search for "{{term}}"')
+
+
+def _search_terms(conn: sqlite3.Connection) -> list[str]:
+    """What shoppers type: the shop's recorded search terms, then each product's brand and product type (the
+    first two and the last two words of its label), every one finding something."""
+    terms = [row["term"] for row in conn.execute("SELECT term FROM search_terms ORDER BY id")]
+    for product in queries.find_products(conn, queries.ProductFilter()):
+        words = _label(product).lower().split()
+        terms.extend([" ".join(words[:2]), " ".join(words[-2:])])
+    return [term for term in dict.fromkeys(terms) if re.fullmatch(r"[a-z][a-z0-9 &'.-]*", term)
+            and queries.count_products(conn, queries.ProductFilter(query=term))]
+
+
 def search_for(conn: sqlite3.Connection) -> list[Task]:
-    template = 'Search for "{{term}}"'
-    tasks = []
-    for term in ("switch game case", "vegan jerky", "noise cancelling headphones"):
+    curated = ["switch game case", "vegan jerky", "noise cancelling headphones"]
+
+    def make(term: str, split: Split) -> Task:
         assert queries.count_products(conn, queries.ProductFilter(query=term)), f"{term!r} finds nothing"
         plan = search(Plan(), term, "The search box is in the page header.")
         solution = plan.finish("The search results are shown.", "Stop on the results page.")
-        tasks.append(task(1020, template, {"term": term}, url_eval(search_page(term)), solution))
-    return tasks
+        return task(SEARCH_FOR.id, SEARCH_FOR.text, {"term": term}, url_eval(search_page(term)), solution,
+                    split=split)
+
+    others = [term for term in _search_terms(conn) if term not in curated][:90]
+    return SEARCH_FOR.tasks([*curated, *others], make, test=len(curated))
 
 
 def search_sorted(conn: sqlite3.Connection) -> list[Task]:
@@ -352,42 +400,72 @@ def search_sorted(conn: sqlite3.Connection) -> list[Task]:
     return tasks
 
 
+CATEGORY_UNDER_PRICE = Template(1022, 'Show me products under ${{price}} in "{{category}}" category')
+CATEGORY_SORTED = Template(1023, "List products from {{category}} category by {{direction}} price")
+
+
+def category_label(conn: sqlite3.Connection, category: queries.Row) -> str:
+    """How a shopper names a category: its name, with the parent's in front when another category shares the
+    name ("men shoes", "women clothing")."""
+    shared = conn.execute("SELECT count(*) FROM categories WHERE name = ?", (category["name"],)).fetchone()[0]
+    label = category["name"].lower()
+    if shared > 1 and category["parent_id"] is not None:
+        parent = queries.breadcrumbs(conn, category)[-1]
+        label = f"{parent['name'].lower()} {label}"
+    return label
+
+
+def _categories(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    return [(category_label(conn, row), row["slug"]) for row in
+            rows(conn, "SELECT * FROM categories ORDER BY id")]
+
+
 def category_under_price(conn: sqlite3.Connection) -> list[Task]:
-    template = 'Show me products under ${{price}} in "{{category}}" category'
-    tasks = []
-    for price, label, slug in ((30, "men shoes", "clothing-shoes-jewelry/men/shoes"),
-                               (20, "snacks and sweets", "grocery-gourmet-food/snacks-sweets")):
+    curated = [(30, "men shoes", "clothing-shoes-jewelry/men/shoes"),
+               (20, "snacks and sweets", "grocery-gourmet-food/snacks-sweets")]
+
+    def make(case: tuple[int, str, str], split: Split) -> Task:
+        price, label, slug = case
         trail = category_trail(conn, slug)
+        flt = queries.ProductFilter(category_id=trail[-1]["id"])
+        listed = queries.count_products(conn, flt)
         under = queries.count_products(conn, queries.ProductFilter(category_id=trail[-1]["id"], price_to=price * 100))
-        assert under, f"nothing in {slug} under ${price}"
+        assert 0 < under < listed, f"the ${price} filter must keep some of {slug} and drop others"
         plan = open_category(Plan(), trail, "Categories are reached from the top menu and the Shop By sidebar.")
         plan.step("The sidebar's price filter takes a range; only the maximum matters here.",
                   f"Filter the listing to prices up to ${price}.",
                   type_into("textbox", "Maximum price", str(price)), click("button", "Filter by price"),
                   notes=(f"{under} products cost less than ${price}",))
         solution = plan.finish("The filtered listing is shown.", "Stop on the filtered category page.")
-        tasks.append(task(1022, template, {"price": str(price), "category": label},
-                          url_eval(category_page(slug, price=f"0-{price}")), solution))
-    return tasks
+        # The price form, the `-30` and `0.00-30.00` spellings all land on the one canonical `price=0-30` page;
+        # Position order and the ascending direction are that page's defaults. Nothing else is the listing asked.
+        return task(CATEGORY_UNDER_PRICE.id, CATEGORY_UNDER_PRICE.text, {"price": str(price), "category": label},
+                    url_eval(category_page(slug, price=f"0-{price}")), solution, split=split)
+
+    others = [(price, label, slug) for label, slug in _categories(conn) for price in (10, 25, 50, 100)
+              if (price, label, slug) not in curated]
+    return CATEGORY_UNDER_PRICE.tasks([*curated, *others], make, test=len(curated))
 
 
 def category_sorted(conn: sqlite3.Connection) -> list[Task]:
-    template = "List products from {{category}} category by {{direction}} price"
-    tasks = []
-    for label, slug, direction in (("living room furniture", "home-kitchen/furniture/living-room-furniture",
-                                    "descending"),
-                                   ("competitive swimwear",
-                                    "clothing-shoes-jewelry/sport-specific-clothing/competitive-swimwear",
-                                    "ascending")):
+    curated = [("living room furniture", "home-kitchen/furniture/living-room-furniture", "descending"),
+               ("competitive swimwear", "clothing-shoes-jewelry/sport-specific-clothing/competitive-swimwear",
+                "ascending")]
+
+    def make(case: tuple[str, str, str], split: Split) -> Task:
+        label, slug, direction = case
         trail = category_trail(conn, slug)
         code = "asc" if direction == "ascending" else "desc"
         plan = open_category(Plan(), trail, "Categories are reached from the top menu and the Shop By sidebar.")
         sort_listing(plan, "Price", direction.title(), "The toolbar above the products sorts them.")
         solution = plan.finish("The category is sorted as asked.", "Stop on the sorted category page.")
-        tasks.append(task(1023, template, {"category": label, "direction": direction},
-                          url_eval(category_page(slug, product_list_order="price", product_list_dir=code)),
-                          solution))
-    return tasks
+        return task(CATEGORY_SORTED.id, CATEGORY_SORTED.text, {"category": label, "direction": direction},
+                    url_eval(category_page(slug, product_list_order="price", product_list_dir=code)), solution,
+                    split=split)
+
+    others = [(label, slug, direction) for label, slug in _categories(conn) for direction in ("ascending", "descending")
+              if (label, slug, direction) not in curated]
+    return CATEGORY_SORTED.tasks([*curated, *others], make, test=len(curated))
 
 
 def latest_order_with_status(conn: sqlite3.Connection) -> list[Task]:
@@ -463,8 +541,8 @@ def update_address(conn: sqlite3.Connection) -> list[Task]:
         solution = plan.finish("The address book shows the new address.", "Stop.")
         checks = [html_check(f"{SITE}/customer/address", box, must_include=expected)
                   for box in (SHIPPING_BOX, BILLING_BOX)]
-        tasks.append(task(1033, template, {"address": f"{street}, {city}, {state_code}, {postcode}"}, html_eval(*checks),
-                          solution))
+        tasks.append(task(1033, template, {"address": f"{street}, {city}, {state_code}, {postcode}"},
+                          html_eval(*checks), solution))
     return tasks
 
 
@@ -558,9 +636,12 @@ def _best_rated(conn: sqlite3.Connection, slug: str, low: int, high: int) -> que
     return ranked[0]
 
 
+BUY_BEST_RATED = Template(1037, "Buy the highest rated product from the {{category}} category within a budget "
+                                "between {{low}} and {{high}}.", held_out=True)
+
+
 def buy_best_rated(conn: sqlite3.Connection) -> list[Task]:
-    template = ("Buy the highest rated product from the {{category}} category within a budget between {{low}} and "
-                "{{high}}.")
+    """Held out: buying by comparing ratings within a budget is asked only in the test split."""
     options = (("meat substitute", "grocery-gourmet-food/meat-substitutes", 30, 60),
                ("competitive swimwear", "clothing-shoes-jewelry/sport-specific-clothing/competitive-swimwear", 20, 60),
                ("snacks and sweets", "grocery-gourmet-food/snacks-sweets", 10, 25))
@@ -575,8 +656,9 @@ def buy_best_rated(conn: sqlite3.Connection) -> list[Task]:
               f"Open '{best['name']}' and add it to the cart.", click("link", best["name"]),
               click("button", "Add to Cart"))
     solution = _checkout(plan).finish("The product has been bought.", "Stop.")
-    return [task(1037, template, {"category": label, "low": str(low), "high": str(high)},
-                 _latest_order_check(best["sku"]), solution)]
+    return BUY_BEST_RATED.tasks([(label, low, high)], lambda case, split: task(
+        BUY_BEST_RATED.id, BUY_BEST_RATED.text, {"category": case[0], "low": str(case[1]), "high": str(case[2])},
+        _latest_order_check(best["sku"]), solution, split=split), test=1)
 
 
 def buy_quantity(conn: sqlite3.Connection) -> list[Task]:
@@ -594,9 +676,12 @@ def buy_quantity(conn: sqlite3.Connection) -> list[Task]:
 _CAPACITY = re.compile(r"(\d+)\s+(?:Slots|Cartridges|Game Card Slots)")
 
 
+CHEAPEST_CARD_CASE = Template(1039, "Add the least expensive Nintendo Switch game card case that holds at least "
+                                    "{{cards}} cards to my shopping cart.", held_out=True)
+
+
 def cheapest_card_case(conn: sqlite3.Connection) -> list[Task]:
-    template = ("Add the least expensive Nintendo Switch game card case that holds at least {{cards}} cards to my "
-                "shopping cart.")
+    """Held out: a constraint read from product names, then the cheapest match, asked only in the test split."""
     cards, term = 20, "switch case"
     found = queries.find_products(conn, queries.ProductFilter(query=term, order="price"))
     fitting = [p for p in found if (m := _CAPACITY.search(p["name"])) and int(m.group(1)) >= cards]
@@ -607,8 +692,218 @@ def cheapest_card_case(conn: sqlite3.Connection) -> list[Task]:
     plan.step("Cheaper cases hold fewer cards than needed.", f"Open '{choice['name']}' and add it to the cart.",
               click("link", choice["name"]), click("button", "Add to Cart"))
     solution = plan.finish("The case is in the cart.", "Stop.")
-    return [task(1039, template, {"cards": str(cards)},
-                 html_eval(html_check(f"{SITE}/checkout/cart", "", must_include=[choice["name"]])), solution)]
+    return CHEAPEST_CARD_CASE.tasks([cards], lambda case, split: task(
+        CHEAPEST_CARD_CASE.id, CHEAPEST_CARD_CASE.text, {"cards": str(case)},
+        html_eval(html_check(f"{SITE}/checkout/cart", "", must_include=[choice["name"]])), solution, split=split),
+        test=1)
+
+
+# --- long tasks: plans that carry what they found across many pages --------------------------------------------
+
+CART_EDIT = Template(1040, "Add {{items}} to my shopping cart. Then change the quantity of {{changed}} to "
+                           "{{new_qty}} and remove {{removed}} from the cart. What is the cart subtotal now?")
+WISHLIST_PRUNE = Template(1041, "Add {{items}} to my wish list. Then remove every item on my wish list that costs "
+                                "more than ${{limit}}.")
+UNITS_ORDERED = Template(1042, "How many items did I order in total from {{start}} through {{end}}? Count every "
+                               "unit, and leave out canceled orders.")
+
+
+def _label(product: queries.Row) -> str:
+    """How a shopper names a product: its name up to the first comma and before a "for ..."/"with ..." phrase
+    ("VASAGLE Industrial TV Stand for TVs up to 65 Inches" -> "VASAGLE Industrial TV Stand"), at most 11 words."""
+    words = product["name"].split(",")[0].split()
+    cut = next((i for i, word in enumerate(words) if word.lower() in ("for", "with") and i >= 3), len(words))
+    return " ".join(words[:min(cut, 11)])
+
+
+def _findable(conn: sqlite3.Connection, wanted: int = 0) -> list[queries.Row]:
+    """Products a shopper can name unambiguously: in stock, no colour siblings (one product per name), and the
+    store search for their label finds them alone."""
+    everything = queries.find_products(conn, queries.ProductFilter())
+    names = collections.Counter(p["name"] for p in everything)
+    found = []
+    for product in everything:
+        if product["stock"] < 5 or names[product["name"]] > 1:
+            continue
+        hits = queries.find_products(conn, queries.ProductFilter(query=_label(product)))
+        if [p["id"] for p in hits] == [product["id"]]:
+            found.append(product)
+    return found
+
+
+def _spread(rng_key: str, pool: list[queries.Row], count: int, size: int) -> list[tuple[queries.Row, ...]]:
+    """`count` deterministic groups of `size` distinct products drawn from `pool` (no group repeats)."""
+    rng = seeded_rng(rng_key)
+    groups: list[tuple[queries.Row, ...]] = []
+    seen: set[tuple[int, ...]] = set()
+    while len(groups) < count:
+        group = tuple(rng.sample(pool, size))
+        key = tuple(sorted(p["id"] for p in group))
+        if key not in seen:
+            seen.add(key)
+            groups.append(group)
+    return groups
+
+
+def _add_by_search(plan: Plan, product: queries.Row, button: str, qty: int = 1, notes: tuple[str, ...] = ()) -> Plan:
+    term = _label(product)
+    plan.step("The store search finds the product by its name.", f"Search for '{term}' and open '{product['name']}'.",
+              type_into("searchbox", "Search", term, enter=True), click("link", product["name"]))
+    actions = [type_into("spinbutton", "Qty", str(qty))] if qty > 1 else []
+    instruction = f"Set the quantity to {qty} and click {button}." if qty > 1 else f"Click {button}."
+    return plan.step("The product page has the button.", instruction, *actions, click("button", button), notes=notes)
+
+
+def _row_label(product: queries.Row) -> str:
+    return product["name"] + (f" ({product['color']})" if product["color"] else "")
+
+
+def cart_edit_tasks(conn: sqlite3.Connection) -> list[Task]:
+    """Fill the cart with five products in given quantities, change one quantity, remove one, read the subtotal."""
+    pool = _findable(conn)
+    rng = seeded_rng("shop-cart-edit-quantities")
+    cases = []
+    for group in _spread("shop-cart-edit", pool, 40, 5):
+        quantities = tuple(rng.choice((1, 2, 2, 3)) for _ in group)
+        new_qty = rng.choice([qty for qty in (1, 2, 4, 5) if qty != quantities[1]])
+        cases.append((group, quantities, new_qty))
+
+    def make(case: tuple[tuple[queries.Row, ...], tuple[int, ...], int], split: Split) -> Task:
+        group, quantities, new_qty = case
+        changed, removed = group[1], group[3]
+        plan = Plan()
+        for product, qty in zip(group, quantities):
+            _add_by_search(plan, product, "Add to Cart", qty,
+                           notes=(f"In cart: {qty} x {product['name']} at {queries.money(product['price_cents'])}",))
+        plan.step("The cart lists a quantity box per item; the update button saves changed quantities.",
+                  f"Set the quantity of '{changed['name']}' to {new_qty} and update the cart.",
+                  type_into("spinbutton", f"Qty for {_row_label(changed)}", str(new_qty)),
+                  click("button", "Update Shopping Cart"))
+        plan.step("Each cart row has its own remove button.", f"Remove '{removed['name']}' from the cart.",
+                  click("button", f"Remove {_row_label(removed)}"))
+        final = {p["id"]: q for p, q in zip(group, quantities)}
+        final[changed["id"]] = new_qty
+        del final[removed["id"]]
+        subtotal = sum(p["price_cents"] * final[p["id"]] for p in group if p["id"] in final)
+        plan.note(f"Cart subtotal after the changes: {queries.money(subtotal)}")
+        answer = queries.money(subtotal)
+        solution = plan.finish("The cart summary shows the subtotal of what is left.", f"Answer {answer}.", answer)
+        before = sum(p["price_cents"] * q for p, q in zip(group, quantities))
+        only_qty = before + changed["price_cents"] * (new_qty - quantities[1])
+        only_removed = before - removed["price_cents"] * quantities[3]
+        with_shipping = subtotal + SHIPPING_PER_ITEM_CENTS * sum(final.values())
+        wrong = sorted({before, only_qty, only_removed, with_shipping} - {subtotal})
+        items = ", ".join(f"{q} × {_label(p)}" for p, q in zip(group, quantities))
+        evaluation = string_eval(cents(subtotal), exclude=[cents(c) for c in wrong], raw=answer)
+        kept = [p["name"] for p in group if p["id"] in final]
+        evaluation = {**evaluation, "eval_types": ["string_match", "program_html"],
+                      "program_html": [html_check(f"{SITE}/checkout/cart", CART_TABLE, must_include=kept,
+                                                  must_exclude=[removed["name"]])]}
+        return task(CART_EDIT.id, CART_EDIT.text,
+                    {"items": items, "changed": f"the {_label(changed)}", "new_qty": str(new_qty),
+                     "removed": f"the {_label(removed)}"}, evaluation, solution, split=split)
+
+    return CART_EDIT.tasks(cases, make, test=8, key=lambda case: tuple(p["id"] for p in case[0]))
+
+
+def wishlist_prune_tasks(conn: sqlite3.Connection) -> list[Task]:
+    """Add five products to the wish list, then remove everything on it (old items included) above a price."""
+    emma = _emma(conn)
+    already = {p["id"] for p in queries.wishlist_of(conn, emma["id"])}
+    pool = [p for p in _findable(conn) if p["id"] not in already]
+    rng = seeded_rng("shop-wishlist-prune-limit")
+    cases = []
+    for group in _spread("shop-wishlist-prune", pool, 40, 5):
+        prices = sorted({p["price_cents"] for p in group})
+        low, high = prices[1], prices[-2]  # keep at least two new items and remove at least one
+        limit = rng.randint(low // 100 + 1, max(low // 100 + 1, high // 100))
+        cases.append((group, limit))
+
+    def make(case: tuple[tuple[queries.Row, ...], int], split: Split) -> Task:
+        group, limit = case
+        plan = Plan()
+        for product in group:
+            _add_by_search(plan, product, "Add to Wish List",
+                           notes=(f"Added {product['name']} ({queries.money(product['price_cents'])})",))
+        listed = queries.wishlist_of(conn, emma["id"]) + list(group)
+        if any(p["price_cents"] == limit * 100 for p in listed):
+            raise ValueError("no item may cost exactly the limit")
+        dear = [p for p in listed if p["price_cents"] > limit * 100]
+        kept = [p for p in listed if p["price_cents"] <= limit * 100]
+        if not dear or len(kept) < 2 or not any(p in group for p in dear) or len(dear) == len(listed):
+            raise ValueError("the limit must remove some items and keep others")
+        names_kept = {p["name"] for p in kept}
+        if any(p["name"] in names_kept for p in dear):
+            raise ValueError("a removed item shares its name with a kept one")
+        plan.step(f"The wish list shows each item's price; {len(dear)} of them cost more than ${limit}.",
+                  "Remove every item priced above the limit.",
+                  *(click("button", f"Remove {_row_label(p)} from wish list") for p in dear),
+                  notes=tuple(f"Removed {p['name']} ({queries.money(p['price_cents'])})" for p in dear))
+        solution = plan.finish("Only items within the limit are left on the wish list.", "Stop.")
+        check = html_check(f"{SITE}/wishlist/", WISHLIST_GRID, must_include=sorted(names_kept),
+                           must_exclude=sorted({p["name"] for p in dear}))
+        items = ", ".join(_label(p) for p in group[:-1]) + f" and {_label(group[-1])}"
+        return task(WISHLIST_PRUNE.id, WISHLIST_PRUNE.text, {"items": items, "limit": str(limit)},
+                    html_eval(check), solution, split=split)
+
+    return WISHLIST_PRUNE.tasks(cases, make, test=7, key=lambda case: tuple(p["id"] for p in case[0]))
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def _month_label(year: int, month: int) -> str:
+    return f"{_MONTHS[month - 1]} {year}"
+
+
+def units_ordered_tasks(conn: sqlite3.Connection) -> list[Task]:
+    """Sum the units of every non-canceled order in a span of months: each order's page must be opened."""
+    emma = _emma(conn)
+    orders = queries.orders_of(conn, emma["id"])
+    months = sorted({(int(o["created_at"][:4]), int(o["created_at"][5:7])) for o in orders})
+    spans = [(a, b) for i, a in enumerate(months) for b in months[i + 1:]]
+    # Curated test spans first (long ones that cross a page boundary of My Orders), then every other span.
+    test_spans = [((2022, 7), (2023, 2)), ((2022, 8), (2023, 3)), ((2022, 9), (2023, 4)),
+                  ((2022, 12), (2023, 6)), ((2022, 3), (2022, 11)), ((2022, 4), (2022, 12)),
+                  ((2022, 11), (2023, 5))]
+    others = [span for span in spans if span not in test_spans]
+    cases = test_spans + seeded_rng("shop-units-spans").sample(others, min(len(others), 50))
+
+    def make(span: tuple[tuple[int, int], tuple[int, int]], split: Split) -> Task:
+        (y1, m1), (y2, m2) = span
+        low, high = f"{y1:04d}-{m1:02d}", f"{y2:04d}-{m2:02d}"
+        inside = [o for o in orders if low <= o["created_at"][:7] <= high]
+        counted = [o for o in inside if o["status"] != "canceled"]
+        if len(counted) < 3:
+            raise ValueError("too few orders to add up")
+        units = {o["id"]: sum(i["qty"] for i in queries.order_items(conn, o["id"])) for o in inside}
+        total = sum(units[o["id"]] for o in counted)
+        plan = open_my_orders(Plan(), "My Orders lists dates and statuses; the quantities are on each order's page.",
+                              notes=(f"{len(counted)} orders from {_month_label(y1, m1)} to {_month_label(y2, m2)} "
+                                     "are not canceled",))
+        for index, order in enumerate(counted):
+            where = order_page(orders, order["id"])
+            actions = [click("link", "Next") for _ in range(where - 1)]
+            actions.append(view_order(order))
+            running = sum(units[o["id"]] for o in counted[:index + 1])
+            plan.step("Each order's page lists its items with the quantity ordered.",
+                      f"Open order {order['increment_id']} and add up its quantities.", *actions,
+                      notes=(f"Order {order['increment_id']}: {units[order['id']]} units (running total {running})",))
+            if index < len(counted) - 1:
+                plan.step("The next order is in the list again.", "Go back to My Orders.",
+                          click("link", "Back to My Orders"))
+        answer = f"{total} items"
+        solution = plan.finish("Every order in the span has been counted.", f"Answer {total}.", answer)
+        if len(solution["actions"]) > 30:
+            raise ValueError("a span this long takes more than 30 actions")
+        lines = sum(len(queries.order_items(conn, o["id"])) for o in counted)
+        wrong = sorted({sum(units.values()), len(counted), len(inside), lines} - {total})
+        return task(UNITS_ORDERED.id, UNITS_ORDERED.text,
+                    {"start": _month_label(y1, m1), "end": _month_label(y2, m2)},
+                    string_eval(count(total), exclude=[count(c) for c in wrong], raw=answer), solution, split=split)
+
+    return UNITS_ORDERED.tasks(cases, make, test=len(test_spans), key=repr)
 
 
 BUILDERS: tuple[Callable[[sqlite3.Connection], list[Task]], ...] = (
@@ -616,7 +911,7 @@ BUILDERS: tuple[Callable[[sqlite3.Connection], list[Task]], ...] = (
     latest_order_total, canceled_refund, customer_service_phone, change_shipped_address, unreviewed_product,
     search_for, search_sorted, category_under_price, category_sorted, latest_order_with_status,
     add_to_wishlist, subscribe_newsletter, update_address, refund_draft, refund_with_sku, reorder_canceled,
-    buy_best_rated, buy_quantity, cheapest_card_case,
+    buy_best_rated, buy_quantity, cheapest_card_case, cart_edit_tasks, wishlist_prune_tasks, units_ordered_tasks,
 )
 
 

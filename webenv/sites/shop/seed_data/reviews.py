@@ -2,18 +2,23 @@
 
 Bodies are assembled from these so that review questions ("who mentions the fingerprints?", "who was
 disappointed with the quality?") have definite answers, which `queries.py` then finds with plain text search.
-Each sentence carries a polarity: "+" for 4-5 stars, "-" for 1-2 stars, "0" for anyone.
+Each sentence carries a polarity: "+" praise, "-" a complaint, "0" a mild remark or small gripe. A review's
+rating decides which it may use (`ALLOWED`), so a five-star "Best ever" never complains and a one-star
+"Terrible" never gushes; a three-star review is mixed (one good point, one bad).
 """
 
 from __future__ import annotations
 
 Sentence = tuple[str, str]  # (polarity, text)
 
+# Which polarities a review of each rating may use.
+ALLOWED: dict[int, str] = {5: "+", 4: "+0", 3: "+0-", 2: "-0", 1: "-"}
+
 OPENERS: dict[int, tuple[str, ...]] = {
     5: ("Best purchase I have made this year.", "Absolutely love it.", "Exceeded my expectations.",
         "Excellent quality for the price.", "Five stars, no complaints at all."),
     4: ("Very good overall.", "Solid product, happy with it.", "Good quality for the price.",
-        "Works well, with one small gripe."),
+        "Works well and feels well made."),
     3: ("It's okay for the price.", "Does the job but nothing special.", "Mixed feelings about this one.",
         "Average quality, about what I expected."),
     2: ("Disappointed with the quality.", "Not as good as the pictures suggest.", "Wouldn't buy it again.",
@@ -24,7 +29,7 @@ OPENERS: dict[int, tuple[str, ...]] = {
 
 TITLES: dict[int, tuple[str, ...]] = {
     5: ("Love it!", "Best ever", "Highly recommend", "Perfect", "Exactly what I needed", "Great value"),
-    4: ("Very good", "Happy with it", "Good buy", "Nice, with a small flaw", "Works as described"),
+    4: ("Very good", "Happy with it", "Good buy", "Nearly perfect", "Works as described"),
     3: ("It's okay", "Average", "Decent for the price", "Meh"),
     2: ("Disappointed", "Not great", "Could be better", "Not worth it"),
     1: ("Terrible", "Returned it", "Waste of money", "Broke right away"),

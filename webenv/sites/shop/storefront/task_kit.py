@@ -27,6 +27,7 @@ ORDERED_ITEMS = 'document.querySelector(".order-details-items.ordered").outerTex
 SHIPPING_BOX = 'document.querySelector(".box.box-address-shipping > .box-content").outerText'
 BILLING_BOX = 'document.querySelector(".box.box-address-billing > .box-content").outerText'
 LATEST_ORDER = "func:shopping_get_latest_order_url()"
+CART_TABLE = "document.querySelector('#shopping-cart-table').outerText"
 
 
 # --- common navigation -----------------------------------------------------------------------------------------
