@@ -59,6 +59,8 @@ async def _answer_is_on_page(page: Page, task: dict[str, Any], answer: str) -> N
         return
     if answer == "N/A":
         return  # the reason is in the notes; the evaluator checks the answer itself
+    if task["intent_template_id"] in (tasks.QUARTER_LEADERS.id, tasks.ITEMS_BOUGHT.id):
+        return  # gathered over several pages (the plan's notes carry the parts); no one page shows the answer
     for phrase in task["eval"]["reference_answers"].get("must_include", []):
         first = phrase.split(" |OR| ")[0]
         assert first.lower() in text.lower(), f"{first!r} is not shown on {page.url}"
