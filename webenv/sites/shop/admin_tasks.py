@@ -1116,7 +1116,7 @@ def bulk_status(conn: sqlite3.Connection) -> list[Task]:
         after = [o for o in everyone if o["created_at"][:10] > span.range.end.isoformat()]
         guards = ([before[0]] if before else []) + ([after[-1]] if after else [])
         checks += [html_check(_view_url(o["id"]), ORDER_STATUS, exact_match=label) for o in guards]
-        values = {"action": verb, "status": label.lower(), "period": span.phrase}
+        values = {"action": verb, "status": label.lower().replace(" ", "-"), "period": span.phrase}
         return task(BULK_STATUS.id, BULK_STATUS.text, values, html_eval(*checks), solution, split=split,
                     require_reset=True)
 
@@ -1370,7 +1370,7 @@ def restock_low(conn: sqlite3.Connection) -> list[Task]:
     the product's own count plus the delivery, read off its form."""
     cases = []
     for band, low, high in PRICE_BANDS:
-        for n in range(0, 10):
+        for n in range(1, 10):
             found = [dict(r) for r in conn.execute(
                 "SELECT * FROM products WHERE stock <= ? AND (? IS NULL OR price_cents > ?) AND (? IS NULL OR "
                 "price_cents < ?) ORDER BY id", (n, low, low, high, high))]
