@@ -8,6 +8,7 @@ says so.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
@@ -153,6 +154,13 @@ def reviews_mentioning(conn: sqlite3.Connection, term: str) -> list[dict[str, An
     )
 
 
+def reviews_mentioning_word(conn: sqlite3.Connection, term: str) -> int:
+    """How many reviews use the term as a whole word (the count `reviews_mentioning` gives when the term never
+    occurs inside a longer word)."""
+    pattern = re.compile(rf"\b{re.escape(term)}\b", re.IGNORECASE)
+    return sum(1 for r in reviews_mentioning(conn, term) if pattern.search(r["body"]))
+
+
 def reviews_with_status(conn: sqlite3.Connection, status: str) -> list[dict[str, Any]]:
     return rows(
         conn,
@@ -285,3 +293,23 @@ def short_name(name: str) -> str:
 
 def review_status_counts(conn: sqlite3.Connection) -> dict[str, int]:
     return {r["status"]: r["n"] for r in rows(conn, "SELECT status, COUNT(*) AS n FROM reviews GROUP BY status")}
+
+
+def items_in_order(conn: sqlite3.Connection, order_id: int) -> int:
+    """Units ordered in one order (the sum of the order view's "Qty Ordered" column)."""
+    return conn.execute("SELECT COALESCE(SUM(qty), 0) FROM order_items WHERE order_id = ?", (order_id,)).fetchone()[0]
+
+
+def customer_ranking(conn: sqlite3.Connection, span: DateRange, *, include_canceled: bool = False
+                     ) -> list[dict[str, Any]]:
+    """Customers with orders in the span: orders placed and grand totals (canceled orders only when asked)."""
+    status_clause = "" if include_canceled else "o.status != 'canceled' AND"
+    return rows(
+        conn,
+        f"""SELECT c.id AS customer_id, {CUSTOMER_NAME} AS name, COUNT(*) AS orders,
+                  SUM(o.grand_total_cents) AS total_cents, SUM(o.subtotal_cents) AS subtotal_cents
+           FROM orders o JOIN customers c ON c.id = o.customer_id
+           WHERE {status_clause} date(o.created_at) BETWEEN ? AND ?
+           GROUP BY c.id ORDER BY c.id""",
+        *span.params,
+    )

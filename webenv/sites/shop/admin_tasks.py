@@ -240,7 +240,8 @@ def top_bestsellers(conn: sqlite3.Connection) -> Iterator[Task]:
 
 
 def reviews_mentioning(conn: sqlite3.Connection) -> list[Task]:
-    template = 'How many reviews has our store received so far that mention the term "{{term}}"?'
+    template = ('How many reviews has our store received so far, whatever their status, whose review text (not '
+                'the summary) mentions the term "{{term}}"?')
     chosen = [t for t in ("best", "damaged", "instructions", "disappointed", "scent")
               if facts.reviews_mentioning(conn, t)][:3]
     # Training instances: other words reviews use (the training pool only).
@@ -248,6 +249,10 @@ def reviews_mentioning(conn: sqlite3.Connection) -> list[Task]:
 
     def make(term: str, split: Split) -> Task:
         found = len(facts.reviews_mentioning(conn, term))
+        # The grid matches text; a term found inside other words ("return" in "returned") would make "mentions"
+        # mean two things, so such terms are not asked.
+        if found != facts.reviews_mentioning_word(conn, term):
+            raise ValueError(f"{term!r} also occurs inside other words")
         solution = (
             Plan()
             .step("All Reviews lists reviews of every status, and its Review filter searches the review text.",
@@ -261,7 +266,10 @@ def reviews_mentioning(conn: sqlite3.Connection) -> list[Task]:
         # Distractors: off by one, and the count of approved reviews only (what the storefront would show).
         approved = conn.execute("SELECT COUNT(*) FROM reviews WHERE status = 'approved' AND body LIKE '%' || ? || '%'",
                                 (term,)).fetchone()[0]
-        wrong = [*neighbours(count(found), -1, 1), *([count(approved)] if approved != found else [])]
+        with_titles = conn.execute("SELECT COUNT(*) FROM reviews WHERE body LIKE '%' || ? || '%' OR title LIKE '%' || ?"
+                                   " || '%'", (term, term)).fetchone()[0]
+        wrong = [*neighbours(count(found), -1, 1),
+                 *(count(n_) for n_ in sorted({approved, with_titles} - {found}))]
         return task(REVIEWS_MENTIONING, template, {"term": term}, string_eval(count(found), exclude=wrong),
                     solution, split=split)
 
@@ -294,14 +302,14 @@ def order_counts(conn: sqlite3.Connection) -> Iterator[Task]:
 
 
 def customer_spend(conn: sqlite3.Connection) -> list[Task]:
-    template = "How much has {{customer}} spent in total on {{status}} orders?"
+    template = "How much has {{customer}} spent in total on {{status}} orders, counting each order's grand total?"
     candidates = []
     for customer in _customers(conn):
         orders = facts.orders_where(conn, status="complete", customer_id=customer["id"])
         if 3 <= len(orders) <= 6:
             candidates.append((customer, orders))
     chosen = _spread(candidates, 2)
-    more = [c for c in candidates if c not in chosen][:20]  # training instances
+    more = [c for c in candidates if c not in chosen]  # training instances
 
     def make(case: tuple[dict[str, Any], list[dict[str, Any]]], split: Split) -> Task:
         customer, orders = case
@@ -322,7 +330,8 @@ def customer_spend(conn: sqlite3.Connection) -> list[Task]:
         values = {"customer": customer["name"], "status": "complete"}
         # Distractors: every order counted whatever its status, and the largest single order.
         every = sum(o["grand_total_cents"] for o in facts.orders_where(conn, customer_id=customer["id"]))
-        wrong = {every, max(o["grand_total_cents"] for o in orders)} - {total}
+        subtotals = sum(o["subtotal_cents"] for o in orders)  # shipping left out
+        wrong = {every, subtotals, max(o["grand_total_cents"] for o in orders)} - {total}
         return task(CUSTOMER_SPEND, template, values,
                     string_eval(cents(total), exclude=[cents(c) for c in sorted(wrong)], raw=formats.money(total)),
                     solution, split=split)
@@ -349,7 +358,8 @@ def top_customers(conn: sqlite3.Connection) -> Iterator[Task]:
             answered.add(winner)
             solution = (
                 Plan()
-                .step(f"The {report} report ranks customers by {'orders placed' if key == 'orders' else 'money spent'}.",
+                .step(f"The {report} report ranks customers by "
+                      f"{'orders placed' if key == 'orders' else 'money spent'}.",
                       f"Open Reports > {report}.", p.menu(report))
                 .step(f"A Year period from {span.report_from} to {span.report_to} ranks customers over exactly "
                       "the asked span.", f"Show the report for {span.report_from} to {span.report_to}.",
@@ -442,7 +452,7 @@ def phone_lookups(conn: sqlite3.Connection) -> list[Task]:
     digits = {c["id"]: "".join(ch for ch in c["phone"] if ch.isdigit()) for c in with_phone}
     unique = [c for c in with_phone if list(digits.values()).count(digits[c["id"]]) == 1]
     chosen = _spread(unique, 2)
-    more = [c for c in unique if c not in chosen][:20]  # training instances
+    more = [c for c in unique if c not in chosen]  # training instances
 
     def make(customer: dict[str, Any], split: Split) -> Task:
         phone = digits[customer["id"]]
@@ -509,7 +519,8 @@ def top_search_terms(conn: sqlite3.Connection) -> Iterator[Task]:
 
 def unhappy_reviewers(conn: sqlite3.Connection) -> Iterator[Task]:
     """Only products without 3-star reviews qualify: a "mixed feelings" review could be read either way."""
-    template = "Who expressed dissatisfaction with {{product}} in their reviews? Give the reviewers' nicknames."
+    template = ("Who expressed dissatisfaction with {{product}} in their reviews, that is, rated it 1 or 2 stars? "
+                "Give the reviewers' nicknames.")
     lines: dict[str, list[dict[str, Any]]] = {}
     for product in _nameable_products(conn):
         reviews = facts.product_reviews(conn, product["handle"])
@@ -838,25 +849,581 @@ def show_customers(conn: sqlite3.Connection) -> Iterator[Task]:
                solution)
 
 
-def open_customer(conn: sqlite3.Connection) -> Iterator[Task]:
+def open_customer(conn: sqlite3.Connection) -> list[Task]:
     """The id is chosen so that no other customer id starts with it: "GOLD in PRED" compares URLs as substrings,
     and `/edit/id/12` would otherwise also match `/edit/id/123`."""
+    template = "Open the account page of customer {{customer}} so I can update their details"
     highest = conn.execute("SELECT MAX(id) FROM customers").fetchone()[0]
     candidates = [c for c in _customers(conn) if c["id"] * 10 > highest]
-    customer = _spread(candidates, 3)[1]
-    solution = (
-        Plan()
-        .step("Customer pages are reached from the customer grid.", "Open Customers > All Customers.",
-              p.menu("All Customers"))
-        .step(f"Searching '{customer['name']}' finds the customer; the Edit link opens their page.",
-              f"Search for '{customer['name']}' and open the customer.",
-              type_into("textbox", "Search by keyword", customer["name"], enter=True),
-              p.edit_customer(customer["name"], customer["email"]))
-        .finish("The customer's page is open.", "Stop.", "")
-    )
-    yield task(OPEN_CUSTOMER, "Open the account page of customer {{customer}} so I can update their details",
-               {"customer": customer["name"]}, url_eval(page(f"{ADMIN}/customer/index/edit/id/{customer['id']}/")),
-               solution)
+    chosen = [_spread(candidates, 3)[1]]
+    more = [c for c in candidates if c not in chosen]  # training instances
+
+    def make(customer: dict[str, Any], split: Split) -> Task:
+        solution = (
+            Plan()
+            .step("Customer pages are reached from the customer grid.", "Open Customers > All Customers.",
+                  p.menu("All Customers"))
+            .step(f"Searching '{customer['name']}' finds the customer; the Edit link opens their page.",
+                  f"Search for '{customer['name']}' and open the customer.",
+                  type_into("textbox", "Search by keyword", customer["name"], enter=True),
+                  p.edit_customer(customer["name"], customer["email"]))
+            .finish("The customer's page is open.", "Stop.", "")
+        )
+        return task(OPEN_CUSTOMER, template, {"customer": customer["name"]},
+                    url_eval(page(f"{ADMIN}/customer/index/edit/id/{customer['id']}/")), solution, split=split)
+
+    return Template(OPEN_CUSTOMER, template).tasks([*chosen, *more], make, test=len(chosen))
+
+
+# --- long tasks: several hops, several pages, notes carried from step to step --------------------------------
+
+QUARTER_LEADERS = Template(
+    2023, "Which {{subject}} {{measure}} in at least one calendar quarter {{period}}?")
+ITEMS_BOUGHT = Template(
+    2024, "How many items has {{customer}} bought in total, counting every one of their orders except canceled ones?")
+BULK_STATUS = Template(2025, "{{action}} every {{status}} order placed {{period}}.")
+THANK_TOP_CUSTOMER = Template(
+    2026, 'Find the customer who {{measure}} {{period}}, then add the comment "{{message}}" to each of their complete '
+          "orders from that period and notify them by email.")
+REPLACE_PRODUCT = Template(
+    2027, 'We now sell "{{name}}" in place of {{old}}. Add it in the same category as {{old}}, with SKU {{sku}} (if '
+          'that SKU is already in use, add "-2" to its end), price ${{price}} and {{qty}} units in stock; then disable '
+          "{{old}}.", held_out=True)
+BULK_REVIEWS = Template(2028, "{{action}} every pending review rated {{rating}}.", held_out=True)
+
+BACK_TO_ORDERS = click("link", "Back to Orders")
+THANK_YOU = "Thank you for being one of our best customers!"
+ORDER_STATUS = 'document.querySelector("#order_status").outerText'
+REVIEW_STATUS = "document.querySelector('[name=\"status_id\"]').value"
+
+
+def _quarters_between(first: date, last: date) -> list[Span]:
+    """The calendar quarters from the one holding `first` to the one holding `last`."""
+    found, year, month = [], first.year, (first.month - 1) // 3 * 3 + 1
+    while date(year, month, 1) <= last:
+        found.append(_quarter(year, month))
+        year, month = (year + 1, 1) if month == 10 else (year, month + 3)
+    return found
+
+
+def _ranked(ranking: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    """Best first; raises ValueError when first place is shared (the question would have two answers)."""
+    ordered = sorted(ranking, key=lambda r: -r[key])
+    if len(ordered) < 2 or ordered[0][key] == ordered[1][key]:
+        raise ValueError("first place is tied")
+    return ordered
+
+
+def _leader(conn: sqlite3.Connection, span: Span, key: str) -> list[dict[str, Any]]:
+    """The ranking of a period by `key` ("orders", "total_cents" or units "qty"), best first. Only periods whose
+    leader is the same whether or not canceled orders count (and, for money, whether shipping counts) qualify,
+    so no unstated rule decides the answer."""
+    if key == "qty":
+        plain = _ranked(facts.bestsellers_in(conn, span.range), key)
+        every = _ranked(facts.bestsellers_in(conn, span.range, include_canceled=True), key)
+        others = [plain]
+    else:
+        plain = _ranked(facts.customer_ranking(conn, span.range), key)
+        every = _ranked(facts.customer_ranking(conn, span.range, include_canceled=True), key)
+        others = [_ranked(plain, "subtotal_cents")] if key == "total_cents" else [plain]
+    if {plain[0]["name"], every[0]["name"], *(o[0]["name"] for o in others)} != {plain[0]["name"]}:
+        raise ValueError(f"the leader {span.phrase} depends on which orders count")
+    return plain
+
+
+def _no_ties(conn: sqlite3.Connection, measure: str, quarters: list[Span]) -> bool:
+    try:
+        return all(_leader(conn, q, QUARTER_MEASURES[measure][2]) for q in quarters)
+    except ValueError:
+        return False
+
+
+QUARTER_MEASURES = {
+    "placed the most orders": ("customers", "Order Count", "orders"),
+    "spent the most": ("customers", "Order Total", "total_cents"),
+    "sold the most units": ("products", "Bestsellers", "qty"),
+}
+
+
+def quarter_leaders(conn: sqlite3.Connection) -> list[Task]:
+    """Aggregation over several report runs: each quarter is one run of a report (a Year period over a
+    three-month range), and the leaders found so far must be carried in the notes until the last quarter."""
+    first = date.fromisoformat(conn.execute("SELECT MIN(date(created_at)) FROM orders").fetchone()[0])
+    last = date.fromisoformat(conn.execute("SELECT MAX(date(created_at)) FROM orders").fetchone()[0])
+    everything = _quarters_between(first, last)
+    whole = f"from {calendar.month_name[everything[0].range.start.month]} {everything[0].range.start.year} to " \
+            f"{calendar.month_name[everything[-1].range.end.month]} {everything[-1].range.end.year}"
+    periods = [(whole, everything)]
+    for year in _order_years(conn):
+        in_year = [q for q in everything if q.range.start.year == year]
+        periods += [(f"in {year}", in_year), (f"in the first half of {year}", in_year[:2]),
+                    (f"in the second half of {year}", in_year[2:])]
+    periods = [(phrase, quarters) for phrase, quarters in periods if quarters]
+    named = {c["name"] for c in _customers(conn)}
+    # Test: the whole history and the first whole year, for each measure whose quarters have no tie.
+    test_cases = [(measure, phrase, quarters) for phrase, quarters in periods[:2] for measure in QUARTER_MEASURES
+                  if len(quarters) == 4 * (phrase != whole) or phrase == whole
+                  if _no_ties(conn, measure, quarters)]
+    more = [(measure, phrase, quarters) for phrase, quarters in periods[2:] for measure in QUARTER_MEASURES
+            if len(quarters) >= 2 and phrase != whole]
+
+    def make(case: tuple[str, str, list[Span]], split: Split) -> Task:
+        measure, phrase, quarters = case
+        subject, report, key = QUARTER_MEASURES[measure]
+        rankings = [_leader(conn, q, key) for q in quarters]
+        leaders = list(dict.fromkeys(r[0]["name"] for r in rankings))
+        if subject == "customers" and not set(leaders) <= named:
+            raise ValueError("a leader shares a name with another customer")
+        runners = sorted({row["name"] for r in rankings for row in r[1:3]} - set(leaders))
+        if subject == "products":
+            handles = [facts.short_name(n_) for n_ in leaders]
+            if len(set(handles)) < len(handles) or {facts.short_name(n_) for n_ in runners} & set(handles):
+                raise ValueError("two products share a short name")
+            answer: Any = [product_name(n_) for n_ in leaders]
+            wrong = [product_name(n_) for n_ in runners]
+        else:
+            answer, wrong = names(leaders), [name(n_) for n_ in runners]
+        plan = Plan().step(
+            f"The {report} report ranks {subject} per period; a Year period over a three-month range ranks that "
+            "quarter alone, so each quarter is one run of the report.", f"Open Reports > {report}.", p.menu(report))
+        for number, (quarter, ranking) in enumerate(zip(quarters, rankings)):
+            actions = [type_into("textbox", "From", quarter.report_from), type_into("textbox", "To", quarter.report_to),
+                       p.SHOW_REPORT]
+            if number == 0:
+                actions.insert(0, select("Period", "Year"))
+            plan.step(f"Quarter {number + 1} of {len(quarters)}: {quarter.phrase}; rank 1 is its leader.",
+                      f"Show the report from {quarter.report_from} to {quarter.report_to}.", *actions,
+                      notes=[f"{quarter.phrase}: rank 1 is {ranking[0]['name']} (then {ranking[1]['name']})."])
+        solution = plan.finish("Every leader noted, each named once, is the answer.", "Report the leaders.",
+                               "; ".join(leaders))
+        values = {"subject": subject, "measure": measure, "period": phrase}
+        return task(QUARTER_LEADERS.id, QUARTER_LEADERS.text, values,
+                    string_eval(answer, exclude=wrong, raw="; ".join(leaders)), solution, split=split)
+
+    return QUARTER_LEADERS.tasks([*test_cases, *more], make, test=len(test_cases))
+
+
+def items_bought(conn: sqlite3.Connection) -> list[Task]:
+    """A customer's orders fit on one grid page, but the grid shows no item counts: each order that counts has to
+    be opened and its quantities added to a running total."""
+    cases = []
+    for customer in _customers(conn):
+        orders = facts.orders_where(conn, customer_id=customer["id"])
+        kept = [o for o in orders if o["status"] != "canceled"]
+        if 2 <= len(kept) <= 8 and len(orders) <= 20:
+            cases.append((customer, orders))
+    longest = sorted(cases, key=lambda c: (-sum(o["status"] != "canceled" for o in c[1]), c[0]["id"]))
+    chosen = longest[:4]
+    more = [c for c in cases if c not in chosen]
+
+    def make(case: tuple[dict[str, Any], list[dict[str, Any]]], split: Split) -> Task:
+        customer, orders = case
+        kept = [o for o in orders if o["status"] != "canceled"]
+        items = {o["id"]: facts.items_in_order(conn, o["id"]) for o in orders}
+        total = sum(items[o["id"]] for o in kept)
+        listing = ", ".join(f"{o['increment_id']} ({formats.order_status_label(o['status'])})" for o in orders)
+        plan = (
+            Plan()
+            .step("The orders grid narrows to one customer; it shows each order's status but not its items.",
+                  "Open Sales > Orders.", p.menu("Orders"))
+            .step(f"Bill-to Name '{customer['name']}' lists all of their orders on one page.",
+                  f"Filter by Bill-to Name '{customer['name']}'.",
+                  type_into("textbox", "Bill-to Name", customer["name"]), p.APPLY_FILTERS,
+                  notes=[f"Orders of {customer['name']}: {listing}; the canceled ones do not count."])
+        )
+        running = 0
+        for number, order in enumerate(kept):
+            running += items[order["id"]]
+            actions = [p.view_order(order["increment_id"])]
+            if number + 1 < len(kept):
+                actions.append(BACK_TO_ORDERS)
+            plan.step(f"Order {order['increment_id']} counts; its Items Ordered table gives the quantities.",
+                      f"View order {order['increment_id']}, add up Qty Ordered"
+                      + (", and go back to the orders." if number + 1 < len(kept) else "."), *actions)
+            plan.note(f"Order {order['increment_id']}: {items[order['id']]} items (running total {running}).")
+        solution = plan.finish("The running total over every order that counts is the answer.",
+                               "Report the number of items.", str(total))
+        every = sum(items.values())
+        wrong = {every, len(kept), len(orders), total - 1, total + 1} - {total}
+        return task(ITEMS_BOUGHT.id, ITEMS_BOUGHT.text, {"customer": customer["name"]},
+                    string_eval(count(total), exclude=[count(n_) for n_ in sorted(wrong)]), solution, split=split)
+
+    return ITEMS_BOUGHT.tasks([*chosen, *more], make, test=len(chosen))
+
+
+BULK_ACTIONS = (("Cancel", "pending", "Cancel Order", "canceled"), ("Put on hold", "processing", "Hold", "on_hold"),
+                ("Put on hold", "pending", "Hold", "on_hold"), ("Release from hold", "on_hold", "Unhold", "processing"),
+                ("Cancel", "processing", "Cancel Order", "canceled"))
+
+
+def _half_months(conn: sqlite3.Connection) -> list[Span]:
+    """Each month's 1st-15th and 16th-last (recent orders cluster in a few months)."""
+    found = []
+    for month in _months(conn):
+        start, end = month.range.start, month.range.end
+        name_ = formats.MONTHS[start.month - 1]
+        found += [Span(f"from {name_} 1 to {name_} 15, {start.year}", facts.DateRange(start, start.replace(day=15))),
+                  Span(f"from {name_} 16 to {name_} {end.day}, {start.year}",
+                       facts.DateRange(start.replace(day=16), end))]
+    return found
+
+
+def _halves(conn: sqlite3.Connection) -> list[Span]:
+    return [Span(f"in the {which} half of {year}",
+                 facts.DateRange(date(year, first, 1), _month_end(year, first + 5)))
+            for year in _order_years(conn) for which, first in (("first", 1), ("second", 7))]
+
+
+def bulk_status(conn: sqlite3.Connection) -> list[Task]:
+    """A filtered grid, then the same three actions for every order it lists; an order just outside the period
+    (or of another status) must be left alone."""
+    spans = _spans(conn) + _halves(conn) + _months(conn) + _half_months(conn)
+    cases = []
+    for action in BULK_ACTIONS:
+        for span in spans:
+            found = facts.orders_where(conn, status=action[1], span=span.range)
+            if 2 <= len(found) <= 8:
+                cases.append((action, span, found))
+    chosen = _spread(sorted([c for c in cases if len(c[2]) >= 4], key=lambda c: (-len(c[2]), c[1].range.start)), 8)
+    more = [c for c in cases if c not in chosen]
+
+    def make(case: tuple[tuple[str, str, str, str], Span, list[dict[str, Any]]], split: Split) -> Task:
+        (verb, status, button, outcome), span, found = case
+        label, done = formats.order_status_label(status), formats.order_status_label(outcome)
+        plan = (
+            Plan()
+            .step("The orders grid filters by status and purchase date.", "Open Sales > Orders.", p.menu("Orders"))
+            .step(f"Status {label} with purchase dates {span.grid_from} to {span.grid_to} lists exactly the orders "
+                  "to change.", f"Filter by Status {label} and Purchase Date {span.grid_from} to {span.grid_to}.",
+                  select("Status", label), type_into("textbox", "Purchase Date from", span.grid_from),
+                  type_into("textbox", "Purchase Date to", span.grid_to), p.APPLY_FILTERS,
+                  notes=[f"{len(found)} {label} orders {span.phrase}: "
+                         + ", ".join(o["increment_id"] for o in found) + "."])
+        )
+        for number, order in enumerate(found):
+            actions = [p.view_order(order["increment_id"]), click("button", button)]
+            if number + 1 < len(found):
+                actions.append(BACK_TO_ORDERS)
+            plan.step(f"Order {order['increment_id']} is {number + 1} of {len(found)}; changed orders leave the "
+                      "filtered list, so the next one is at the top.",
+                      f"Open order {order['increment_id']} and click {button}.", *actions,
+                      notes=[f"Order {order['increment_id']} is now {done}."])
+        solution = plan.finish(f"All {len(found)} orders are {done}.", "Stop.", "")
+        checks = [html_check(_view_url(o["id"]), ORDER_STATUS, exact_match=done) for o in found]
+        # Left alone: the orders of that status placed just before and just after the period.
+        everyone = facts.orders_where(conn, status=status)
+        before = [o for o in everyone if o["created_at"][:10] < span.range.start.isoformat()]
+        after = [o for o in everyone if o["created_at"][:10] > span.range.end.isoformat()]
+        guards = ([before[0]] if before else []) + ([after[-1]] if after else [])
+        checks += [html_check(_view_url(o["id"]), ORDER_STATUS, exact_match=label) for o in guards]
+        values = {"action": verb, "status": label.lower().replace(" ", "-"), "period": span.phrase}
+        return task(BULK_STATUS.id, BULK_STATUS.text, values, html_eval(*checks), solution, split=split,
+                    require_reset=True)
+
+    return BULK_STATUS.tasks([*chosen, *more], make, test=len(chosen))
+
+
+THANK_MEASURES = {"spent the most": ("Order Total", "total_cents"),
+                  "placed the most orders": ("Order Count", "orders")}
+
+
+def thank_top_customer(conn: sqlite3.Connection) -> list[Task]:
+    """Multi-hop: a report names the customer, the orders grid (filtered by that name, status and period) lists
+    their orders, and each order gets the same comment."""
+    named = {c["name"] for c in _customers(conn)}
+    cases = []
+    for measure, (_, key) in THANK_MEASURES.items():
+        for span in _spans(conn) + _halves(conn) + _months(conn):
+            try:
+                winner = _leader(conn, span, key)[0]
+            except ValueError:
+                continue
+            complete = facts.orders_where(conn, status="complete", span=span.range, customer_id=winner["customer_id"])
+            if winner["name"] in named and 1 <= len(complete) <= 3:
+                cases.append((measure, span, winner, complete))
+    chosen = _spread(sorted([c for c in cases if len(c[3]) >= 2], key=lambda c: (-len(c[3]), c[1].range.start)), 4)
+    more = [c for c in cases if c not in chosen]
+
+    def make(case: tuple[str, Span, dict[str, Any], list[dict[str, Any]]], split: Split) -> Task:
+        measure, span, winner, complete = case
+        report, _ = THANK_MEASURES[measure]
+        who = winner["name"]
+        plan = (
+            Plan()
+            .step(f"The {report} report ranks customers by what the question measures.", f"Open Reports > {report}.",
+                  p.menu(report))
+            .step(f"A Year period from {span.report_from} to {span.report_to} ranks customers {span.phrase}.",
+                  f"Show the report from {span.report_from} to {span.report_to}.",
+                  *p.report_period("Year", span.report_from, span.report_to),
+                  notes=[f"Rank 1 {span.phrase}: {who}."])
+            .step(f"The orders grid lists {who}'s complete orders of the period.", "Open Sales > Orders.",
+                  p.menu("Orders"))
+            .step("Bill-to Name, Status Complete and the period's purchase dates select the orders to comment on.",
+                  f"Filter by Bill-to Name '{who}', Status Complete and Purchase Date {span.grid_from} to "
+                  f"{span.grid_to}.", type_into("textbox", "Bill-to Name", who), select("Status", "Complete"),
+                  type_into("textbox", "Purchase Date from", span.grid_from),
+                  type_into("textbox", "Purchase Date to", span.grid_to), p.APPLY_FILTERS,
+                  notes=[f"Complete orders of {who} {span.phrase}: "
+                         + ", ".join(o["increment_id"] for o in complete) + "."])
+        )
+        for number, order in enumerate(complete):
+            actions = [p.view_order(order["increment_id"]), type_into("textbox", "Comment", THANK_YOU),
+                       click("checkbox", "Notify Customer by Email"), click("button", "Submit Comment")]
+            if number + 1 < len(complete):
+                actions.append(BACK_TO_ORDERS)
+            plan.step(f"Order {order['increment_id']} is {number + 1} of {len(complete)}.",
+                      f"Comment on order {order['increment_id']} with Notify Customer by Email ticked.", *actions,
+                      notes=[f"Order {order['increment_id']}: commented."])
+        solution = plan.finish(f"Every complete order of {who} {span.phrase} has the comment.", "Stop.", "")
+        checks = [html_check(_view_url(o["id"]), "document.querySelector('#order_history_block').outerText",
+                             must_include=[THANK_YOU, "Customer Notified"]) for o in complete]
+        values = {"measure": measure, "period": span.phrase, "message": THANK_YOU}
+        return task(THANK_TOP_CUSTOMER.id, THANK_TOP_CUSTOMER.text, values, html_eval(*checks), solution,
+                    split=split, require_reset=True)
+
+    return THANK_TOP_CUSTOMER.tasks([*chosen, *more], make, test=len(chosen))
+
+
+def _category_label(conn: sqlite3.Connection, category_id: int) -> str:
+    """The category as the product form's Category select labels it ("Parent / Child")."""
+    row = conn.execute(
+        """SELECT CASE WHEN p.id IS NULL THEN c.name ELSE p.name || ' / ' || c.name END FROM categories c
+           LEFT JOIN categories p ON p.id = c.parent_id WHERE c.id = ?""", (category_id,)).fetchone()
+    return str(row[0])
+
+
+def replace_product(conn: sqlite3.Connection) -> list[Task]:
+    """Multi-hop (the old product's category), a form that rejects the first submission (the supplier's SKU is
+    the old product's), then a second edit on another product."""
+    products = [x for x in _nameable_products(conn) if x["price_cents"] >= 1000]
+    skus = {r[0] for r in conn.execute("SELECT sku FROM products")}
+    names_taken = {r[0] for r in conn.execute("SELECT name FROM products")}
+    new_id = conn.execute("SELECT MAX(id) FROM products").fetchone()[0] + 1
+    cases = [x for x in products if f"{x['sku']}-2" not in skus and f"{x['handle']} (Renewed)" not in names_taken]
+    chosen = _spread(cases, 3)
+    more = [c for c in cases if c not in chosen]
+
+    def make(old: dict[str, Any], split: Split) -> Task:
+        new_name = f"{old['handle']} (Renewed)"
+        price = (old["price_cents"] * 85 // 10000) * 100 - 1  # 85 %, in whole dollars less a cent
+        qty = 5 + old["id"] % 20
+        sku = f"{old['sku']}-2"
+        category = _category_label(conn, old["category_id"])
+        solution = (
+            _find_product(Plan(), old)
+            .step(f"The old product's form shows its category ({category}); disabling it hides it from the store.",
+                  "Set Enable Product to Disabled and save.", select("Enable Product", "Disabled"),
+                  click("button", "Save"), notes=[f"{old['handle']}: category {category}, SKU {old['sku']}; disabled."])
+            .step("New products are added from the product grid.", "Open Catalog > Products and click Add Product.",
+                  p.menu("Products"), click("link", "Add Product"))
+            .step("The form takes the name, SKU, price, quantity and category.",
+                  f"Fill in the new product with SKU {old['sku']} and save.",
+                  type_into("textbox", "Product Name", new_name), type_into("textbox", "SKU", old["sku"]),
+                  type_into("textbox", "Price", formats.plain_amount(price)),
+                  type_into("textbox", "Quantity", str(qty)),
+                  select("Category", category), click("button", "Save"),
+                  notes=[f"SKU {old['sku']} is already used by {old['handle']}: the form refused it."])
+            .step("The task says to add -2 when the SKU is taken.", f"Change the SKU to {sku} and save.",
+                  type_into("textbox", "SKU", sku), click("button", "Save"),
+                  notes=[f"{new_name} saved with SKU {sku}."])
+            .finish("The new product exists and the old one is disabled.", "Stop.", "")
+        )
+        checks = [html_check(_edit_url(new_id), "document.querySelector('[name=\"product[name]\"]').value",
+                             exact_match=new_name),
+                  html_check(_edit_url(new_id), "document.querySelector('[name=\"product[sku]\"]').value",
+                             exact_match=sku),
+                  html_check(_edit_url(new_id), PRICE_VALUE, exact_match=formats.plain_amount(price)),
+                  html_check(_edit_url(new_id), QTY_VALUE, exact_match=str(qty)),
+                  html_check(_edit_url(new_id), "document.querySelector('[name=\"product[category_id]\"]').value",
+                             exact_match=str(old["category_id"])),
+                  html_check(_edit_url(new_id), STATUS_VALUE, exact_match="1"),
+                  html_check(_edit_url(old["id"]), STATUS_VALUE, exact_match="2"),
+                  html_check(_edit_url(old["id"]), "document.querySelector('[name=\"product[sku]\"]').value",
+                             exact_match=old["sku"])]
+        values = {"name": new_name, "old": old["handle"], "sku": old["sku"], "price": formats.plain_amount(price),
+                  "qty": qty}
+        return task(REPLACE_PRODUCT.id, REPLACE_PRODUCT.text, values, html_eval(*checks), solution, split=split,
+                    require_reset=True)
+
+    return REPLACE_PRODUCT.tasks([*chosen, *more], make, test=len(chosen))
+
+
+REVIEW_ACTIONS = {"Approve": "Approved", "Reject": "Not Approved"}
+
+
+def bulk_reviews(conn: sqlite3.Connection) -> list[Task]:
+    """The pending grid filtered by rating, then edit-status-save for each review (saving returns to the filtered
+    grid); reviews of other ratings stay pending."""
+    pending = facts.reviews_with_status(conn, "pending")
+    cases = []
+    for action, ratings in (("Approve", (5, 4, 3)), ("Reject", (1, 2, 3))):
+        for rating in ratings:
+            found = sorted([r for r in pending if r["rating"] == rating], key=lambda r: (r["created_at"], r["id"]),
+                           reverse=True)
+            if 2 <= len(found) <= 8:
+                cases.append((action, rating, found))
+    chosen = sorted([c for c in cases if len(c[2]) >= 4 and c[1] != 3], key=lambda c: -len(c[2]))[:2]
+    more = [c for c in cases if c not in chosen]
+
+    def make(case: tuple[str, int, list[dict[str, Any]]], split: Split) -> Task:
+        action, rating, found = case
+        stars = f"{rating} star{'s' if rating != 1 else ''}"
+        label = REVIEW_ACTIONS[action]
+        plan = (
+            Plan()
+            .step("Reviews waiting for moderation are in Pending Reviews, which filters by rating.",
+                  "Open Marketing > Pending Reviews.", p.menu("Pending Reviews"))
+            .step(f"Rating {stars} lists exactly the reviews to moderate.", f"Filter Rating by {stars}.",
+                  select("Rating", stars), p.APPLY_FILTERS,
+                  notes=[f"{len(found)} pending reviews rated {stars}: ids "
+                         + ", ".join(str(r["id"]) for r in found) + "."])
+        )
+        for number, review in enumerate(found):
+            plan.step(f"Review {review['id']} is {number + 1} of {len(found)}; saving returns to the filtered list.",
+                      f"Edit review {review['id']}, set Status to {label} and save.", p.edit_review(review["id"]),
+                      select("Status", label), click("button", "Save Review"),
+                      notes=[f"Review {review['id']}: {label}."])
+        solution = plan.finish(f"All {len(found)} reviews are moderated.", "Stop.", "")
+        value = str(formats.REVIEW_STATUSES["approved" if action == "Approve" else "rejected"][0])
+        checks = [html_check(f"{ADMIN}/review/product/edit/id/{r['id']}/", REVIEW_STATUS, exact_match=value)
+                  for r in found]
+        others = [r for r in pending if r["rating"] != rating][:2]  # reviews of other ratings stay pending
+        checks += [html_check(f"{ADMIN}/review/product/edit/id/{r['id']}/", REVIEW_STATUS, exact_match="2")
+                   for r in others]
+        return task(BULK_REVIEWS.id, BULK_REVIEWS.text, {"action": action, "rating": stars}, html_eval(*checks),
+                    solution, split=split, require_reset=True)
+
+    return BULK_REVIEWS.tasks([*chosen, *more], make, test=len(chosen))
+
+
+MOVED_CUSTOMER = Template(
+    2029, "The customer who placed order {{number}} has moved to {{address}}. Change the shipping address of each of "
+          "their orders that has not shipped yet (pending or processing) to it, and their phone number to {{phone}}.",
+    held_out=True)
+STREETS = ("Maple Street", "Cedar Lane", "Harbor View Road", "Willow Court", "Lakeside Drive", "Birch Avenue")
+CITIES = (("Springfield", "IL", "62704"), ("Madison", "WI", "53703"), ("Boulder", "CO", "80302"),
+          ("Savannah", "GA", "31401"), ("Portland", "ME", "04101"), ("Tucson", "AZ", "85701"))
+
+
+def moved_customer(conn: sqlite3.Connection) -> list[Task]:
+    """Multi-hop from an order number to its customer, then one edit on the account and one per unshipped order
+    (reached from the customer page's order list); shipped and held orders keep their address."""
+    cases = []
+    for customer in _customers(conn):
+        orders = facts.orders_where(conn, customer_id=customer["id"])
+        active = [o for o in orders if o["status"] in ("pending", "processing")]
+        shipped = [o for o in orders if o["status"] == "complete"]
+        if active and shipped and not any(o["status"] == "on_hold" for o in orders) and len(orders) <= 20:
+            cases.append((customer, orders, active, shipped))
+    chosen = sorted([c for c in cases if len(c[2]) >= 2], key=lambda c: (-len(c[2]), c[0]["id"]))[:4]
+    more = [c for c in cases if c not in chosen]
+
+    def make(case: tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]],
+             split: Split) -> Task:
+        customer, orders, active, shipped = case
+        city, state, zip_code = CITIES[customer["id"] % len(CITIES)]
+        street = f"{100 + customer['id'] * 7 % 900} {STREETS[customer['id'] % len(STREETS)]}"
+        address = f"{street}, {city}, {state} {zip_code}"
+        phone = f"{zip_code[:3]}-555-{1000 + customer['id']:04d}"
+        start = shipped[-1]  # their oldest complete order
+        who = customer["name"]
+        plan = (
+            _open_order(Plan(), start["increment_id"])
+            .step("The order page links to the customer who placed it.", f"Open the customer page of {who}.",
+                  click("link", who), notes=[f"Order {start['increment_id']} was placed by {who}."])
+            .step("The account form holds the phone number.", f"Set Phone Number to {phone} and save.",
+                  type_into("textbox", "Phone Number", phone), click("button", "Save Customer"),
+                  notes=[f"Orders of {who} not shipped yet: " + ", ".join(o["increment_id"] for o in active) + "."])
+        )
+        for number, order in enumerate(active):
+            actions = [p.view_order(order["increment_id"]), click("link", "Edit Shipping Address"),
+                       type_into("textbox", "Shipping Address", address), click("button", "Save Order Address")]
+            if number + 1 < len(active):
+                actions.append(click("link", who))
+            plan.step(f"Order {order['increment_id']} is {formats.order_status_label(order['status'])}, so it has "
+                      "not shipped; the customer page lists it.",
+                      f"Change the shipping address of order {order['increment_id']}"
+                      + (" and return to the customer." if number + 1 < len(active) else "."), *actions,
+                      notes=[f"Order {order['increment_id']}: address changed."])
+        solution = plan.finish("The phone and every unshipped order's address are updated.", "Stop.", "")
+        address_of = "document.querySelector('#shipping_address').outerText"
+        checks = [html_check(_view_url(o["id"]), address_of, must_include=[street, city, zip_code]) for o in active]
+        checks += [html_check(_view_url(start["id"]), address_of, exact_match=start["shipping_address"]),
+                   html_check(f"{ADMIN}/customer/index/edit/id/{customer['id']}/",
+                              "document.querySelector('[name=\"customer[phone]\"]').value", exact_match=phone)]
+        values = {"number": start["increment_id"], "address": address, "phone": phone}
+        return task(MOVED_CUSTOMER.id, MOVED_CUSTOMER.text, values, html_eval(*checks), solution, split=split,
+                    require_reset=True)
+
+    return MOVED_CUSTOMER.tasks([*chosen, *more], make, test=len(chosen))
+
+
+RESTOCK_LOW = Template(2030, "Add {{k}} units to the stock of every product priced {{band}} that has {{n}} or fewer "
+                             "units left.")
+PRICE_BANDS = tuple([(f"under ${d}", None, d * 100) for d in (15, 20, 25, 30, 40, 50)]
+                    + [(f"over ${d}", d * 100, None) for d in (50, 75, 100, 150, 200)]
+                    + [(f"from ${a} to ${b}", a * 100, b * 100) for a, b in ((20, 50), (50, 100), (30, 60))])
+
+
+def restock_low(conn: sqlite3.Connection) -> list[Task]:
+    """A grid filtered two ways, then edit-quantity-save-back for each product it lists; every new quantity is
+    the product's own count plus the delivery, read off its form."""
+    cases = []
+    for band, low, high in PRICE_BANDS:
+        for n in range(1, 10):
+            found = [dict(r) for r in conn.execute(
+                "SELECT * FROM products WHERE stock <= ? AND (? IS NULL OR price_cents > ?) AND (? IS NULL OR "
+                "price_cents < ?) ORDER BY id", (n, low, low, high, high))]
+            fewer = conn.execute(
+                "SELECT COUNT(*) FROM products WHERE stock <= ? AND (? IS NULL OR price_cents > ?) AND (? IS NULL OR "
+                "price_cents < ?)", (n - 1, low, low, high, high)).fetchone()[0]
+            if 2 <= len(found) <= 6 and fewer < len(found):
+                cases.append((band, low, high, n, found))
+    chosen = _spread(sorted([c for c in cases if len(c[4]) >= 4], key=lambda c: (-len(c[4]), c[3], c[0])), 4)
+    more = [c for c in cases if c not in chosen]
+
+    def make(case: tuple[str, int | None, int | None, int, list[dict[str, Any]]], split: Split) -> Task:
+        band, low, high, n, found = case
+        k = 10 + 5 * (n % 3)
+        # Prices on a band's edge would make "under"/"over" ambiguous.
+        if conn.execute("SELECT COUNT(*) FROM products WHERE stock <= ? AND price_cents IN (?, ?)",
+                        (n, low or -1, high or -1)).fetchone()[0]:
+            raise ValueError("a product is priced exactly on the band's edge")
+        filters = []
+        if low is not None:
+            filters.append(type_into("textbox", "Price from", formats.plain_amount(low)))
+        if high is not None:
+            filters.append(type_into("textbox", "Price to", formats.plain_amount(high)))
+        plan = (
+            Plan()
+            .step("The product grid filters by price and quantity.", "Open Catalog > Products.", p.menu("Products"))
+            .step(f"Price {band} and Quantity to {n} list exactly the products to restock.",
+                  f"Filter by price {band} and Quantity to {n}.", *filters,
+                  type_into("textbox", "Quantity to", str(n)), p.APPLY_FILTERS,
+                  notes=[f"{len(found)} products to restock: "
+                         + "; ".join(f"{x['name']} ({x['stock']} units)" for x in found) + "."])
+        )
+        for number, product in enumerate(found):
+            actions = [p.edit_product(product["name"], product["sku"]),
+                       type_into("textbox", "Quantity", str(product["stock"] + k)), click("button", "Save")]
+            if number + 1 < len(found):
+                actions.append(click("link", "Back"))
+            plan.step(f"{product['name']} has {product['stock']} units; {k} more makes {product['stock'] + k}.",
+                      f"Set its Quantity to {product['stock'] + k} and save.", *actions,
+                      notes=[f"{product['sku']}: {product['stock']} -> {product['stock'] + k}."])
+        solution = plan.finish(f"All {len(found)} products are restocked.", "Stop.", "")
+        checks = [html_check(_edit_url(x["id"]), QTY_VALUE, exact_match=str(x["stock"] + k)) for x in found]
+        # Left alone: the cheapest product just above the quantity limit in the same band.
+        above = conn.execute(
+            "SELECT id, stock FROM products WHERE stock = ? AND (? IS NULL OR price_cents > ?) AND (? IS NULL OR "
+            "price_cents < ?) ORDER BY id LIMIT 1", (n + 1, low, low, high, high)).fetchone()
+        if above:
+            checks.append(html_check(_edit_url(above[0]), QTY_VALUE, exact_match=str(above[1])))
+        values = {"k": k, "band": band, "n": n}
+        return task(RESTOCK_LOW.id, RESTOCK_LOW.text, values, html_eval(*checks), solution, split=split,
+                    require_reset=True)
+
+    return RESTOCK_LOW.tasks([*chosen, *more], make, test=len(chosen))
 
 
 MAKERS: tuple[Callable[[sqlite3.Connection], Iterator[Task]], ...] = (
@@ -864,6 +1431,8 @@ MAKERS: tuple[Callable[[sqlite3.Connection], Iterator[Task]], ...] = (
     phone_lookups, review_status_counts, top_search_terms, unhappy_reviewers,
     price_changes, restocks, disable_product, moderate_reviews, cms_title, cancel_order, notify_customers,
     shipping_address, generate_reports, lookup_orders, show_customers, open_customer,
+    quarter_leaders, items_bought, bulk_status, thank_top_customer, replace_product, bulk_reviews, moved_customer,
+    restock_low,
 )
 
 

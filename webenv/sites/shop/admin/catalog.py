@@ -18,12 +18,13 @@ from starlette.responses import Response
 
 from webenv.sites.common import one, redirect, rows
 from webenv.sites.shop.admin import formats
-from webenv.sites.shop.admin.grids import Filters, fetch_page, pager_suffix, sort_from
+from webenv.sites.shop.admin.grids import Filters, fetch_page, pager_suffix, remember, remembered, sort_from
 from webenv.sites.shop.admin.web import admin_page, flash, form_fields, int_param, not_found, query, render, site
 
 SORTS = {"id": "p.id", "name": "p.name", "sku": "p.sku", "price": "p.price_cents", "qty": "p.stock",
          "status": "p.enabled"}
 ENABLED, DISABLED = "1", "2"
+GRID_URL = "/catalog/product/"
 
 
 def grid_filters(request: Request) -> tuple[Filters, list[str]]:
@@ -55,6 +56,7 @@ def _parse_count(text: str) -> int | None:
 async def grid(request: Request) -> Response:
     filters, problems = grid_filters(request)
     sort = sort_from(request, SORTS, ("id", "asc"))
+    remember(request, GRID_URL)
     with site(request).db() as conn:
         found, page = fetch_page(conn, request, "p.*", "products p", filters, sort, tiebreak="p.id")
     values = {key: query(request, key) for key in ("search", "price_from", "price_to", "qty_from", "qty_to", "status")}
@@ -101,7 +103,9 @@ def read_form(conn: sqlite3.Connection, fields: dict[str, str], product_id: int 
     elif one(conn, "SELECT id FROM products WHERE sku = ? AND id IS NOT ?", values["sku"], product_id):
         form.errors.append(f"The SKU \"{values['sku']}\" is already used by another product.")
     price = formats.parse_amount(values["price"])
-    if price is None:
+    if price is None and formats.parse_amount(values["price"].strip().removeprefix("-")) is not None:
+        form.errors.append("Price: please enter a number 0 or greater in this field.")
+    elif price is None:
         form.errors.append("Price: please enter a valid number, like 27.00.")
     qty = _parse_count(values["qty"] or "0")
     if qty is None or qty < 0:
@@ -129,7 +133,7 @@ def _categories(conn: sqlite3.Connection) -> list[dict[str, Any]]:
 def _show_form(request: Request, conn: sqlite3.Connection, product: dict[str, Any] | None,
                values: dict[str, str], errors: list[str]) -> Response:
     return render(request, "catalog/edit.html", product=product, values=values, errors=errors,
-                  categories=_categories(conn))
+                  categories=_categories(conn), back_url=remembered(request, GRID_URL))
 
 
 def _load(conn: sqlite3.Connection, request: Request) -> dict[str, Any]:

@@ -86,6 +86,18 @@ def sort_from(request: Request, columns: dict[str, str], default: tuple[str, str
                 params=tuple(request.query_params.multi_items()))
 
 
+def remember(request: Request, grid: str) -> None:
+    """Keep this grid's filters, sort and page in the admin's session, as Magento's grid bookmarks do, so "Back"
+    from a record (or a save that returns to the grid) lands on the listing the admin was working through."""
+    request.session[f"grid:{grid}"] = request.url.query
+
+
+def remembered(request: Request, grid: str) -> str:
+    """The grid's URL with the filters it last had in this session (the bare grid if none)."""
+    kept = request.session.get(f"grid:{grid}", "")
+    return f"{grid}?{kept}" if kept else grid
+
+
 def pager_suffix(request: Request) -> str:
     """The current filters as `&k=v...`, appended to pagination links so paging keeps the filters."""
     kept = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]

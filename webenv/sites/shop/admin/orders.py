@@ -17,10 +17,11 @@ from starlette.responses import Response
 from webenv.sites.common import one, redirect, rows
 from webenv.sites.shop import admin_queries as facts
 from webenv.sites.shop.admin import formats
-from webenv.sites.shop.admin.grids import Filters, fetch_page, pager_suffix, sort_from
+from webenv.sites.shop.admin.grids import Filters, fetch_page, pager_suffix, remember, remembered, sort_from
 from webenv.sites.shop.admin.web import admin_page, flash, form_fields, int_param, not_found, query, render, site
 
 ACTIVE_STATUSES = ("pending", "processing")  # the ones Magento lets you cancel or hold
+GRID_URL = "/sales/order/"
 GRID_FROM = "orders o JOIN customers c ON c.id = o.customer_id"
 SORTS = {
     "increment_id": "o.increment_id",
@@ -61,6 +62,7 @@ def grid_filters(request: Request) -> tuple[Filters, list[str]]:
 async def grid(request: Request) -> Response:
     filters, problems = grid_filters(request)
     sort = sort_from(request, SORTS, ("created_at", "desc"))
+    remember(request, GRID_URL)
     with site(request).db() as conn:
         found, page = fetch_page(
             conn, request,
@@ -89,6 +91,7 @@ async def view(request: Request) -> Response:
         customer = one(conn, "SELECT * FROM customers WHERE id = ?", order["customer_id"])
         comments = facts.order_comments(conn, order["id"])
     return render(request, "orders/view.html", order=order, items=items, customer=customer, comments=comments,
+                  back_url=remembered(request, GRID_URL),
                   can_cancel=order["status"] in ACTIVE_STATUSES, can_hold=order["status"] in ACTIVE_STATUSES,
                   can_unhold=order["status"] == "on_hold")
 

@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from webenv.sites.common import one, redirect
 from webenv.sites.shop.admin import formats
-from webenv.sites.shop.admin.grids import Filters, fetch_page, pager_suffix, sort_from
+from webenv.sites.shop.admin.grids import Filters, fetch_page, pager_suffix, remember, remembered, sort_from
 from webenv.sites.shop.admin.web import admin_page, flash, form_fields, int_param, not_found, query, render, site
 
 GRID_FROM = "reviews r JOIN products p ON p.id = r.product_id"
@@ -42,6 +42,7 @@ def grid_filters(request: Request, *, pending_only: bool) -> Filters:
 
 async def _grid(request: Request, *, pending_only: bool) -> Response:
     filters = grid_filters(request, pending_only=pending_only)
+    remember(request, PENDING_URL if pending_only else ALL_URL)
     sort = sort_from(request, SORTS, ("created_at", "desc"))
     with site(request).db() as conn:
         found, page = fetch_page(
@@ -76,8 +77,9 @@ def _load(conn: sqlite3.Connection, request: Request) -> dict[str, Any]:
     return review
 
 
-def _back(fields: dict[str, str]) -> str:
-    return PENDING_URL if fields.get("back") == "pending" else ALL_URL
+def _back(request: Request, back: str | None) -> str:
+    """The grid the review was opened from, with the filters it had (Magento returns there after a save)."""
+    return remembered(request, PENDING_URL if back == "pending" else ALL_URL)
 
 
 @admin_page
@@ -86,7 +88,7 @@ async def edit(request: Request) -> Response:
         review = _load(conn, request)
     back = "pending" if request.query_params.get("back") == "pending" else ""
     return render(request, "reviews/edit.html", review=review, values=_values(review), errors=[],
-                  statuses=formats.REVIEW_STATUSES, back=back)
+                  statuses=formats.REVIEW_STATUSES, back=back, back_url=_back(request, back))
 
 
 def _values(review: dict[str, Any]) -> dict[str, str]:
@@ -106,11 +108,12 @@ async def save(request: Request) -> Response:
                    (("nickname", "Nickname"), ("title", "Summary of Review"), ("detail", "Review")) if not values[key]]
         if errors:
             return render(request, "reviews/edit.html", review=review, values=values, errors=errors,
-                          statuses=formats.REVIEW_STATUSES, back=fields.get("back", ""))
+                          statuses=formats.REVIEW_STATUSES, back=fields.get("back", ""),
+                          back_url=_back(request, fields.get("back")))
         conn.execute("UPDATE reviews SET status = ?, nickname = ?, title = ?, body = ? WHERE id = ?",
                      (status, values["nickname"], values["title"], values["detail"], review["id"]))
     flash(request, "You saved the review.")
-    return redirect(_back(fields))
+    return redirect(_back(request, fields.get("back")))
 
 
 @admin_page
@@ -120,4 +123,4 @@ async def delete(request: Request) -> Response:
         review = _load(conn, request)
         conn.execute("DELETE FROM reviews WHERE id = ?", (review["id"],))
     flash(request, "The review has been deleted.")
-    return redirect(_back(fields))
+    return redirect(_back(request, fields.get("back")))
