@@ -134,11 +134,37 @@ def _check_follows(conn: sqlite3.Connection, task: Task) -> None:
     assert set(task["instantiation_dict"]["names"]) <= followed
 
 
+def _check_configured_issue(conn: sqlite3.Connection, task: Task) -> None:
+    values = task["instantiation_dict"]
+    issue = _one(conn, """SELECT i.*, u.username AS assignee, ms.title AS milestone FROM issues i
+                          JOIN users u ON u.id = i.assignee_id JOIN milestones ms ON ms.id = i.milestone_id
+                          WHERE i.title = ? AND i.state = 'opened'""", values["title"])
+    assert (issue["assignee"], issue["milestone"]) == (values["assignee"], values["milestone"])
+    _check_label(conn, task)
+
+
+def _check_project_with_members(conn: sqlite3.Connection, task: Task) -> None:
+    values = task["instantiation_dict"]
+    project = _one(conn, """SELECT p.* FROM projects p JOIN namespaces n ON n.id = p.namespace_id
+                            WHERE n.path = 'byteblaze' AND p.path = ?""", f"{values['name']}-2")
+    assert project["visibility"] == "private"
+    roles = {"Guest": 10, "Reporter": 20, "Developer": 30, "Maintainer": 40}
+    granted = {r["username"]: r["access_level"] for r in conn.execute(
+        """SELECT u.username, pm.access_level FROM project_members pm JOIN users u ON u.id = pm.user_id
+           WHERE pm.project_id = ?""", (project["id"],))}
+    wanted = dict(zip([u.strip().lstrip("@") for u in values["people"].replace(" and ", ", ").split(",")],
+                      [roles[r.strip()] for r in values["roles"].replace(" and ", ", ").split(",")]))
+    assert {u: granted.get(u) for u in wanted} == wanted
+
+
 STATE_CHECKS: dict[int, Callable[[sqlite3.Connection, Task], None]] = {
     4006: _check_invite, 4007: _check_new_project, 4008: _check_new_project, 4009: _check_new_issue,
     4010: _check_new_issue, 4011: _check_label, 4012: _check_stars, 4013: _check_stars, 4014: _check_file,
     4015: _check_closed, 4016: _check_comment, 4018: _check_merge_request, 4020: _check_status, 4021: _check_follows,
+    4033: _check_configured_issue, 4034: _check_project_with_members,
 }
+# Tasks whose reference solution meets a form that rejects bad input first (422), and how often.
+REJECTED_FORMS: dict[int, int] = {4034: 1}
 
 
 async def _solve(raw: Task, browser: Browser) -> None:
@@ -152,7 +178,9 @@ async def _solve(raw: Task, browser: Browser) -> None:
                 untouched = await run.untouched()
                 assert not untouched.passed, "the evaluator passes before the task is done"
             result = await run.replay()
-            assert not run.http_errors, f"HTTP errors during the replay: {run.http_errors}"
+            rejected = REJECTED_FORMS.get(raw["intent_template_id"], 0)
+            assert len(run.http_errors) == rejected and all(e.startswith("422 POST") for e in run.http_errors), \
+                f"HTTP errors during the replay: {run.http_errors}"
             await run.assert_solved(result)
             check = STATE_CHECKS.get(raw["intent_template_id"]) if raw["eval"]["program_html"] else None
             if check is not None:
