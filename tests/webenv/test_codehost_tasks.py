@@ -15,8 +15,11 @@ from tests.webenv.task_checks import check_configs, fresh_run, only_test_split, 
 from webenv.server import template_database
 from webenv.sites.codehost import GITLAB
 from webenv.sites.codehost.tasks import build_tasks
+from webenv.tasks.authoring import stable_fraction
 
-TASKS = only_test_split(build_tasks(template_database(GITLAB)))
+BUILT = build_tasks(template_database(GITLAB))
+TASKS = only_test_split(BUILT)
+TRAINING = [task for task in BUILT if task.get("split") == "train"]
 WATCHED = ("issues", "notes", "issue_labels", "merge_requests", "mr_reviewers", "stars", "follows", "project_members",
            "projects", "repo_files", "commits")
 Task = dict[str, Any]
@@ -193,3 +196,34 @@ async def _solve(raw: Task, browser: Browser) -> None:
 
 async def test_every_reference_solution_solves_its_task(browser: Browser) -> None:
     await solve_all(TASKS, lambda raw: _solve(raw, browser))
+
+
+def _training_sample(size: int = 25) -> list[Task]:
+    """A fixed sample of the training pool: a stable pseudo-random pick within each template, every template
+    represented, long templates included."""
+    by_template: dict[int, list[Task]] = {}
+    for task in sorted(TRAINING, key=lambda t: stable_fraction("codehost-train-sample", t["intent"])):
+        by_template.setdefault(task["intent_template_id"], []).append(task)
+    sample: list[Task] = []
+    while len(sample) < size and any(by_template.values()):
+        for tasks in by_template.values():
+            if tasks and len(sample) < size:
+                sample.append(tasks.pop(0))
+    return sample
+
+
+def test_the_training_pool_is_large_disjoint_and_holds_long_templates() -> None:
+    assert len(TRAINING) >= 320
+    assert not {t["intent"] for t in TRAINING} & {t["intent"] for t in TASKS}
+    trained = {t["intent_template_id"] for t in TRAINING}
+    assert {4030, 4031, 4033} <= trained and not {4032, 4034} & trained  # long templates; two held out
+    long_tests = [t for t in TASKS if t["intent_template_id"] >= 4030]
+    lengths = [len(t["reference_solution"]["actions"]) for t in long_tests]
+    assert len(long_tests) >= 22 and min(lengths) >= 12 and max(lengths) <= 30
+    assert sum(lengths) / len(lengths) >= 20 and sum(n >= 15 for n in lengths) >= 18
+
+
+async def test_a_sample_of_training_tasks_solves(browser: Browser) -> None:
+    sample = _training_sample()
+    assert len({t["intent_template_id"] for t in sample}) == len({t["intent_template_id"] for t in TRAINING})
+    await solve_all(sample, lambda raw: _solve(raw, browser))
