@@ -12,16 +12,26 @@ from __future__ import annotations
 from itertools import combinations
 from typing import Any
 
-from webenv.answers import count, name, neighbours
+from webenv.answers import count, name
 from webenv.sites.codehost import queries, writes
 from webenv.sites.codehost.filters import TrackerQuery
 from webenv.sites.codehost.queries import Row
 from webenv.sites.codehost.task_kit import HOME, finish, task, tracker_page
 from webenv.sites.codehost.task_steps import ME, World
 from webenv.sites.codehost.views.tracker import PAGE_SIZE
-from webenv.tasks.authoring import Plan, Split, Template, click, html_check, html_eval, select, stable_fraction, \
-    string_eval, type_into
 from webenv.sites.common import rows
+from webenv.tasks.authoring import (
+    Plan,
+    Split,
+    Template,
+    click,
+    html_check,
+    html_eval,
+    select,
+    stable_fraction,
+    string_eval,
+    type_into,
+)
 
 Task = dict[str, Any]
 COMPARED_LABELS = ("bug", "feature", "enhancement", "documentation", "question")
@@ -40,7 +50,8 @@ def open_project_anywhere(plan: Plan, world: World, project: Row) -> None:
     else:
         plan.step("I am not a member of this project; Explore finds every public project by name.",
                   f"Search Explore for '{project['name']}' and open {project['name_with_namespace']}",
-                  click("link", "Explore projects"), type_into("searchbox", "Filter by name", project["name"], enter=True),
+                  click("link", "Explore projects"),
+                  type_into("searchbox", "Filter by name", project["name"], enter=True),
                   click("link", project["name_with_namespace"]))
 
 
@@ -79,13 +90,13 @@ def _listed(projects: list[Row]) -> str:
 
 def most_labelled_project(world: World) -> list[Task]:
     template = Template(4030, "Which of the projects {{projects}} has the most open issues labelled {{label}}?")
-    cases = [(("facebook/create-react-app", "keycloak/keycloak", "thoughtbot/administrate", "umano/AndroidSlidingUpPanel"),
-              "bug"),
+    cases = [(("facebook/create-react-app", "keycloak/keycloak", "thoughtbot/administrate",
+               "umano/AndroidSlidingUpPanel"), "bug"),
              (("bblanchon/ArduinoJson", "keycloak/keycloak", "koush/AndroidAsync", "vinta/awesome-python"), "feature"),
              (("keycloak/keycloak", "bblanchon/ArduinoJson", "facebook/create-react-app", "koush/AndroidAsync"),
               "question"),
-             (("umano/AndroidSlidingUpPanel", "thoughtbot/administrate", "vinta/awesome-python", "bblanchon/ArduinoJson"),
-              "feature"),
+             (("umano/AndroidSlidingUpPanel", "thoughtbot/administrate", "vinta/awesome-python",
+               "bblanchon/ArduinoJson"), "feature"),
              (("thoughtbot/administrate", "koush/AndroidAsync", "keycloak/keycloak", "bblanchon/ArduinoJson"),
               "enhancement")]
 
@@ -106,19 +117,20 @@ def most_labelled_project(world: World) -> list[Task]:
                     finish(plan, winner, reasoning=f"{winner} has {best} open {label} issues, more than any other."),
                     split=split)
 
-    return template.tasks([*cases, *_comparison_cases(world, cases, "4030", TRAINING_PER_TEMPLATE)], make, test=len(cases))
+    training = _comparison_cases(world, cases, "4030", TRAINING_PER_TEMPLATE)
+    return template.tasks([*cases, *training], make, test=len(cases))
 
 
 def label_total_over_projects(world: World) -> list[Task]:
     template = Template(4031, "How many open issues labelled {{label}} do the projects {{projects}} have altogether?")
-    cases = [(("facebook/create-react-app", "keycloak/keycloak", "umano/AndroidSlidingUpPanel", "bblanchon/ArduinoJson"),
-              "bug"),
-             (("thoughtbot/administrate", "koush/AndroidAsync", "facebook/create-react-app", "vinta/awesome-python"),
-              "enhancement"),
-             (("vinta/awesome-python", "keycloak/keycloak", "thoughtbot/administrate", "umano/AndroidSlidingUpPanel"),
-              "documentation"),
-             (("bblanchon/ArduinoJson", "koush/AndroidAsync", "facebook/create-react-app", "vinta/awesome-python"),
-              "feature"),
+    cases = [(("facebook/create-react-app", "keycloak/keycloak", "umano/AndroidSlidingUpPanel",
+               "bblanchon/ArduinoJson"), "bug"),
+             (("thoughtbot/administrate", "koush/AndroidAsync", "facebook/create-react-app",
+               "vinta/awesome-python"), "enhancement"),
+             (("vinta/awesome-python", "keycloak/keycloak", "thoughtbot/administrate",
+               "umano/AndroidSlidingUpPanel"), "documentation"),
+             (("bblanchon/ArduinoJson", "koush/AndroidAsync", "facebook/create-react-app",
+               "vinta/awesome-python"), "feature"),
              (("koush/AndroidAsync", "umano/AndroidSlidingUpPanel", "keycloak/keycloak", "thoughtbot/administrate"),
               "question")]
 
@@ -137,7 +149,8 @@ def label_total_over_projects(world: World) -> list[Task]:
                     string_eval(count(total), exclude=[count(n) for n in sorted(wrong - {total})]),
                     finish(plan, str(total), reasoning=" + ".join(map(str, found)) + f" = {total}."), split=split)
 
-    return template.tasks([*cases, *_comparison_cases(world, cases, "4031", TRAINING_PER_TEMPLATE)], make, test=len(cases))
+    training = _comparison_cases(world, cases, "4031", TRAINING_PER_TEMPLATE)
+    return template.tasks([*cases, *training], make, test=len(cases))
 
 
 def _all_items(world: World, kind: str, project: Row) -> list[Row]:
@@ -310,7 +323,8 @@ def project_with_members(world: World) -> list[Task]:
             {"name": wanted, "people": _listed_names([f"@{u}" for u in usernames]), "roles": _listed_names(role_set)},
             html_eval(
                 html_check(f"{HOME}/{ME}/{writes.project_slug(actual)}",
-                           "document.querySelector('.visibility-icon').getAttribute('title')", must_include=["private"]),
+                           "document.querySelector('.visibility-icon').getAttribute('title')",
+                           must_include=["private"]),
                 *(html_check(members_page, f"func:gitlab_get_project_memeber_role(__page__, '{u}')",
                              must_include=[role]) for u, role in zip(usernames, role_set)),
             ),
