@@ -9,6 +9,7 @@
     plan-and-act-bench ablation --model openai:gpt-4o-mini   # react / plan / plan_and_act, one table
     plan-and-act-bench export tasks.json [--split train]     # the suite in WebArena's config format
     plan-and-act-bench observation                           # observation vs aria snapshot: speed, recall
+    plan-and-act-bench serve --port-base 8080                # the embedded sites for you or a model, until Ctrl-C
     plan-and-act-bench webarena test_webarena_lite.raw.json --site __SHOPPING__=http://host:7770 ... --model M
 """
 
@@ -26,12 +27,15 @@ from bench.benchmarks_md import update_section
 from bench.report import write_report
 from bench.results import failures, summary_table, template_table, write_jsonl
 from bench.selection import select
+from bench.serve import add_serve_command
 from bench.sweep import sweep
+from cli.logs import add_verbose_flag, configure_logging
 from cli.plugins import add_plugin_commands
 from graph.context import MODES, Context, ContextError
 from graph.context_flags import add_context_flags, context_from_flags, given_settings
 from graph.models import ModelConfigError, load_chat_model
-from harness.episode import POLICY_KINDS, EpisodeResult, PolicyChoice
+from harness.episode import POLICY_KINDS, EpisodeResult, PolicyChoice, unattended
+from harness.viewer import PriceError, Prices, add_price_flag
 from webenv.judges import OfflineJudge
 from webenv.tasks.authoring import SPLITS
 from webenv.tasks.suite import export_suite, load_suite
@@ -49,7 +53,7 @@ def _settings(args: argparse.Namespace, out: Path, mode: str | None = None) -> C
         overrides["screenshots_dir"] = str(out / "screenshots")
     if mode is not None:
         overrides["mode"] = mode
-    return context_from_flags(args, **overrides)
+    return unattended(context_from_flags(args, **overrides))
 
 
 _warned_offline_judge = False
@@ -78,14 +82,14 @@ async def _sweep_once(args: argparse.Namespace, settings: Context, out: Path) ->
     tasks = select(load_suite(args.split), ids=args.tasks, groups=args.group or (), sample=args.sample)
     policy = _policy(args)
     results = await sweep(tasks, policy, settings, workers=args.workers, judge=_judge(args))
-    _save(results, out, settings.mode, f"{policy.label} / {settings.mode}")
+    _save(results, out, settings.mode, f"{policy.label} / {settings.mode}", args.prices)
     return results
 
 
-def _save(results: list[EpisodeResult], out: Path, mode: str, title: str) -> None:
+def _save(results: list[EpisodeResult], out: Path, mode: str, title: str, prices: Prices) -> None:
     """Every sweep leaves the same two files: one JSON line per episode, and the HTML report."""
     write_jsonl(results, out / f"results-{mode}.jsonl")
-    write_report(results, out / f"report-{mode}.html", title)
+    write_report(results, out / f"report-{mode}.html", title, prices)
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
@@ -205,7 +209,7 @@ def cmd_webarena(args: argparse.Namespace) -> int:
     out = _run_dir(args, f"webarena-{policy.label}")
     settings = _settings(args, out)
     results = asyncio.run(sweep_setups(setups, policy, settings, workers=args.workers, judge=_judge(args)))
-    _save(results, out, settings.mode, f"WebArena: {policy.label} / {settings.mode}")
+    _save(results, out, settings.mode, f"WebArena: {policy.label} / {settings.mode}", args.prices)
     print(summary_table(results))
     print(f"results: {out}/results-{settings.mode}.jsonl  report: {out}/report-{settings.mode}.html")
     return 0
@@ -219,9 +223,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="plan-and-act-bench", description=__doc__.splitlines()[0])
+    add_verbose_flag(parser)
     commands = parser.add_subparsers(dest="command", required=True)
     for name, handler in (("sweep", cmd_sweep), ("ablation", cmd_ablation)):
         command = commands.add_parser(name)
+        add_verbose_flag(command, subcommand=True)
         command.add_argument("--policy", choices=POLICY_KINDS, default="oracle")
         command.add_argument("--model", default="", help="a real model for every role (init_chat_model string)")
         command.add_argument("--judge-model", default="", help="fuzzy_match judge (default: offline judge)")
@@ -231,6 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--sample", action="store_true", help="one task per site group and eval type")
         command.add_argument("--workers", type=int, default=2)
         command.add_argument("--screenshots", action="store_true", help="screenshots in the HTML report")
+        add_price_flag(command)
         command.add_argument("--out", default="", help="run directory (default runs/<time>-<policy>)")
         command.add_argument("--benchmarks-section", default="", help="write the table into BENCHMARKS.md")
         command.add_argument("--benchmarks-md", default="BENCHMARKS.md")
@@ -246,6 +253,8 @@ def build_parser() -> argparse.ArgumentParser:
     webarena.add_argument("--tasks", default="")
     webarena.add_argument("--workers", type=int, default=1)
     webarena.add_argument("--screenshots", action="store_true")
+    add_verbose_flag(webarena, subcommand=True)
+    add_price_flag(webarena)
     webarena.add_argument("--out", default="")
     add_context_flags(webarena)
     webarena.set_defaults(handler=cmd_webarena)
@@ -266,6 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
     checkpoints.add_argument("--benchmarks-section", default="")
     checkpoints.add_argument("--benchmarks-md", default="BENCHMARKS.md")
     checkpoints.set_defaults(handler=cmd_checkpoints)
+    add_serve_command(commands)
     add_plugin_commands(commands, "plan_and_act.bench_commands")
     export = commands.add_parser("export", help="write the embedded suite as WebArena config JSON")
     export.add_argument("path")
@@ -276,9 +286,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    configure_logging(args.verbose)
     try:
+        if hasattr(args, "price"):
+            args.prices = Prices.parse(args.price)
         return args.handler(args)
-    except (ModelConfigError, ContextError) as exc:
+    except (ModelConfigError, ContextError, PriceError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

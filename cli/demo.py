@@ -16,7 +16,7 @@ from cli.render import EpisodePrinter
 from graph.context import Context, ContextError
 from graph.context_flags import add_context_flags, context_from_flags
 from graph.models import ModelConfigError, model_for_role
-from harness.episode import PolicyChoice, run_embedded_task
+from harness.episode import PolicyChoice, run_embedded_task, unattended
 from webenv.judges import OfflineJudge
 from webenv.tasks.suite import EmbeddedTask, load_suite, task_by_id
 
@@ -45,7 +45,7 @@ async def run_demo(args: argparse.Namespace) -> int:
     import policies.providers  # noqa: F401  (registers the oracle: model strings)
 
     try:
-        settings = context_from_flags(args)
+        settings = unattended(context_from_flags(args))
         policy = policy_from(args, settings)
     except (ModelConfigError, ContextError) as exc:
         raise CliError(str(exc)) from exc

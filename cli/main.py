@@ -13,10 +13,16 @@ import asyncio
 import sys
 import uuid
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from langgraph.types import Command
+
+from cli.approval import NoAnswer, PlanReviewer
 from cli.demo import add_demo_command
 from cli.errors import CliError
+from cli.logs import add_verbose_flag, configure_logging
 from cli.plugins import add_plugin_commands
 from cli.render import EpisodePrinter
 from cli.run_store import UnknownThread, list_runs, load_run, save_run
@@ -24,8 +30,11 @@ from graph.checkpoint import open_checkpointer
 from graph.context import Context, ContextError
 from graph.context_flags import add_context_flags, context_from_flags
 from graph.models import ModelConfigError, model_for_role
+from graph.recorder import ModelCallRecorder
 from graph.runs import stream_run, task_input
 from graph.state import Role
+from harness.trajectory import trajectory
+from harness.viewer import PriceError, Prices, ViewedEpisode, add_price_flag, write_viewer
 from nodes.browser_access import AND, StartPageError, check_url
 
 
@@ -52,12 +61,37 @@ def context_from(args: argparse.Namespace) -> Context:
 
 
 async def drive(context: Context, graph_input: dict[str, Any] | None, thread_id: str, checkpoint_db: str | None,
-                printer: EpisodePrinter, task_id: str = "") -> dict[str, Any]:
-    """Stream a run (new input) or a resume (input None) to the printer; returns the final state."""
+                printer: EpisodePrinter, task_id: str = "", recorder: ModelCallRecorder | None = None
+                ) -> tuple[dict[str, Any], bool]:
+    """Stream a run (new input) or a resume (input None) to the printer, asking the person at each plan review;
+    returns the last state and whether the run is still paused at a review (input ended before an answer)."""
+    reviewer = PlanReviewer(printer)
+    callbacks = [recorder] if recorder is not None else []
     async with open_checkpointer(checkpoint_db) as saver:
         run = await stream_run(graph_input, context, thread_id=thread_id, task_id=task_id,  # type: ignore[arg-type]
-                               checkpointer=saver, on_update=printer.update)
-        return dict(run.state)
+                               checkpointer=saver, on_update=printer.update, callbacks=callbacks)
+        try:
+            while run.interrupt is not None:
+                try:
+                    answer = await reviewer.answer(run.interrupt)
+                except NoAnswer:
+                    return dict(run.state), True
+                run = await stream_run(Command(resume=answer), context, thread_id=thread_id, task_id=task_id,
+                                       checkpointer=saver, on_update=printer.update, callbacks=callbacks)
+        finally:
+            if run.interrupt is not None:
+                await run.close_browser()
+        return dict(run.state), False
+
+
+def finished(printer: EpisodePrinter, thread_id: str, state: dict[str, Any], paused: bool) -> int:
+    """Exit status: 0 done, 1 ended otherwise, 3 paused at a plan review."""
+    if paused:
+        printer.line(f"no answer (end of input): the run is paused at the plan review; continue with: "
+                     f"plan-and-act resume {thread_id}", "yellow")
+        return 3
+    printer.outcome(state)
+    return 0 if state.get("status") == "done" else 1
 
 
 async def _thread_exists(thread_id: str, checkpoint_db: str | None) -> bool:
@@ -78,12 +112,29 @@ async def cmd_run(args: argparse.Namespace) -> int:
         raise CliError(f"thread {thread_id!r} already has a run; use `plan-and-act resume {thread_id}` "
                        "or another --thread-id")
     task = dict(task_input(args.intent, args.start_url, args.task_id or "", args.allowed_domain))
+    report = Path(args.report) if args.report else None
+    if report is not None and not context.screenshots_dir:  # the report shows the pages the agent acted on
+        context = context.replace(screenshots_dir=str(report.parent / f"{report.stem}-pictures"))
     save_run(args.checkpoint_db, thread_id, context, task)
-    printer = EpisodePrinter()
+    printer = EpisodePrinter(plans_under_review=context.approve_plan != "off")
     printer.header(thread_id, args.intent, args.start_url, context.mode)
-    state = await drive(context, task, thread_id, args.checkpoint_db, printer, args.task_id or "")
-    printer.outcome(state)
-    return 0 if state.get("status") == "done" else 1
+    recorder = ModelCallRecorder()
+    state, paused = await drive(context, task, thread_id, args.checkpoint_db, printer, args.task_id or "", recorder)
+    if report is not None:
+        write_run_report(report, thread_id, state, recorder, context, args.prices)
+        printer.line(f"report: {report}")
+    return finished(printer, thread_id, state, paused)
+
+
+def write_run_report(path: Path, thread_id: str, state: dict[str, Any], recorder: ModelCallRecorder,
+                     context: Context, prices: Prices) -> None:
+    """The trajectory viewer for this one run (no evaluation: it is shown as a run, not a pass or fail)."""
+    sites = sorted({urlsplit(url.strip()).hostname or url for url in str(state.get("start_url", "")).split(AND)})
+    episode = ViewedEpisode(key=f"thread {thread_id}", intent=state.get("intent", ""), sites=sites, passed=None,
+                            status=state.get("status", "?"), stop_reason=state.get("stop_reason", ""),
+                            answer=state.get("answer") or "", final_url=(state.get("observation") or {}).get("url", ""),
+                            trajectory=trajectory(state, recorder.for_thread(thread_id), context))  # type: ignore[arg-type]
+    write_viewer([episode], path, f"plan-and-act run {thread_id}", prices)
 
 
 async def cmd_resume(args: argparse.Namespace) -> int:
@@ -92,12 +143,11 @@ async def cmd_resume(args: argparse.Namespace) -> int:
     except UnknownThread as exc:
         raise CliError(str(exc)) from exc
     check_models(context)
-    printer = EpisodePrinter()
+    printer = EpisodePrinter(plans_under_review=context.approve_plan != "off")
     printer.header(args.thread_id, task.get("intent", ""), task.get("start_url", ""), context.mode)
     printer.line("resuming from the last checkpoint", "yellow")
-    state = await drive(context, None, args.thread_id, args.checkpoint_db, printer, task.get("task_id", ""))
-    printer.outcome(state)
-    return 0 if state.get("status") == "done" else 1
+    state, paused = await drive(context, None, args.thread_id, args.checkpoint_db, printer, task.get("task_id", ""))
+    return finished(printer, args.thread_id, state, paused)
 
 
 async def cmd_threads(args: argparse.Namespace) -> int:
@@ -115,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--checkpoint-db", default=None,
                         help="SQLite file or postgres:// URL (default .plan_and_act/checkpoints.sqlite)")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    add_verbose_flag(parser)
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="run a task in the browser")
@@ -124,11 +175,17 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--task-id", default=None)
     run.add_argument("--allowed-domain", action="append", default=None,
                      help="a domain the agent may visit (repeatable; default: the start URL's host)")
+    run.add_argument("--report", default="", metavar="HTML",
+                     help="write the trajectory viewer for this run here (pictures beside it unless "
+                          "--screenshots-dir says where)")
+    add_price_flag(run)
+    add_verbose_flag(run, subcommand=True)
     add_context_flags(run)
     run.set_defaults(handler=cmd_run)
 
     resume = commands.add_parser("resume", help="continue a run from its last checkpoint")
     resume.add_argument("thread_id")
+    add_verbose_flag(resume, subcommand=True)
     resume.set_defaults(handler=cmd_resume)
 
     threads = commands.add_parser("threads", help="list recorded runs")
@@ -141,9 +198,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    configure_logging(args.verbose)
     handler: Callable[[argparse.Namespace], Awaitable[int]] = args.handler
     try:
+        if hasattr(args, "price"):
+            args.prices = Prices.parse(args.price)
         return asyncio.run(handler(args))
+    except PriceError as exc:
+        EpisodePrinter().error(str(exc))
+        return 2
     except CliError as exc:
         EpisodePrinter().error(str(exc))
         return 2

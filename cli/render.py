@@ -17,9 +17,10 @@ from tools.vocabulary import format_action
 
 
 class EpisodePrinter:
-    def __init__(self, console: Console | None = None) -> None:
+    def __init__(self, console: Console | None = None, plans_under_review: bool = False) -> None:
         self.console = console or Console(file=sys.stdout, highlight=False, soft_wrap=True)
         self._notes_shown: set[str] = set()  # the replanner repeats its notes; each is printed once
+        self.plans_under_review = plans_under_review  # the plan review shows the planner's plan in full
 
     def line(self, text: str, style: str = "") -> None:
         self.console.print(secrets.redact(text) if not style else f"[{style}]{escape(secrets.redact(text))}[/]",
@@ -35,9 +36,17 @@ class EpisodePrinter:
         """One streamed node update."""
         values = values or {}
         if node == "planner" and values.get("plan"):
-            self._plan("plan", values["plan"])
+            if not self.plans_under_review:
+                self._plan("plan", values["plan"])
         elif node == "replan" and values.get("plan"):
             self._plan("replanned", values["plan"], compact=True)
+        elif node == "approve":
+            if values.get("plans"):
+                self._plan("plan edited", values["plan"])
+            elif values.get("status") == "stopped":
+                self.line("plan rejected", "yellow")
+            else:
+                self.line("plan approved", "green")
         elif node == "executor" and values.get("pending_action"):
             call = values["pending_action"]
             self.line(f"→ {format_action(call['name'], call['args'])}", "cyan")

@@ -2,6 +2,9 @@
 
     START -> observe -> planner -> executor -> observe -> replan -> executor -> ... -> observe -> END
 
+With `approve_plan` set, a person reviews the plan between planner (or replan) and executor: the `approve` node
+pauses the run on an interrupt until the review is answered.
+
 `graph` (module level) is what `langgraph.json` serves: compiled without a checkpointer, because the LangGraph
 API supplies its own. Python callers and the CLI call `build_graph(checkpointer=...)` for durable runs.
 """
@@ -13,8 +16,9 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
 from graph.context import Context
-from graph.routing import after_executor, after_model, after_observe
+from graph.routing import after_executor, after_model, after_observe, after_plan
 from graph.state import AgentState, TaskInput
+from nodes.approve import approve
 from nodes.executor import executor
 from nodes.observe import observe
 from nodes.planner import planner
@@ -30,9 +34,10 @@ SERVED_RECURSION_LIMIT = 100_000
 
 
 def recursion_limit_for(max_steps: int) -> int:
-    """Supersteps an episode of `max_steps` actions may need: the first observe and the planner, three per
-    action, and the final observe, with room to spare."""
-    return 3 * max_steps + 10
+    """Supersteps an episode of `max_steps` actions may need: the first observe and the planner, four per
+    action (executor, observe, replan, and a person's review of the replan), and the final observe, with room
+    to spare."""
+    return 4 * max_steps + 10
 
 
 def build_graph(checkpointer: BaseCheckpointSaver | None = None
@@ -42,10 +47,12 @@ def build_graph(checkpointer: BaseCheckpointSaver | None = None
     builder.add_node("planner", planner)
     builder.add_node("executor", executor)
     builder.add_node("replan", replan)
+    builder.add_node("approve", approve)
     builder.add_edge(START, "observe")
     builder.add_conditional_edges("observe", after_observe, ["planner", "replan", "executor", END])
-    builder.add_conditional_edges("planner", after_model, ["executor", END])
-    builder.add_conditional_edges("replan", after_model, ["executor", END])
+    builder.add_conditional_edges("planner", after_plan, ["approve", "executor", END])
+    builder.add_conditional_edges("replan", after_plan, ["approve", "executor", END])
+    builder.add_conditional_edges("approve", after_model, ["executor", END])
     builder.add_conditional_edges("executor", after_executor, ["observe", END])
     compiled = builder.compile(checkpointer=checkpointer, name=GRAPH_NAME)
     return compiled.with_config(recursion_limit=SERVED_RECURSION_LIMIT)

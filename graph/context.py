@@ -30,6 +30,7 @@ from graph.state import Mode, Role
 
 MODES: tuple[str, ...] = get_args(Mode)
 ObservationMode = Literal["text", "screenshot", "both"]
+ApprovePlan = Literal["off", "first", "every"]
 ENV_PREFIX = "PLAN_AND_ACT_"
 READ_TOOLS = ("extract_text", "extract_hyperlinks")
 
@@ -74,6 +75,11 @@ class Context:
     link_urls: bool = field(default=True, metadata={"description": "Show link targets in observations."})
     cot: bool = field(default=False, metadata={
         "description": "Planner and executor reason before answering (the paper's CoT variant)."})
+    approve_plan: ApprovePlan = field(default="off", metadata={
+        "description": "A person reviews the plan before the agent acts on it: off; first = the planner's plan; "
+                       "every = also each replan. The run pauses (a LangGraph interrupt whose value is the plan) "
+                       "until it is answered with approve, edit (a new plan text) or reject; it needs a "
+                       "checkpointer."})
     headless: bool = field(default=True, metadata={"description": "Run Chromium without a window."})
     navigation_timeout_ms: int = field(default=15_000, metadata={"description": "Page-load timeout."})
     action_timeout_ms: int = field(default=5_000, metadata={"description": "Timeout of one click/type/..."})

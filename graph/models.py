@@ -9,6 +9,7 @@ so the graph never asks "is this a fake?".
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import threading
 from collections.abc import Callable
@@ -20,6 +21,8 @@ from langchain_core.messages import AIMessage
 
 from graph.context import Context
 from graph.state import Role, RoleUsage
+
+log = logging.getLogger(__name__)
 
 
 class ModelConfigError(RuntimeError):
@@ -67,7 +70,8 @@ def _registered(prefix: str) -> ProviderFactory | None:
     for module in PROVIDER_PLUGINS:
         try:
             importlib.import_module(module)
-        except ImportError:
+        except ImportError as exc:
+            log.debug("model provider plugin %s is not installed (%s)", module, exc)
             continue
     return _providers.get(prefix)
 

@@ -78,8 +78,8 @@ def replanner_moments(state: AgentState) -> list[Moment]:
     moments = []
     for version, written in enumerate(state.get("plans", [])):
         after = written["after_action"]
-        if version == 0 or after == 0 or after > len(history):
-            continue
+        if version == 0 or after == 0 or after > len(history) or written.get("by") == "person":
+            continue  # a person's edit (plan approval) is not something a model wrote
         index = after - 1
         seen: AgentState = {**_base(state), "plan": _plan(state, history[index]["plan_version"]),
                             "history": history[:after], "observation": page_after(state, index)}  # type: ignore[typeddict-item]

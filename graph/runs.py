@@ -73,6 +73,15 @@ class RunResult(Generic[T]):
     state: AgentState  # the final state (for a resume: the whole checkpointed state)
     thread_id: str
     inspected: T | None = None  # what the `inspect` hook returned
+    # The value of the interrupt the run paused on (a plan review: `nodes.approve`), or None when the episode
+    # ended. A paused run keeps its browser for the answer, `stream_run(Command(resume=...), ...)` on the same
+    # thread; `close_browser()` if nobody will answer.
+    interrupt: Any = None
+
+    async def close_browser(self) -> None:
+        episode_id = self.state.get("episode_id")
+        if episode_id:
+            await sessions.close(episode_id)
 
 
 async def stream_run(graph_input: TaskInput | Command | None, context: Context, *, thread_id: str | None = None,
@@ -82,18 +91,25 @@ async def stream_run(graph_input: TaskInput | Command | None, context: Context, 
                      graph: CompiledStateGraph[AgentState, Context, TaskInput, AgentState] | None = None
                      ) -> RunResult[T]:
     """Run (`graph_input` a task), resume (`None`, same `thread_id`, a checkpointer) or answer an interrupt
-    (`Command(resume=...)`) to the end, and return the final state.
+    (`Command(resume=...)`) until the episode ends or pauses on an interrupt, and return its state.
 
     With a checkpointer every checkpoint is written before the next node runs ("sync" durability: what a resume
-    after `kill -9` needs). The episode's browser is closed when this returns or raises."""
+    after `kill -9` needs). The episode's browser is closed when this returns or raises — except when the run
+    paused on an interrupt (`RunResult.interrupt`): then the browser waits for the answer, and `inspect` is not
+    called (the episode is not over)."""
     thread_id = thread_id or uuid.uuid4().hex
     compiled = graph if graph is not None else build_graph(checkpointer=checkpointer)
+    if context.approve_plan != "off" and compiled.checkpointer is None:
+        raise ValueError("approve_plan pauses the run until a person answers, which needs a checkpointer: pass "
+                         "checkpointer= (e.g. graph.checkpoint.open_checkpointer) or set approve_plan to off")
     config = run_config(thread_id, context, task_id or str((graph_input or {}).get("task_id", "")
                                                           if isinstance(graph_input, dict) else ""), callbacks)
     # LangGraph refuses "sync" durability without a checkpointer, so it is only asked for when there is one.
     durability: Literal["sync"] | None = "sync" if compiled.checkpointer is not None else None
     state: dict[str, Any] = {}
     episode_id = ""
+    paused: list[Any] = []
+    waiting = False  # paused on an interrupt: the browser stays for the answer
     try:
         stream: Any = compiled.astream(graph_input, config, context=context, stream_mode=["updates", "values"],
                                        durability=durability)
@@ -101,19 +117,26 @@ async def stream_run(graph_input: TaskInput | Command | None, context: Context, 
             if kind == "values":
                 state = dict(chunk)
                 episode_id = state.get("episode_id") or episode_id
-            elif on_update is not None:
+                continue
+            paused.extend(chunk.get("__interrupt__", ()))
+            if on_update is not None:
                 for node, values in chunk.items():
                     if not node.startswith("__"):
                         on_update(node, dict(values or {}))
         if compiled.checkpointer is not None:
-            state = dict((await compiled.aget_state(config)).values)
+            snapshot = await compiled.aget_state(config)
+            state = dict(snapshot.values)
+            paused = list(snapshot.interrupts)
             episode_id = state.get("episode_id") or episode_id
+        if paused:
+            waiting = True
+            return RunResult(state=state, thread_id=thread_id, interrupt=paused[0].value)  # type: ignore[arg-type]
         inspected = None
         if inspect is not None:
             inspected = await inspect(state, sessions.get(episode_id) if episode_id else None)  # type: ignore[arg-type]
         return RunResult(state=state, thread_id=thread_id, inspected=inspected)  # type: ignore[arg-type]
     finally:
-        if episode_id:
+        if episode_id and not waiting:
             await sessions.close(episode_id)
 
 

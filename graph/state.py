@@ -7,11 +7,12 @@ resumed in another process. Playwright objects stay in `tools.session`'s registr
 from __future__ import annotations
 
 import operator
-from typing import Annotated, Any, Literal, TypedDict
+from typing import Annotated, Any, Literal, NotRequired, TypedDict
 
 Mode = Literal["react", "plan", "plan_and_act"]
 Status = Literal["running", "done", "stopped", "failed"]
 Role = Literal["planner", "executor", "replanner"]
+PlanAuthor = Literal["planner", "replanner", "person"]
 
 
 class PlanStep(TypedDict):
@@ -32,6 +33,7 @@ class Plan(TypedDict):
 class PlanVersion(TypedDict):
     after_action: int  # how many actions had been taken when this plan was written
     plan: Plan
+    by: NotRequired[PlanAuthor]  # who wrote it: a person's edit (plan approval) is a version of its own
 
 
 class Tab(TypedDict):
@@ -139,3 +141,4 @@ class AgentState(TaskInput, total=False):
     loop_replanned: bool  # a replan was already forced for the current repeat streak
     force_replan: bool
     resumes: int  # times the browser session was re-created (process restart, resume)
+    plans_reviewed: int  # plan versions a person has answered for (approve_plan): the next one is awaiting review

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 import uuid
 from collections.abc import Sequence
@@ -18,9 +19,11 @@ from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models import BaseChatModel
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
-from graph.context import Context
+from graph.context import Context, ContextError
+from graph.recorder import ModelCallRecorder
 from graph.runs import UpdateHook, stream_run, task_input
 from graph.state import AgentState
+from harness.trajectory import trajectory
 from policies.providers import forget_oracle, register_oracle
 from tools.session import BrowserSession
 from webenv.evaluators import EvalContext, EvalResult, Outcome, build_evaluator
@@ -29,6 +32,18 @@ from webenv.tasks.config import TaskConfig, substitute
 from webenv.tasks.suite import EmbeddedTask
 
 POLICY_KINDS = ("oracle", "stop-at-once", "constant-answer", "page-dump")  # besides real models
+
+
+log = logging.getLogger(__name__)
+
+
+def unattended(settings: Context) -> Context:
+    """The settings, if they suit episodes nobody watches (benchmarks, data collection, the demo): a plan review
+    would wait for a person forever."""
+    if settings.approve_plan != "off":
+        raise ContextError(f"approve_plan={settings.approve_plan} waits for a person to review each plan; episodes "
+                           "here run unattended (use it with `plan-and-act run`)")
+    return settings
 
 
 @dataclass(frozen=True)
@@ -103,6 +118,7 @@ class EpisodeResult:
     final_url: str = ""
     error: str = ""
     thread_id: str = ""
+    trajectory: dict[str, Any] = field(default_factory=dict)  # what the viewer shows (`harness.trajectory`)
 
     @property
     def passed(self) -> bool:
@@ -158,8 +174,10 @@ async def run_task(setup: EpisodeSetup, settings: Context | None = None, *, judg
             EvalContext(placeholders=placeholders, judge=judge))
         return evaluation, last_url
 
+    recorder = ModelCallRecorder()
     run = await stream_run(task_input(intent, start_url, str(task.task_id)), context, thread_id=thread_id,
-                           checkpointer=checkpointer, callbacks=callbacks, on_update=on_update, inspect=evaluate)
+                           checkpointer=checkpointer, callbacks=[*callbacks, recorder], on_update=on_update,
+                           inspect=evaluate)
     state = run.state
     assert run.inspected is not None
     evaluation, last_url = run.inspected
@@ -173,7 +191,8 @@ async def run_task(setup: EpisodeSetup, settings: Context | None = None, *, judg
         actions=[{"action": s["action"], "args": s["args"], "ok": s["ok"], "url": s["url_after"],
                   "result": s["result"][:300], "plan_step": s["plan_step"], "screenshot": s["screenshot"]}
                  for s in history],
-        final_url=last_url, thread_id=run.thread_id)
+        final_url=last_url, thread_id=run.thread_id,
+        trajectory=trajectory(state, recorder.for_thread(run.thread_id), context))
 
 
 async def run_embedded_task(task: EmbeddedTask, policy: PolicyChoice, settings: Context | None = None,
@@ -195,6 +214,8 @@ async def run_embedded_task(task: EmbeddedTask, policy: PolicyChoice, settings: 
 
 def failed_result(config: TaskConfig, policy: PolicyChoice, mode: str, error: BaseException) -> EpisodeResult:
     """A result for an episode that crashed (a bug, not an agent failure): it scores 0 and says why."""
+    log.error("the episode of task %s crashed (recorded as an error, the sweep goes on)", config.task_id,
+              exc_info=error)
     return EpisodeResult(task_id=int(config.task_id or 0), group=config.group, sites=list(config.sites),
                          eval_types=list(config.eval.eval_types), intent=config.intent, policy=policy.label,
                          mode=mode, status="error", stop_reason="", answer="", score=0.0, checks=[], steps=0,

@@ -8,20 +8,24 @@ Clicks are not replayed: they may have had effects on the server that must not h
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page
 
 from graph.context import Context
 from graph.state import AgentState, Observation, StepRecord
 from tools import secrets, tokens
 from tools.actions import run_action
 from tools.marks import marked_screenshot
-from tools.observation import ObservationOptions, legend, snapshot
+from tools.observation import ObservationOptions, Snapshot, legend, snapshot
 from tools.session import BrowserSession, BrowserSettings, DomainPolicy
 from tools.settle import settle
 
+log = logging.getLogger(__name__)
 AND = " |AND| "
 _REPLAYABLE = frozenset({"type", "select_option"})
 
@@ -103,11 +107,30 @@ IMAGES_DIR = Path(".plan_and_act") / "images"  # observation screenshots when no
 
 
 def observation_image_path(ctx: Context, episode_id: str, actions_taken: int) -> Path | None:
-    """Where the set-of-marks screenshot of this observation goes (None in text mode): a file, referenced from
-    state by its path, so no checkpoint or trace ever holds image bytes."""
-    if ctx.observation_mode == "text":
+    """Where the set-of-marks screenshot of this observation goes: a file, referenced from state by its path, so no
+    checkpoint or trace ever holds image bytes. None in text mode, unless `screenshots_dir` asks for pictures
+    for reports (then the model still sees only text)."""
+    if ctx.observation_mode == "text" and not ctx.screenshots_dir:
         return None
     return (Path(ctx.screenshots_dir or IMAGES_DIR) / episode_id / f"page-{actions_taken:03d}.png").absolute()
+
+
+def page_picture_record(image_path: Path) -> Path:
+    """The JSON beside an observation's picture: which file it is and where each element id was on it (CSS
+    pixels), so the trajectory viewer can outline the element an action used."""
+    return image_path.with_suffix(".json")
+
+
+async def _picture(page: Page, ctx: Context, snap: Snapshot, image_path: Path) -> str:
+    """Take the observation's picture and write its record; returns the picture the model sees ("" in text
+    mode, where the picture is only for reports)."""
+    for_model = ctx.observation_mode != "text"
+    picture = await marked_screenshot(page, snap, image_path if for_model else image_path.with_suffix(".jpg"),
+                                      marks=for_model)
+    record = {"image": picture.name, "viewport": list(snap.viewport),
+              "boxes": {str(element_id): list(box) for element_id, box in snap.boxes.items()}}
+    await asyncio.to_thread(page_picture_record(image_path).write_text, json.dumps(record))
+    return str(picture) if for_model else ""
 
 
 async def observe_page(session: BrowserSession, ctx: Context, image_path: Path | None = None) -> Observation:
@@ -123,7 +146,7 @@ async def observe_page(session: BrowserSession, ctx: Context, image_path: Path |
             snap = await snapshot(page, observation_options(ctx))
             text, ids, count, screenshot = snap.text, snap.ids, snap.tokens, ""
             if image_path is not None:
-                screenshot = str(await marked_screenshot(page, snap, image_path))
+                screenshot = await _picture(page, ctx, snap, image_path)
                 if ctx.observation_mode == "screenshot":  # the image, and a legend of what its marks are
                     text, ids = legend(snap)
                     count = tokens.count(text)
@@ -137,28 +160,23 @@ async def observe_page(session: BrowserSession, ctx: Context, image_path: Path |
             return secrets.redact_value(observation)
         except PlaywrightError as exc:
             last_error = str(exc).splitlines()[0]
+            log.debug("reading the page failed (%s); waiting for it to load and reading again", last_error)
             try:
                 await page.wait_for_load_state("load", timeout=ctx.navigation_timeout_ms)
-            except PlaywrightError:
-                pass
+            except PlaywrightError as load_error:
+                log.debug("the page did not finish loading: %s", str(load_error).splitlines()[0])
     url = session.page.url
+    log.warning("the page at %s could not be read after 3 tries: %s", url, last_error)
     return {"url": url, "title": "", "text": f"(the page could not be read: {last_error})", "ids": [],
             "tabs": await session.tabs(), "truncated": False, "fingerprint": f"unreadable:{url}", "tokens": 0,
             "screenshot": ""}
 
 
 async def save_screenshot(session: BrowserSession, ctx: Context, episode_id: str, index: int) -> str:
-    if not ctx.screenshots_dir:
-        return ""
-    path = Path(ctx.screenshots_dir) / episode_id / f"step-{index:03d}.jpg"
-    try:
-        image = await session.page.screenshot(type="jpeg", quality=70)
-    except PlaywrightError:
-        return ""
-
-    def write() -> None:  # file I/O off the event loop
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(image)
-
-    await asyncio.to_thread(write)
-    return str(path)
+    """The picture of the page after action `index` (for reports): the one the observation after it took, so
+    the page is photographed once per step."""
+    image_path = observation_image_path(ctx, episode_id, index + 1) if ctx.screenshots_dir else None
+    if image_path is None or not page_picture_record(image_path).exists():
+        return ""  # no pictures asked for, or the page could not be read
+    record = json.loads(page_picture_record(image_path).read_text())
+    return str(image_path.with_name(record["image"]))

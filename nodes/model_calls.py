@@ -7,6 +7,7 @@ A model's bad output is not an exception: it is shown back to the model with wha
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -24,6 +25,7 @@ from nodes.prompts import FACTS_KEY, PromptFacts, correction_messages, prompt_fa
 from tools import secrets
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 Parser = Callable[[AIMessage], tuple[T | None, str]]  # (value, problem): exactly one of them is set
 
 
@@ -57,9 +59,13 @@ async def ask(model: BaseChatModel | Runnable, messages: list[BaseMessage], role
                                       "tags": [f"role:{role}"]}))
         except Exception as exc:  # provider errors come in many types; the episode must end cleanly
             answer.error = secrets.redact(f"{type(exc).__name__}: {exc}".strip())[:500]
+            log.warning("%s model call failed (try %d): %s", role, attempt + 1, answer.error,
+                        exc_info=log.isEnabledFor(logging.DEBUG))
             return answer
         answer.usage = merge_usage(answer.usage, usage_of(message, role))
         answer.message = message
+        log.debug("%s raw output (try %d): %s%s", role, attempt + 1, message.content,
+                  "".join(f"\n  tool call {c['name']}({c['args']})" for c in message.tool_calls))
         value, problem = parse(message)
         if value is not None:
             answer.value = value
@@ -67,6 +73,8 @@ async def ask(model: BaseChatModel | Runnable, messages: list[BaseMessage], role
             return answer
         answer.invalid += 1
         answer.problem = problem
+        log.info("%s output unusable (try %d of %d): %s%s", role, attempt + 1, retries + 1, problem,
+                 "; correcting and asking again" if attempt < retries else "; no tries left")
         conversation += correction_messages(message, problem)
     return answer
 

@@ -33,4 +33,4 @@ async def planner(state: AgentState, runtime: Runtime[Context]) -> dict[str, Any
         return {**update, "status": "failed", "stop_reason": (
             f"planner wrote no usable plan in {answer.invalid} tries; last problem: {answer.problem}")}
     return {**update, "plan": answer.value, "plans": [{"after_action": len(state.get("history", [])),
-                                                       "plan": answer.value}]}
+                                                       "plan": answer.value, "by": "planner"}]}

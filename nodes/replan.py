@@ -25,4 +25,5 @@ async def replan(state: AgentState, runtime: Runtime[Context]) -> dict[str, Any]
     update["force_replan"] = False
     if answer is None or answer.error or answer.value is None:
         return update  # an unusable replan keeps the previous plan; a failed model has ended the episode
-    return {**update, "plan": answer.value, "plans": [{"after_action": len(history), "plan": answer.value}]}
+    return {**update, "plan": answer.value, "plans": [{"after_action": len(history), "plan": answer.value,
+                                                       "by": "replanner"}]}

@@ -241,11 +241,12 @@ def _collect_stage(args: argparse.Namespace, **overrides: Any) -> Any:
     import policies.providers  # noqa: F401  (model strings for the built-in policies)
     from graph.context import ContextError
     from graph.context_flags import context_from_flags
+    from harness.episode import unattended
     from synth.stages.collect import Collect
     from synth.teacher import make_teacher
 
     try:
-        settings = context_from_flags(args)
+        settings = unattended(context_from_flags(args))
     except ContextError as exc:
         raise CliError(str(exc)) from exc
     judge = None

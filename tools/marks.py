@@ -55,16 +55,20 @@ def draw_marks(png: bytes, marks: dict[int, Box], sensitive: list[Box], css_widt
     return image
 
 
-async def marked_screenshot(page: Page, snap: Snapshot, path: Path) -> Path:
-    """Write the viewport with marks (PNG) to `path`; returns it."""
+async def marked_screenshot(page: Page, snap: Snapshot, path: Path, *, marks: bool = True) -> Path:
+    """Write the viewport with marks (PNG) to `path`; returns it. Without `marks` (the trajectory viewer's
+    picture of a text-mode page) it is a JPEG with only the secrets painted over."""
     png = await page.screenshot(type="png")
     size = page.viewport_size
     css_width = snap.viewport[2] or (size["width"] if size else 0)
 
     def write() -> None:  # decoding, drawing and file I/O off the event loop
-        image = draw_marks(png, snap.marks, snap.sensitive, css_width)
+        image = draw_marks(png, snap.marks if marks else {}, snap.sensitive, css_width)
         path.parent.mkdir(parents=True, exist_ok=True)
-        image.save(path, format="PNG", optimize=True)
+        if marks:
+            image.save(path, format="PNG", optimize=True)
+        else:
+            image.save(path, format="JPEG", quality=70)
 
     await asyncio.to_thread(write)
     return path

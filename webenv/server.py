@@ -13,9 +13,10 @@ import importlib
 import inspect
 import os
 import shutil
+import socket
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -107,23 +108,53 @@ class Environment:
         self.stop()
 
 
-def start_environment(sites: Iterable[str] | None = None) -> Environment:
-    """Fresh databases, free ports, all (or the named) sites serving on 127.0.0.1."""
+class PortUnavailable(RuntimeError):
+    """A fixed port asked for a site cannot be bound (in use, or privileged); the message says which."""
+
+
+def _bind_all(specs: list[SiteSpec], ports: Mapping[str, int]) -> dict[str, socket.socket]:
+    """One listening socket per site: its fixed port if one is given, else a free one. All or nothing."""
+    sockets: dict[str, socket.socket] = {}
+    try:
+        for spec in specs:
+            port = int(ports.get(spec.name, 0))
+            try:
+                sockets[spec.name] = bind_loopback_socket(port)
+            except OSError as exc:
+                raise PortUnavailable(f"cannot serve {spec.name} on 127.0.0.1:{port}: {exc.strerror or exc}") from exc
+    except BaseException:
+        for sock in sockets.values():
+            sock.close()
+        raise
+    return sockets
+
+
+def start_environment(sites: Iterable[str] | None = None, ports: Mapping[str, int] | None = None) -> Environment:
+    """Fresh databases, all (or the named) sites serving on 127.0.0.1: on the ports given per site name, the
+    others on free ports (a busy fixed port raises `PortUnavailable` before anything is left running)."""
     wanted = set(sites) if sites is not None else None
     specs = [spec for spec in all_specs() if wanted is None or spec.name in wanted]
     if wanted is not None and (missing := wanted - {spec.name for spec in specs}):
         raise KeyError(f"unknown site(s): {', '.join(sorted(missing))}")
+    if ports and (strangers := set(ports) - {spec.name for spec in specs}):
+        raise KeyError(f"ports given for site(s) not started: {', '.join(sorted(strangers))}")
+    # Ports are bound first (before any file is copied), so every app can be told every site's URL.
+    sockets = _bind_all(specs, ports or {})
     workdir = Path(tempfile.mkdtemp(prefix="webenv-"))
     db_paths: dict[str, Path] = {}
-    for spec in specs:
-        if spec.database not in db_paths:
-            db_paths[spec.database] = workdir / f"{spec.database}.sqlite"
-            shutil.copyfile(template_database(spec), db_paths[spec.database])
-    # Ports are bound before the apps exist, so every app can be told every site's URL.
-    sockets = {spec.name: bind_loopback_socket() for spec in specs}
-    urls = {name: f"http://127.0.0.1:{sock.getsockname()[1]}" for name, sock in sockets.items()}
-    apps = {
-        spec.name: spec.create_app(SiteContext(db_path=db_paths[spec.database], urls=urls)) for spec in specs
-    }
-    servers = serve_apps(apps, sockets=sockets)
+    try:
+        for spec in specs:
+            if spec.database not in db_paths:
+                db_paths[spec.database] = workdir / f"{spec.database}.sqlite"
+                shutil.copyfile(template_database(spec), db_paths[spec.database])
+        urls = {name: f"http://127.0.0.1:{sock.getsockname()[1]}" for name, sock in sockets.items()}
+        apps = {
+            spec.name: spec.create_app(SiteContext(db_path=db_paths[spec.database], urls=urls)) for spec in specs
+        }
+        servers = serve_apps(apps, sockets=sockets)
+    except BaseException:
+        for sock in sockets.values():
+            sock.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
     return Environment(specs=specs, urls=urls, db_paths=db_paths, workdir=workdir, _servers=servers)

@@ -117,3 +117,43 @@ async def test_an_unknown_setting_is_rejected_with_its_name(dev_server, outfitte
     assert finished["status"] == "error"
     state = await client.threads.get(thread["thread_id"])
     assert "unknown setting 'max_stpes'" in str(state.get("error") or state)
+
+
+async def test_a_plan_review_is_answered_with_command_resume(dev_server, outfitters, loopback_openai) -> None:
+    """approve_plan through the LangGraph API: the run pauses with the plan as the interrupt value; a client
+    approves, edits or rejects it with `command={"resume": ...}` (the run settings are given again: they are not
+    checkpointed)."""
+    url, shop = outfitters
+    base_url, _log = loopback_openai
+    client = get_client(url=dev_server)
+    settings = {"mode": "plan_and_act", "planner_model": "openai:loopback", "executor_model": "openai:loopback",
+                "base_url": base_url, "max_steps": 30, "approve_plan": "first"}
+
+    async def paused_thread() -> tuple[str, dict]:
+        thread = await client.threads.create()
+        await client.runs.wait(thread["thread_id"], "plan_and_act", input={"intent": INTENT, "start_url": url},
+                               context=settings)
+        state = await client.threads.get_state(thread["thread_id"])
+        assert state["next"] == ["approve"], state["next"]
+        [pending] = state["interrupts"]
+        return thread["thread_id"], pending["value"]
+
+    approved, review = await paused_thread()
+    assert review["type"] == "plan_review" and review["written_by"] == "planner" and review["version"] == 0
+    assert review["plan"]["steps"][0]["instruction"] == "Open the catalog" and "## Step 1" in review["plan_text"]
+    assert shop.cart == []  # nothing was done before the answer
+    final = await client.runs.wait(approved, "plan_and_act", command={"resume": "approve"}, context=settings)
+    assert final["status"] == "done" and final["answer"] == "$129.00" and shop.cart == ["summit-boots"]
+
+    edited, _review = await paused_thread()
+    plan = "## Step 1\nReasoning: a client wrote this\nStep: Find the boots and add them to the cart"
+    final = await client.runs.wait(edited, "plan_and_act", command={"resume": {"decision": "edit", "plan": plan}},
+                                   context=settings)
+    assert [v.get("by") for v in final["plans"][:2]] == ["planner", "person"]
+    assert final["history"][0]["plan_step"] == "Find the boots and add them to the cart"
+
+    rejected, _review = await paused_thread()
+    final = await client.runs.wait(rejected, "plan_and_act",
+                                   command={"resume": {"decision": "reject", "reason": "not today"}}, context=settings)
+    assert (final["status"], final["stop_reason"]) == ("stopped", "a person rejected the plan: not today")
+    assert "history" not in final or final["history"] == []

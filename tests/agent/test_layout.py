@@ -15,7 +15,7 @@ from tests.support.paths import REPO
 pytestmark = pytest.mark.unit  # no browser, no server
 
 NODES = {"observe": "nodes/observe.py", "planner": "nodes/planner.py", "executor": "nodes/executor.py",
-         "replan": "nodes/replan.py"}
+         "replan": "nodes/replan.py", "approve": "nodes/approve.py"}
 
 
 def test_top_level_layout() -> None:

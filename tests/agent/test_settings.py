@@ -9,6 +9,8 @@ from typing import Any, Literal, get_args, get_origin
 
 import pytest
 from langchain_core.callbacks import AsyncCallbackHandler
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.types import Command
 
 from bench.cli import build_parser as bench_parser
 from cli.main import build_parser as cli_parser
@@ -119,6 +121,10 @@ async def test_every_environment_variable_reaches_a_run(monkeypatch: pytest.Monk
         monkeypatch.setenv(env_name(name), "stop-at-once:")
         expected[name] = "stop-at-once:"
     seen = _SettingsSeen()
-    run = await stream_run(task_input("Give up.", url), Context(), callbacks=[seen])
+    saver = InMemorySaver()  # approve_plan (set from its variable too) pauses the run for a person's answer
+    run = await stream_run(task_input("Give up.", url), Context(), callbacks=[seen], checkpointer=saver,
+                           thread_id="every-variable")
     assert seen.settings == expected
+    if run.interrupt is not None:
+        run = await stream_run(Command(resume="approve"), Context(), checkpointer=saver, thread_id="every-variable")
     assert run.state["status"] in ("done", "failed") and run.state["stop_reason"]

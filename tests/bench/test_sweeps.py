@@ -37,7 +37,8 @@ async def test_oracle_solves_every_sampled_task(tmp_path: Path) -> None:
     assert all(r.status == "done" for r in results)
     report = write_report(results, tmp_path / "report.html", "oracle sample")
     html = report.read_text()
-    assert html.count("<details>") == len(SAMPLE) and "<img" in html and "PASS" in html
+    assert html.count("<details class='episode'") == len(SAMPLE) and "<img" in html and "PASS" in html
+    assert html.count("data-role='outline'") >= len(SAMPLE) // 2  # clicks and typing outline their element
     assert "| all | %d | %d | 100.0 |" % (len(SAMPLE), len(SAMPLE)) in summary_table(results)
 
 
