@@ -20,7 +20,7 @@ from playwright.async_api import Browser
 from webenv import eval_funcs
 from webenv.server import Environment, start_environment, template_database
 from webenv.sites.codehost import GITLAB, queries, roles
-from webenv.sites.codehost.filters import TrackerQuery
+from webenv.sites.codehost.filters import TrackerQuery, parse_search
 from webenv.sites.codehost.markup import render_markdown
 from webenv.sites.codehost.seed import build_database
 
@@ -156,6 +156,71 @@ def test_filters_redirect_to_one_canonical_url(shared: Environment, seed: sqlite
         assert all(mr["title"] in reviews.text for mr in wanted)
 
 
+def _listing(client: httpx.Client, path: str, params: list[tuple[str, str]]) -> tuple[str, str]:
+    """Follow a list URL to its canonical form: (final URL, page text)."""
+    response = client.get(path, params=params)
+    if response.status_code == 302:
+        response = client.get(response.headers["location"])
+    assert response.status_code == 200, (params, response.status_code)
+    return response.url.raw_path.decode(), response.text
+
+
+def test_search_box_filter_tokens_list_what_the_url_parameters_list(shared: Environment,
+                                                                      seed: sqlite3.Connection) -> None:
+    """GitLab's filtered search typed into the box and the equivalent URL parameters end on the same canonical
+    URL and list the same rows; malformed tokens come back as searched text, never as an error."""
+    project = queries.project_by_full_path(seed, A11Y)
+    assert project is not None
+    issues, mrs = f"/{A11Y}/-/issues", f"/{A11Y}/-/merge_requests"
+    planned = seed.execute("""SELECT ms.title AS milestone, u.username FROM issues i JOIN milestones ms
+                              ON ms.id = i.milestone_id JOIN users u ON u.id = i.assignee_id
+                              WHERE i.project_id = ? AND i.state = 'opened' ORDER BY i.id LIMIT 1""",
+                           (project["id"],)).fetchone()
+    equivalents = [
+        (issues, "label:bug", [("label_name[]", "bug")]),
+        (issues, 'label:~"good first issue" is:closed', [("label_name[]", "good first issue"), ("state", "closed")]),
+        (issues, f'milestone:"{planned["milestone"]}" assignee:@{planned["username"]}',
+         [("milestone_title", planned["milestone"]), ("assignee_username", planned["username"])]),
+        (issues, "author:@ericwbailey state:all focus", [("author_username", "ericwbailey"), ("state", "all"),
+                                                          ("search", "focus")]),
+        (issues, "label:=bug label:content assignee:none", [("label_name[]", "bug"), ("label_name[]", "content"),
+                                                            ("assignee_username", "None")]),
+        (mrs, "is:merged reviewer:@byteblaze", [("reviewer_username", "byteblaze"), ("state", "merged")]),
+        ("/dashboard/issues", "assignee:@byteblaze label:bug", [("label_name[]", "bug"),
+                                                                ("assignee_username", "byteblaze")]),
+    ]
+    with signed_in(shared) as client:
+        for path, typed, params in equivalents:
+            by_box, box_page = _listing(client, path, [("search", typed)])
+            by_url, url_page = _listing(client, path, params)
+            assert by_box == by_url, typed
+            rows = re.findall(r'id="(?:issue|merge_request)_(\d+)"', box_page)
+            assert rows == re.findall(r'id="(?:issue|merge_request)_(\d+)"', url_page) and rows, typed
+        # the token filters what the query functions say it filters
+        _, page = _listing(client, issues, [("search", "label:bug is:closed")])
+        closed_bugs = queries.tracker_counts(seed, TrackerQuery(kind="issue", labels=("bug",)), project["id"], None)
+        assert f"of {closed_bugs['closed']} issues" in page
+        for malformed in ("label:", 'label:"never closed', "label:!=bug", "state:merged", "reviewer:@kilian",
+                          "label:~", 'milestone:"', "author:@"):
+            url, page = _listing(client, issues, [("search", malformed)])
+            assert "Not a valid filter" in page and "search=" in url, malformed
+            assert client.get(url).status_code == 200, malformed  # the canonical URL is stable: no redirect
+        free, page = _listing(client, issues, [("search", 'weird:thing "two words"')])
+        assert "Not a valid filter" not in page and "search=weird%3Athing" in free
+
+
+def test_search_tokens_parse_leniently() -> None:
+    parsed = parse_search('label:~"good first issue" author:@vinta fix  crash milestone:%"v1.0" is:open', "issue")
+    assert parsed.filters == (("label_name[]", "good first issue"), ("author_username", "vinta"),
+                              ("milestone_title", "v1.0"), ("state", "opened"))
+    assert parsed.text == "fix crash" and not parsed.rejected
+    assert parse_search("is:merged", "merge_request").filters == (("state", "merged"),)
+    assert parse_search("is:merged", "issue").rejected == ("is:merged",)
+    for raw in ("label:", 'label:"x', "label:!=bug", "assignee:@", '"', "a:b:c", "label:bug:", ":label:x", "\t"):
+        q = TrackerQuery.from_pairs("issue", [("search", raw)])
+        assert TrackerQuery.from_pairs("issue", q.pairs()) == q, raw  # canonical form is a fixed point
+
+
 def test_contributors_and_star_ranking_pages_match_the_queries(shared: Environment, seed: sqlite3.Connection) -> None:
     project = queries.project_by_full_path(seed, "eriklindernoren/PyTorch-GAN")
     assert project is not None
@@ -237,6 +302,11 @@ def test_new_projects_get_gitlab_slugs_readmes_and_visibility(env: Environment) 
         assert "Private" in client.get("/byteblaze/empty_one").text
         foreign = client.post("/projects/new", data={"project[name]": "sneaky", "project[namespace]": "keycloak"})
         assert foreign.status_code == 422
+        for bad in ("-starts-with-dash", "semi;colon", "hash #tag", "back\\slash"):
+            refused = client.post("/projects/new", data={"project[name]": bad, "project[namespace]": "byteblaze"})
+            assert refused.status_code == 422 and "Project name can contain only" in refused.text, bad
+        ok = client.post("/projects/new", data={"project[name]": "Ünïcode c++ notes", "project[namespace]": "byteblaze"})
+        assert ok.status_code == 303
 
 
 def test_new_files_are_commits_served_raw(env: Environment) -> None:

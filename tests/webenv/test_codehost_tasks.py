@@ -15,8 +15,11 @@ from tests.webenv.task_checks import check_configs, fresh_run, only_test_split, 
 from webenv.server import template_database
 from webenv.sites.codehost import GITLAB
 from webenv.sites.codehost.tasks import build_tasks
+from webenv.tasks.authoring import stable_fraction
 
-TASKS = only_test_split(build_tasks(template_database(GITLAB)))
+BUILT = build_tasks(template_database(GITLAB))
+TASKS = only_test_split(BUILT)
+TRAINING = [task for task in BUILT if task.get("split") == "train"]
 WATCHED = ("issues", "notes", "issue_labels", "merge_requests", "mr_reviewers", "stars", "follows", "project_members",
            "projects", "repo_files", "commits")
 Task = dict[str, Any]
@@ -134,11 +137,37 @@ def _check_follows(conn: sqlite3.Connection, task: Task) -> None:
     assert set(task["instantiation_dict"]["names"]) <= followed
 
 
+def _check_configured_issue(conn: sqlite3.Connection, task: Task) -> None:
+    values = task["instantiation_dict"]
+    issue = _one(conn, """SELECT i.*, u.username AS assignee, ms.title AS milestone FROM issues i
+                          JOIN users u ON u.id = i.assignee_id JOIN milestones ms ON ms.id = i.milestone_id
+                          WHERE i.title = ? AND i.state = 'opened'""", values["title"])
+    assert (issue["assignee"], issue["milestone"]) == (values["assignee"], values["milestone"])
+    _check_label(conn, task)
+
+
+def _check_project_with_members(conn: sqlite3.Connection, task: Task) -> None:
+    values = task["instantiation_dict"]
+    project = _one(conn, """SELECT p.* FROM projects p JOIN namespaces n ON n.id = p.namespace_id
+                            WHERE n.path = 'byteblaze' AND p.path = ?""", f"{values['name']}-2")
+    assert project["visibility"] == "private"
+    roles = {"Guest": 10, "Reporter": 20, "Developer": 30, "Maintainer": 40}
+    granted = {r["username"]: r["access_level"] for r in conn.execute(
+        """SELECT u.username, pm.access_level FROM project_members pm JOIN users u ON u.id = pm.user_id
+           WHERE pm.project_id = ?""", (project["id"],))}
+    wanted = dict(zip([u.strip().lstrip("@") for u in values["people"].replace(" and ", ", ").split(",")],
+                      [roles[r.strip()] for r in values["roles"].replace(" and ", ", ").split(",")]))
+    assert {u: granted.get(u) for u in wanted} == wanted
+
+
 STATE_CHECKS: dict[int, Callable[[sqlite3.Connection, Task], None]] = {
     4006: _check_invite, 4007: _check_new_project, 4008: _check_new_project, 4009: _check_new_issue,
     4010: _check_new_issue, 4011: _check_label, 4012: _check_stars, 4013: _check_stars, 4014: _check_file,
     4015: _check_closed, 4016: _check_comment, 4018: _check_merge_request, 4020: _check_status, 4021: _check_follows,
+    4033: _check_configured_issue, 4034: _check_project_with_members,
 }
+# Tasks whose reference solution meets a form that rejects bad input first (422), and how often.
+REJECTED_FORMS: dict[int, int] = {4034: 1}
 
 
 async def _solve(raw: Task, browser: Browser) -> None:
@@ -152,7 +181,9 @@ async def _solve(raw: Task, browser: Browser) -> None:
                 untouched = await run.untouched()
                 assert not untouched.passed, "the evaluator passes before the task is done"
             result = await run.replay()
-            assert not run.http_errors, f"HTTP errors during the replay: {run.http_errors}"
+            rejected = REJECTED_FORMS.get(raw["intent_template_id"], 0)
+            assert len(run.http_errors) == rejected and all(e.startswith("422 POST") for e in run.http_errors), \
+                f"HTTP errors during the replay: {run.http_errors}"
             await run.assert_solved(result)
             check = STATE_CHECKS.get(raw["intent_template_id"]) if raw["eval"]["program_html"] else None
             if check is not None:
@@ -165,3 +196,34 @@ async def _solve(raw: Task, browser: Browser) -> None:
 
 async def test_every_reference_solution_solves_its_task(browser: Browser) -> None:
     await solve_all(TASKS, lambda raw: _solve(raw, browser))
+
+
+def _training_sample(size: int = 25) -> list[Task]:
+    """A fixed sample of the training pool: a stable pseudo-random pick within each template, every template
+    represented, long templates included."""
+    by_template: dict[int, list[Task]] = {}
+    for task in sorted(TRAINING, key=lambda t: stable_fraction("codehost-train-sample", t["intent"])):
+        by_template.setdefault(task["intent_template_id"], []).append(task)
+    sample: list[Task] = []
+    while len(sample) < size and any(by_template.values()):
+        for tasks in by_template.values():
+            if tasks and len(sample) < size:
+                sample.append(tasks.pop(0))
+    return sample
+
+
+def test_the_training_pool_is_large_disjoint_and_holds_long_templates() -> None:
+    assert len(TRAINING) >= 320
+    assert not {t["intent"] for t in TRAINING} & {t["intent"] for t in TASKS}
+    trained = {t["intent_template_id"] for t in TRAINING}
+    assert {4030, 4031, 4033} <= trained and not {4032, 4034} & trained  # long templates; two held out
+    long_tests = [t for t in TASKS if t["intent_template_id"] >= 4030]
+    lengths = [len(t["reference_solution"]["actions"]) for t in long_tests]
+    assert len(long_tests) >= 22 and min(lengths) >= 12 and max(lengths) <= 30
+    assert sum(lengths) / len(lengths) >= 20 and sum(n >= 15 for n in lengths) >= 18
+
+
+async def test_a_sample_of_training_tasks_solves(browser: Browser) -> None:
+    sample = _training_sample()
+    assert len({t["intent_template_id"] for t in sample}) == len({t["intent_template_id"] for t in TRAINING})
+    await solve_all(sample, lambda raw: _solve(raw, browser))

@@ -36,7 +36,7 @@ GITLAB = SiteSpec(
     ),
     build_tasks=lazy("webenv.sites.codehost.tasks", "build_tasks"),
     title="code host",
-    summary="29 projects, 215 issues, 81 merge requests, members and roles, stars, files",
+    summary="29 projects, 1,095 issues, 436 merge requests (years of history), members and roles, stars, files",
     perf_pages=("/a11yproject/a11yproject.com/-/issues", "/byteblaze/dotfiles"),
 )
 

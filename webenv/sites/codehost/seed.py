@@ -78,6 +78,9 @@ class _Seeder:
         self.namespace_ids: dict[str, int] = {}
         self.group_members: dict[str, dict[int, int]] = {}
         self.projects: list[_Project] = []
+        # Older history (the first years of the big projects) comes from its own stream, so adding or resizing it
+        # never moves a single draw of the recent activity that existing tasks are about.
+        self.history_rng = seeded_rng("codehost-history")
 
     def run(self) -> None:
         self.insert_users()
@@ -277,10 +280,84 @@ class _Seeder:
     def people(self, project: _Project, at_least: int = roles.GUEST) -> list[int]:
         return project.pool(at_least) or [self.user_ids[project.spec["namespace"]]]
 
-    def insert_notes(self, kind: str, item_id: int, authors: list[int], start: datetime, end: datetime) -> None:
-        for _ in range(self.rng.choice([0, 0, 1, 1, 2, 3, 4])):
-            self.insert("notes", noteable_type=kind, noteable_id=item_id, author_id=self.rng.choice(authors),
-                        body=self.rng.choice(self.content["comments"]), created_at=stamp(self.moment(start, end)))
+    def insert_notes(self, kind: str, item_id: int, authors: list[int], start: datetime, end: datetime,
+                     rng: random.Random | None = None) -> None:
+        rng = rng or self.rng
+        for _ in range(rng.choice([0, 0, 1, 1, 2, 3, 4])):
+            span = max(0, int((end - start).total_seconds()))
+            self.insert("notes", noteable_type=kind, noteable_id=item_id, author_id=rng.choice(authors),
+                        body=rng.choice(self.content["comments"]),
+                        created_at=stamp(start + timedelta(seconds=rng.randint(0, span))))
+
+    def history_span(self, project: _Project, kind: str) -> tuple[int, list[datetime]]:
+        """How many older items a project has and their creation times, all before its recent activity window
+        (iids follow creation order, so the history takes iids 1..n and the recent items follow)."""
+        total = int(project.spec.get("history", {}).get(kind, 0))
+        start, end = project.created + timedelta(days=20), self.activity_window(project)[0] - timedelta(days=1)
+        if total and end <= start:
+            raise ValueError(f"{project.full_path}: no time before its recent activity for history")
+        span = int((end - start).total_seconds())
+        return total, sorted(start + timedelta(seconds=self.history_rng.randint(0, span)) for _ in range(total))
+
+    def insert_history_issues(self, project: _Project, used: set[str]) -> None:
+        rng = self.history_rng
+        total, moments = self.history_span(project, "issues")
+        maker = TitleMaker(rng, self.content["issue_patterns"], project.spec["topics"], set(used))
+        members, everyone = self.people(project), sorted(self.user_ids.values())
+        for iid, created in enumerate(moments, start=1):
+            title, kind = maker.make()
+            labels = [KIND_LABEL[kind]]
+            if rng.random() < 0.2:
+                labels.append(rng.choice(["help wanted", "good first issue"]))
+            if project.spec.get("labels_extra") and rng.random() < 0.3:
+                labels.append(rng.choice(project.spec["labels_extra"]))
+            state = "opened" if rng.random() < 0.25 else "closed"
+            assignee = rng.choice(members) if rng.random() < 0.65 else None
+            author = rng.choice(members) if rng.random() < 0.5 else rng.choice(everyone)
+            updated = created + timedelta(seconds=rng.randint(3600, 200 * 86400))
+            issue_id = self.insert(
+                "issues", project_id=project.id, iid=iid, title=title,
+                description=issue_body(self.content, kind, topic_of(title, project.spec["topics"])),
+                author_id=author, assignee_id=assignee, milestone_id=None, state=state, due_date=None,
+                created_at=stamp(created), updated_at=stamp(updated),
+                closed_at=stamp(updated) if state == "closed" else None)
+            for label in dict.fromkeys(labels):
+                self.insert("issue_labels", issue_id=issue_id, label_id=project.labels[label])
+            self.insert_notes("issue", issue_id, sorted({*members, author}), created, updated, rng)
+
+    def insert_history_merge_requests(self, project: _Project, used: set[str], branches: set[str]) -> None:
+        rng = self.history_rng
+        total, moments = self.history_span(project, "mrs")
+        maker = TitleMaker(rng, self.content["mr_patterns"], project.spec["topics"], set(used))
+        developers = self.people(project, roles.DEVELOPER)
+        for iid, created in enumerate(moments, start=1):
+            title, kind = maker.make()
+            author = rng.choice(developers)
+            others = [uid for uid in developers if uid != author]
+            reviewers = rng.sample(others, min(len(others), rng.randint(0, 2)))
+            draw = rng.random()
+            state = "opened" if draw < 0.06 else "merged" if draw < 0.8 else "closed"
+            updated = created + timedelta(seconds=rng.randint(3600, 40 * 86400))
+            branch = branch_slug(title)
+            while branch in branches:
+                branch = f"{branch}-h{iid}"
+            branches.add(branch)
+            mr_id = self.insert(
+                "merge_requests", project_id=project.id, iid=iid, title=title,
+                description=self.content["mr_body"].replace("{title}", title), author_id=author,
+                assignee_id=author if rng.random() < 0.8 else rng.choice(developers), state=state,
+                source_branch=branch, target_branch="main", created_at=stamp(created), updated_at=stamp(updated),
+                merged_at=stamp(updated) if state == "merged" else None,
+                closed_at=stamp(updated) if state == "closed" else None)
+            if kind in KIND_LABEL:
+                self.insert("mr_labels", mr_id=mr_id, label_id=project.labels[KIND_LABEL[kind]])
+            for reviewer in reviewers:
+                self.insert("mr_reviewers", mr_id=mr_id, user_id=reviewer)
+            if reviewers and state == "merged":
+                self.insert("mr_approvals", mr_id=mr_id, user_id=reviewers[0], created_at=stamp(updated))
+            if state == "opened":
+                self.insert("branches", project_id=project.id, name=branch, created_at=stamp(created))
+            self.insert_notes("merge_request", mr_id, sorted({*developers, author}), created, updated, rng)
 
     def insert_issues(self, project: _Project) -> None:
         spec = project.spec
@@ -311,7 +388,8 @@ class _Seeder:
         for item in items:
             item["created"], item["updated"] = self.timeline(project)
         items.sort(key=lambda item: item["created"])
-        for iid, item in enumerate(items, start=1):
+        history = int(spec.get("history", {}).get("issues", 0))
+        for iid, item in enumerate(items, start=1 + history):
             created, updated = item["created"], item["updated"]
             due = None
             if self.rng.random() < 0.12:
@@ -326,6 +404,7 @@ class _Seeder:
             for label in dict.fromkeys(item["labels"]):
                 self.insert("issue_labels", issue_id=issue_id, label_id=project.labels[label])
             self.insert_notes("issue", issue_id, sorted({*members, item["author"]}), created, updated)
+        self.insert_history_issues(project, {item["title"] for item in items})
 
     def insert_merge_requests(self, project: _Project) -> None:
         spec = project.spec
@@ -356,10 +435,11 @@ class _Seeder:
             item["created"], item["updated"] = self.timeline(project)
         items.sort(key=lambda item: item["created"])
         branches: set[str] = {"main", *spec.get("branches", [])}
-        for iid, item in enumerate(items, start=1):
+        history = int(spec.get("history", {}).get("mrs", 0))
+        for iid, item in enumerate(items, start=1 + history):
             branch = item["branch"]
             while branch in branches:
-                branch = f"{branch}-{iid}"
+                branch = f"{branch}-{iid - history}"
             branches.add(branch)
             created, updated = item["created"], item["updated"]
             state = item["state"]
@@ -380,3 +460,4 @@ class _Seeder:
             if state == "opened":
                 self.insert("branches", project_id=project.id, name=branch, created_at=stamp(created))
             self.insert_notes("merge_request", mr_id, sorted({*developers, item["author"]}), created, updated)
+        self.insert_history_merge_requests(project, {item["title"] for item in items}, branches)

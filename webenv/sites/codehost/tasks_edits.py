@@ -148,10 +148,13 @@ def open_assigned_issues(world: World) -> list[Task]:
 def label_issues(world: World) -> list[Task]:
     template = 'Add the label "{{label}}" to the issue "{{title}}" in {{project}}'
     tasks = []
-    for full_path, label in (("a11yproject/a11yproject.com", "Priority: High"), ("byteblaze/a11y-webring.club", "help wanted")):
+    # The subjects are named (they once were "the oldest open issue without the label"; the seed's older history
+    # then moved that rule onto another issue): each must be open and not yet carry the label.
+    for full_path, label, title in (("a11yproject/a11yproject.com", "Priority: High", "Simplify navigation menu"),
+                                    ("byteblaze/a11y-webring.club", "help wanted", "Add support for site verification")):
         project = world.project(full_path)
-        issue = next(i for i in queries.open_issues(world.conn, project["id"])
-                     if label not in {l["title"] for l in i["labels"]})
+        issue = next(i for i in queries.open_issues(world.conn, project["id"]) if i["title"] == title)
+        assert label not in {l["title"] for l in issue["labels"]}, f"{title!r} already has the label {label}"
         plan = Plan()
         open_project(plan, world, project)
         open_issue(plan, issue["title"])

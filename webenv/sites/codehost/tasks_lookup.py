@@ -40,8 +40,8 @@ def _public_projects(world: World, count: int, salt: str) -> list[Row]:
 def issue_label_counts(world: World) -> list[Task]:
     template = Template(4000, "How many open issues labelled {{label}} does the {{project}} project have?")
     cases = [("a11yproject/a11yproject.com", "bug"), ("kkroening/ffmpeg-python", "enhancement")]
-    more = [(p["full_path"], label["title"]) for p in _public_projects(world, 12, "4000")
-            for label in queries.labels(world.conn, p["id"])[:2] if label["open_issues"]]  # training instances
+    more = [(p["full_path"], label["title"]) for p in _public_projects(world, 40, "4000")
+            for label in queries.labels(world.conn, p["id"]) if label["open_issues"]]  # training instances
 
     def make(case: tuple[str, str], split: Split) -> Task:
         full_path, label = case
@@ -127,9 +127,13 @@ def my_open_merge_requests(world: World) -> list[Task]:
 
 
 def labelled_issue_lists(world: World) -> list[Task]:
-    template = "Display the open issues of {{project}} that are labelled {{label}}"
-    tasks = []
-    for full_path, label in (("a11yproject/a11yproject.com", "good first issue"), ("primer/design", "bug")):
+    template = Template(4004, "Display the open issues of {{project}} that are labelled {{label}}")
+    cases = [("a11yproject/a11yproject.com", "good first issue"), ("primer/design", "bug")]
+    more = [(p["full_path"], label["title"]) for p in _public_projects(world, 40, "4004")
+            for label in queries.labels(world.conn, p["id"]) if (p["full_path"], label["title"]) not in cases]
+
+    def make(case: tuple[str, str], split: Split) -> Task:
+        full_path, label = case
         project = world.project(full_path)
         assert queries.label_by_title(world.conn, project["id"], label), f"{full_path} has no {label} label"
         plan = Plan()
@@ -137,10 +141,11 @@ def labelled_issue_lists(world: World) -> list[Task]:
         plan.step("The filtered list is the page the task wants on screen.",
                   f"Open the issues and filter them by the label '{label}'",
                   click("link", "Issues"), select("Label", label), click("button", "Apply filters"))
-        tasks.append(task(
-            4004, template, {"project": project["name"], "label": label},
-            url_eval(tracker_page(f"/{full_path}/-/issues", [("label_name[]", label)])), finish(plan)))
-    return tasks
+        return task(template.id, template.text, {"project": project["name"], "label": label},
+                    url_eval(tracker_page(f"/{full_path}/-/issues", [("label_name[]", label)])), finish(plan),
+                    split=split)
+
+    return template.tasks([*cases, *more], make, test=len(cases))
 
 
 def dashboard_lists(world: World) -> list[Task]:

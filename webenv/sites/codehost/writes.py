@@ -264,6 +264,10 @@ def remove_member(conn: sqlite3.Connection, project: Row, user: Row) -> None:
 # -- projects and files -----------------------------------------------------------------------------------------
 
 
+# GitLab's rule for project names (letters include any script; emoji are allowed too)
+PROJECT_NAME = re.compile(r"[\w\U0001F000-\U0001FAFF][\w\U0001F000-\U0001FAFF .+-]*")
+
+
 def project_slug(name: str) -> str:
     """GitLab's default project path for a name: spaces and odd characters become dashes, case is kept."""
     slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", name.strip())
@@ -273,6 +277,9 @@ def project_slug(name: str) -> str:
 def create_project(conn: sqlite3.Connection, namespace: Row, creator: Row, *, name: str, path: str = "",
                    description: str = "", visibility: str = "private", with_readme: bool = True) -> Row:
     name = _required(name, "Project name")
+    if not PROJECT_NAME.fullmatch(name):
+        raise ValidationError("Project name can contain only letters, digits, emoji, '_', '.', '+', dashes, or "
+                              "spaces. It must start with a letter, digit, emoji, or '_'.")
     path = (path.strip() or project_slug(name))
     if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", path) or path.endswith((".git", ".atom")):
         raise ValidationError("Project slug can contain only letters, digits, '_', '-' and '.'")

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from webenv.sites.codehost import queries
-from webenv.sites.codehost.filters import SORTS, STATES, Kind, TrackerQuery
+from webenv.sites.codehost.filters import SORTS, STATES, Kind, TrackerQuery, parse_search
 from webenv.sites.codehost.views.base import Row, render
 from webenv.sites.common import Page, rows
 
@@ -69,6 +69,7 @@ def tracker_listing(request: Request, conn: sqlite3.Connection, kind: Kind, *, v
         "tabs": [(state, STATE_TABS[state]) for state in STATES[kind]], "sorts": SORTS,
         "options": filter_options(conn, kind, project, viewer_id), "label_url": label_url,
         "first": page.offset + 1 if total else 0, "last": min(page.offset + PAGE_SIZE, total),
+        "rejected_tokens": parse_search(q.search, kind).rejected,
     }
     context.update(extra or {})
     return render(request, template, context)
