@@ -40,9 +40,11 @@ def route(conn: sqlite3.Connection, origin: Place, destination: Place, mode: str
     return found
 
 
-def near_listing(conn: sqlite3.Connection, what: str, anchor: Place) -> list[Place]:
-    """What "<what> near <anchor>" lists (the places of that kind around the anchor, in name order)."""
-    return [hit.place for hit in nearby(conn, anchor, what)[1]]
+def near_listing(conn: sqlite3.Connection, what: str, anchor: Place, places: list[Place] | None = None
+                 ) -> list[Place]:
+    """What "<what> near <anchor>" lists (the places of that kind around the anchor, in name order); `places`
+    saves re-reading the table when the caller already holds it."""
+    return [hit.place for hit in nearby(conn, anchor, what, places)[1]]
 
 
 def by_straight_line(conn: sqlite3.Connection, what: str, anchor: Place) -> list[Place]:

@@ -102,11 +102,13 @@ def best_match(conn: sqlite3.Connection, text: str) -> Place | None:
     return found[0] if found else None
 
 
-def near_candidates(conn: sqlite3.Connection, anchor: Place, what: str) -> tuple[Category | None, list[Place]]:
-    """Every place of a category (or matching a name, e.g. "Starbucks") other than the anchor, on the whole map."""
+def near_candidates(conn: sqlite3.Connection, anchor: Place, what: str, places: list[Place] | None = None
+                    ) -> tuple[Category | None, list[Place]]:
+    """Every place of a category (or matching a name, e.g. "Starbucks") other than the anchor, on the whole map
+    (`places`: the table, when the caller already holds it)."""
     kind = category_for(what)
     if kind is not None:
-        candidates = [place for place in all_places(conn) if place.category == kind.key]
+        candidates = [place for place in places or all_places(conn) if place.category == kind.key]
     else:
         candidates = text_search(conn, what)
     return kind, [place for place in candidates if place.id != anchor.id]
@@ -126,9 +128,10 @@ def near_area(anchor: Place, candidates: list[Place]) -> list[Place]:
     raise AssertionError("the last radius holds every place")
 
 
-def nearby(conn: sqlite3.Connection, anchor: Place, what: str) -> tuple[Category | None, list[Hit]]:
+def nearby(conn: sqlite3.Connection, anchor: Place, what: str, places: list[Place] | None = None
+           ) -> tuple[Category | None, list[Hit]]:
     """What "<what> near <anchor>" lists: the places of that kind in the area around the anchor, by name."""
-    kind, candidates = near_candidates(conn, anchor, what)
+    kind, candidates = near_candidates(conn, anchor, what, places)
     return kind, [Hit(place) for place in near_area(anchor, candidates)]
 
 

@@ -22,7 +22,7 @@ from webenv.answers import Part, code, distance, duration, name, not_achievable,
 from webenv.sites.map import queries
 from webenv.sites.map.geo import format_distance, js_round
 from webenv.sites.map.places import Place, all_places
-from webenv.sites.map.routing import PROFILES, Graph, Profile, Route, fastest_route, profile_for
+from webenv.sites.map.routing import PROFILES, Graph, Profile, Route, Tree, fastest_tree, profile_for
 from webenv.sites.map.urls import directions_path, search_path
 from webenv.tasks.authoring import (
     Plan,
@@ -82,6 +82,7 @@ class MapWorld:
         self._routes: dict[tuple[int, int, str], Route] = {}
         self._resolved: dict[str, Place | None] = {}  # searches are the slow part of building the tasks
         self._listings: dict[str, list[Place]] = {}
+        self._trees: dict[tuple[int, str], Tree] = {}
 
     @cached_property
     def places(self) -> list[Place]:
@@ -118,7 +119,7 @@ class MapWorld:
         """What "<plural> near <anchor>" lists (memoised: several templates read the same listings)."""
         key = f"{plural} near {anchor.id}"
         if key not in self._listings:
-            self._listings[key] = queries.near_listing(self.conn, plural, anchor)
+            self._listings[key] = queries.near_listing(self.conn, plural, anchor, self.places)
         return self._listings[key]
 
     @cached_property
@@ -126,10 +127,14 @@ class MapWorld:
         return Graph.load(self.conn)
 
     def route(self, origin: Place, destination: Place, mode: str) -> Route:
-        """The route the directions page shows (the same search as `queries.route`, on a graph loaded once)."""
+        """The route the directions page shows (the same search as `queries.route`; one search per start and
+        mode serves every destination, which keeps building hundreds of multi-route tasks fast)."""
         key = (origin.id, destination.id, mode)
         if key not in self._routes:
-            found = fastest_route(self.graph, origin.node_id, destination.node_id, profile_for(mode))
+            tree_key = (origin.id, mode)
+            if tree_key not in self._trees:
+                self._trees[tree_key] = fastest_tree(self.graph, origin.node_id, profile_for(mode))
+            found = self._trees[tree_key].route(destination.node_id)
             if found is None:
                 raise LookupError(f"no {mode} route from {origin.name} to {destination.name}")
             self._routes[key] = found
