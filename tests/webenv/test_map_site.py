@@ -19,7 +19,7 @@ from webenv.sites.map.categories import BY_KEY
 from webenv.sites.map.geo import format_distance, format_duration
 from webenv.sites.map.places import all_places
 from webenv.sites.map.routing import PROFILES, Graph, fastest_route
-from webenv.sites.map.search import search
+from webenv.sites.map.search import NEAR_MIN, NEAR_RADII_M, search
 from webenv.sites.map.seed import build_database
 from webenv.sites.map.urls import directions_path, search_path
 
@@ -137,14 +137,32 @@ def test_search_ranks_exact_and_alternative_names_first(conn: sqlite3.Connection
     assert search(conn, "Atlantis").hits == []
 
 
-def test_near_search_lists_the_whole_category_by_distance(conn: sqlite3.Connection) -> None:
+def test_near_search_lists_the_area_by_name_without_distances(conn: sqlite3.Connection) -> None:
+    hunt = queries.place_named(conn, "Hunt Library")
     result = search(conn, "Cafes near Hunt Library")
-    assert result.anchor == queries.place_named(conn, "Hunt Library") and result.category == BY_KEY["cafe"]
+    assert result.anchor == hunt and result.category == BY_KEY["cafe"]
     cafes = [place for place in all_places(conn) if place.category == "cafe"]
-    assert sorted(hit.place.id for hit in result.hits) == sorted(place.id for place in cafes)
-    distances = [hit.distance_m for hit in result.hits]
-    assert distances == sorted(distances)
+    listed = [hit.place for hit in result.hits]
+    # The area: every cafe within the first radius that holds enough of them, none beyond it, in name order.
+    radius = next(r for r in NEAR_RADII_M
+                  if sum(queries.straight_line_m(hunt, cafe) <= r for cafe in cafes) >= NEAR_MIN)
+    assert {place.id for place in listed} == {cafe.id for cafe in cafes
+                                              if queries.straight_line_m(hunt, cafe) <= radius}
+    assert [place.name for place in listed] == sorted(place.name for place in listed)
+    # Name order is not distance order here, so the listing does not give the closest away.
+    by_distance = sorted(listed, key=lambda place: queries.straight_line_m(hunt, place))
+    assert listed != by_distance and len(listed) >= NEAR_MIN
+    # Far-flung kinds widen the area until something is found; a kind the map lacks near nothing lists nothing.
+    parks = search(conn, "national parks near Pittsburgh").hits
+    assert len(parks) == min(NEAR_MIN, sum(p.category == "national_park" for p in all_places(conn)))
     assert search(conn, "hotels near Atlantis").unresolved == "Atlantis"
+
+
+def test_near_search_page_shows_no_distances(client: httpx.Client, conn: sqlite3.Connection) -> None:
+    text = text_of(client.get(search_path("hotels near Carnegie Mellon University")).text)
+    listed = queries.near_listing(conn, "hotels", queries.place_named(conn, "Carnegie Mellon University"))
+    assert all(place.name in text for place in listed)
+    assert not re.search(r"\d(\.\d)?\s*k?m\b", text) and "away" not in text
 
 
 # ---------------------------------------------------------------- pages over HTTP

@@ -9,15 +9,20 @@ from collections import Counter
 from typing import Any
 
 import httpx
-import pytest
 from playwright.async_api import Browser
 
-from tests.webenv.task_checks import check_configs, fresh_run, only_test_split, task_label
+from tests.webenv.task_checks import check_configs, fresh_run, only_test_split, solve_all
 from webenv.server import template_database
 from webenv.sites.map import MAP
 from webenv.sites.map.tasks import build_tasks
+from webenv.tasks.authoring import stable_fraction
 
-TASKS = only_test_split(build_tasks(template_database(MAP)))
+BUILT = build_tasks(template_database(MAP))
+TASKS = only_test_split(BUILT)
+TRAINING = [task for task in BUILT if task.get("split") == "train"]
+# A deterministic sample of the training pool (about 25 tasks, spread by a stable hash of the intent).
+TRAINING_SAMPLE = [task for task in TRAINING if stable_fraction("map-train-sample", task["intent"]) < 25 / len(TRAINING)]
+LONG_TEMPLATES = range(5015, 5020)
 
 
 def test_the_task_set_matches_the_brief() -> None:
@@ -33,7 +38,37 @@ def test_the_task_set_matches_the_brief() -> None:
 
 
 def test_build_tasks_is_deterministic() -> None:
-    assert only_test_split(build_tasks(template_database(MAP))) == TASKS
+    assert build_tasks(template_database(MAP)) == BUILT
+
+
+def test_long_tasks_and_the_training_pool() -> None:
+    """Issue 7: long tasks (several routes compared or added up) and a training pool disjoint from the test split,
+    with held-out templates that have test instances only."""
+    long = [task for task in TASKS if task["intent_template_id"] in LONG_TEMPLATES]
+    lengths = [len(task["reference_solution"]["actions"]) for task in long]
+    assert len(long) >= 22 and all(12 <= n <= 30 for n in lengths)
+    assert sum(lengths) / len(lengths) >= 20 and sum(n >= 15 for n in lengths) >= 18
+    assert len(TRAINING) >= 320
+    assert not {task["intent"] for task in TRAINING} & {task["intent"] for task in TASKS}
+    trained = {task["intent_template_id"] for task in TRAINING}
+    assert set(LONG_TEMPLATES) <= trained
+    assert len({task["intent_template_id"] for task in TASKS} - trained) >= 3  # held out
+    assert 15 <= len(TRAINING_SAMPLE) <= 40
+
+
+def test_closest_questions_need_directions_not_the_listing() -> None:
+    """A "near" listing is in name order: for every closest/quickest task, the answer is not simply the first
+    result in at least some cases, and the reference routes to every listed place."""
+    closest = [task for task in TASKS if task["intent_template_id"] in (5004, 5015, 5016, 5019)]
+    firsts = 0
+    for task in closest:
+        notes = [fact for facts in task["reference_solution"]["notes"].values() for fact in facts]
+        listed = next(fact for fact in notes if " near " in fact and ": " in fact).split(": ", 1)[1].split("; ")
+        routed = [fact for fact in notes if fact.startswith("Foot (OSRM) route from") or
+                  (task["intent_template_id"] == 5015 and " route from " in fact)]
+        assert len(routed) >= len(listed), task["intent"]
+        firsts += task["eval"]["reference_answer_raw_annotation"].startswith(listed[0])
+    assert firsts < len(closest) / 2
 
 
 def _visible_text(urls: list[str]) -> str:
@@ -43,8 +78,7 @@ def _visible_text(urls: list[str]) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", " ".join(pages))).lower()
 
 
-@pytest.mark.parametrize("raw", TASKS, ids=[task_label(task) for task in TASKS])
-async def test_reference_solution_solves_the_task(raw: dict[str, Any], browser: Browser) -> None:
+async def _solve(raw: dict[str, Any], browser: Browser) -> None:
     async with fresh_run(browser, raw) as run:
         untouched = await run.untouched()
         assert not untouched.passed, "the evaluator already passes before the task is done"
@@ -56,3 +90,11 @@ async def test_reference_solution_solves_the_task(raw: dict[str, Any], browser: 
             seen = _visible_text(result.urls)
             for phrase in required:
                 assert any(option.lower() in seen for option in phrase.split(" |OR| ")), phrase
+
+
+async def test_every_reference_solution_solves_its_task(browser: Browser) -> None:
+    await solve_all(TASKS, lambda raw: _solve(raw, browser))
+
+
+async def test_a_sample_of_the_training_pool_is_solved_too(browser: Browser) -> None:
+    await solve_all(TRAINING_SAMPLE, lambda raw: _solve(raw, browser))

@@ -11,7 +11,7 @@ import sqlite3
 from webenv.sites.map.geo import haversine_m
 from webenv.sites.map.places import Place, all_places
 from webenv.sites.map.routing import Graph, Route, fastest_route, profile_for
-from webenv.sites.map.search import Hit, best_match, nearby, search, text_search
+from webenv.sites.map.search import Hit, best_match, near_candidates, nearby, search, text_search
 
 
 class UnknownPlace(LookupError):
@@ -40,9 +40,18 @@ def route(conn: sqlite3.Connection, origin: Place, destination: Place, mode: str
     return found
 
 
-def nearest(conn: sqlite3.Connection, what: str, anchor: Place) -> list[Hit]:
-    """Places of a category (e.g. "hotel") by straight-line distance, as "<what> near <anchor>" lists them."""
-    return nearby(conn, anchor, what)[1]
+def near_listing(conn: sqlite3.Connection, what: str, anchor: Place, places: list[Place] | None = None
+                 ) -> list[Place]:
+    """What "<what> near <anchor>" lists (the places of that kind around the anchor, in name order); `places`
+    saves re-reading the table when the caller already holds it."""
+    return [hit.place for hit in nearby(conn, anchor, what, places)[1]]
+
+
+def by_straight_line(conn: sqlite3.Connection, what: str, anchor: Place) -> list[Place]:
+    """Every place of that kind on the map, closest to the anchor as the crow flies first (no page shows this
+    order: tasks use it to check that "closest" means the same thing however one measures it)."""
+    return sorted(near_candidates(conn, anchor, what)[1],
+                  key=lambda place: (straight_line_m(anchor, place), place.id))
 
 
 def search_hits(conn: sqlite3.Connection, query: str) -> list[Hit]:

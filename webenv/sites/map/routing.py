@@ -140,8 +140,41 @@ def _steps(graph: Graph, nodes: list[int], edges: list[Edge]) -> tuple[Step, ...
     return tuple(steps)
 
 
-def fastest_route(graph: Graph, source: int, target: int, profile: Profile) -> Route | None:
-    """Dijkstra by travel time; None when the mode cannot get there at all."""
+@dataclass(frozen=True)
+class Tree:
+    """Fastest times from one source (Dijkstra's `best` and `previous`): routes to many targets from one search."""
+
+    graph: Graph
+    source: int
+    profile: Profile
+    best: dict[int, float]
+    previous: dict[int, tuple[int, Edge]]
+
+    def route(self, target: int) -> Route | None:
+        """The fastest route to `target`; None when the mode cannot get there at all."""
+        if target not in self.best:
+            return None
+        nodes, edges = [target], []
+        while nodes[-1] != self.source:
+            node, edge = self.previous[nodes[-1]]
+            edges.append(edge)
+            nodes.append(node)
+        nodes.reverse()
+        edges.reverse()
+        return Route(
+            mode=self.profile.mode,
+            distance_m=sum(edge.length_m for edge in edges),
+            duration_s=self.best[target],
+            steps=_steps(self.graph, nodes, edges),
+            path=tuple(self.graph.coords[node] for node in nodes),
+            road_classes=tuple(edge.road_class for edge in edges),
+        )
+
+
+def fastest_tree(graph: Graph, source: int, profile: Profile, target: int | None = None) -> Tree:
+    """Dijkstra by travel time from `source`, stopping once `target` is settled (or covering the whole network).
+    Edges are never shorter than zero, so a settled node's route never changes: a route read off the whole tree
+    is the same as one from a search that stopped at its target."""
     best: dict[int, float] = {source: 0.0}
     previous: dict[int, tuple[int, Edge]] = {}
     queue: list[tuple[float, int]] = [(0.0, source)]
@@ -160,20 +193,9 @@ def fastest_route(graph: Graph, source: int, target: int, profile: Profile) -> R
                 best[edge.target] = candidate
                 previous[edge.target] = (node, edge)
                 heapq.heappush(queue, (candidate, edge.target))
-    if target not in best:
-        return None
-    nodes, edges = [target], []
-    while nodes[-1] != source:
-        node, edge = previous[nodes[-1]]
-        edges.append(edge)
-        nodes.append(node)
-    nodes.reverse()
-    edges.reverse()
-    return Route(
-        mode=profile.mode,
-        distance_m=sum(edge.length_m for edge in edges),
-        duration_s=best[target],
-        steps=_steps(graph, nodes, edges),
-        path=tuple(graph.coords[node] for node in nodes),
-        road_classes=tuple(edge.road_class for edge in edges),
-    )
+    return Tree(graph, source, profile, best, previous)
+
+
+def fastest_route(graph: Graph, source: int, target: int, profile: Profile) -> Route | None:
+    """Dijkstra by travel time; None when the mode cannot get there at all."""
+    return fastest_tree(graph, source, profile, target).route(target)

@@ -1,7 +1,9 @@
 """Search the way Nominatim behaves for the agent: name lookups, and "<what> near <place>" listings.
 
 "hotels near Carnegie Mellon University" resolves the anchor with the same best-match rule the directions form
-uses, then lists every place of that category by straight-line distance, so the first result *is* the closest.
+uses, then lists the places of that category in the area around it, as Nominatim does: the area is a circle
+widened step by step (`NEAR_RADII_M`) until it holds `NEAR_MIN` places, and the listing is in name order with no
+distances. Which one is closest is a question the listing does not answer: that takes directions to each.
 """
 
 from __future__ import annotations
@@ -12,8 +14,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from webenv.sites.map.categories import Category, category_for
-from webenv.sites.map.geo import format_distance, haversine_m
+from webenv.sites.map.geo import haversine_m
 from webenv.sites.map.places import Place, all_places
+
+# The circles a "near" search tries, smallest first (the last one is the whole map), and how many places the
+# area must hold before it stops widening (fewer when the map has fewer of that kind).
+NEAR_RADII_M = (10_000.0, 50_000.0, 250_000.0, 1_000_000.0, float("inf"))
+NEAR_MIN = 3
 
 _NEAR = re.compile(r"^\s*(?P<what>.+?)\s+near\s+(?P<where>.+?)\s*$", re.IGNORECASE)
 
@@ -34,11 +41,6 @@ def _normal(text: str) -> str:
 @dataclass(frozen=True)
 class Hit:
     place: Place
-    distance_m: float | None = None  # straight-line distance from the anchor of a "near" search
-
-    @property
-    def distance_text(self) -> str:
-        return format_distance(self.distance_m) if self.distance_m is not None else ""
 
 
 @dataclass(frozen=True)
@@ -100,17 +102,37 @@ def best_match(conn: sqlite3.Connection, text: str) -> Place | None:
     return found[0] if found else None
 
 
-def nearby(conn: sqlite3.Connection, anchor: Place, what: str) -> tuple[Category | None, list[Hit]]:
-    """Places of a category (or matching a name, e.g. "Starbucks") ordered by distance from the anchor."""
+def near_candidates(conn: sqlite3.Connection, anchor: Place, what: str, places: list[Place] | None = None
+                    ) -> tuple[Category | None, list[Place]]:
+    """Every place of a category (or matching a name, e.g. "Starbucks") other than the anchor, on the whole map
+    (`places`: the table, when the caller already holds it)."""
     kind = category_for(what)
     if kind is not None:
-        candidates = [place for place in all_places(conn) if place.category == kind.key]
+        candidates = [place for place in places or all_places(conn) if place.category == kind.key]
     else:
         candidates = text_search(conn, what)
-    hits = [Hit(place, haversine_m(anchor.lat, anchor.lon, place.lat, place.lon))
-            for place in candidates if place.id != anchor.id]
-    hits.sort(key=lambda hit: (hit.distance_m, hit.place.id))
-    return kind, hits
+    return kind, [place for place in candidates if place.id != anchor.id]
+
+
+def near_area(anchor: Place, candidates: list[Place]) -> list[Place]:
+    """The candidates inside the smallest circle of `NEAR_RADII_M` around the anchor that holds `NEAR_MIN` of
+    them (all of them when there are fewer), in name order: what a "near" search lists."""
+    def away(place: Place) -> float:
+        return haversine_m(anchor.lat, anchor.lon, place.lat, place.lon)
+
+    wanted = min(NEAR_MIN, len(candidates))
+    for radius in NEAR_RADII_M:
+        inside = [place for place in candidates if away(place) <= radius]
+        if len(inside) >= wanted:
+            return sorted(inside, key=lambda place: (place.name, place.id))
+    raise AssertionError("the last radius holds every place")
+
+
+def nearby(conn: sqlite3.Connection, anchor: Place, what: str, places: list[Place] | None = None
+           ) -> tuple[Category | None, list[Hit]]:
+    """What "<what> near <anchor>" lists: the places of that kind in the area around the anchor, by name."""
+    kind, candidates = near_candidates(conn, anchor, what, places)
+    return kind, [Hit(place) for place in near_area(anchor, candidates)]
 
 
 def search(conn: sqlite3.Connection, query: str) -> SearchResult:

@@ -13,6 +13,7 @@ import hashlib
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from webenv.answers import Part, code, distance, duration, name, not_achievable,
 from webenv.sites.map import queries
 from webenv.sites.map.geo import format_distance, js_round
 from webenv.sites.map.places import Place, all_places
-from webenv.sites.map.routing import PROFILES, Graph, Profile, Route, fastest_route, profile_for
+from webenv.sites.map.routing import PROFILES, Graph, Profile, Route, Tree, fastest_tree, profile_for
 from webenv.sites.map.urls import directions_path, search_path
 from webenv.tasks.authoring import (
     Plan,
@@ -66,20 +67,22 @@ def shown_distance(metres: float) -> Part:
     return distance(float(text[:-1]), precision=1)
 
 
-def other_modes(world: _Map, origin: Place, destination: Place, mode: str) -> list[Route]:
+def other_modes(world: MapWorld, origin: Place, destination: Place, mode: str) -> list[Route]:
     """The same trip by the other modes: their times and lengths are the distractors of a by-mode question."""
     return [world.route(origin, destination, profile.mode) for profile in PROFILES if profile.mode != mode]
 
 
 # ---------------------------------------------------------------- plan fragments
 
-class _Map:
+class MapWorld:
     """The seed database plus checks that what a solution types really finds the intended place."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self._routes: dict[tuple[int, int, str], Route] = {}
         self._resolved: dict[str, Place | None] = {}  # searches are the slow part of building the tasks
+        self._listings: dict[str, list[Place]] = {}
+        self._trees: dict[tuple[int, str], Tree] = {}
 
     @cached_property
     def places(self) -> list[Place]:
@@ -103,15 +106,35 @@ class _Map:
             raise ValueError(f"typing {text!r} finds {found.name if found else 'nothing'}, not {meant.name}")
         return text
 
+    def typable(self, place: Place) -> str:
+        """What to type in a search or directions box to get this place: its name when that finds it, else its
+        full address (two hotels may share a name; no two places share an address)."""
+        for text in (place.name, place.display_name):
+            found = self.resolves_to(text)
+            if found is not None and found.id == place.id:
+                return text
+        raise ValueError(f"nothing typed finds {place.name}")
+
+    def listing(self, plural: str, anchor: Place) -> list[Place]:
+        """What "<plural> near <anchor>" lists (memoised: several templates read the same listings)."""
+        key = f"{plural} near {anchor.id}"
+        if key not in self._listings:
+            self._listings[key] = queries.near_listing(self.conn, plural, anchor, self.places)
+        return self._listings[key]
+
     @cached_property
     def graph(self) -> Graph:
         return Graph.load(self.conn)
 
     def route(self, origin: Place, destination: Place, mode: str) -> Route:
-        """The route the directions page shows (the same search as `queries.route`, on a graph loaded once)."""
+        """The route the directions page shows (the same search as `queries.route`; one search per start and
+        mode serves every destination, which keeps building hundreds of multi-route tasks fast)."""
         key = (origin.id, destination.id, mode)
         if key not in self._routes:
-            found = fastest_route(self.graph, origin.node_id, destination.node_id, profile_for(mode))
+            tree_key = (origin.id, mode)
+            if tree_key not in self._trees:
+                self._trees[tree_key] = fastest_tree(self.graph, origin.node_id, profile_for(mode))
+            found = self._trees[tree_key].route(destination.node_id)
             if found is None:
                 raise LookupError(f"no {mode} route from {origin.name} to {destination.name}")
             self._routes[key] = found
@@ -140,7 +163,20 @@ def _chosen(items: Sequence[Any], salt: str, count: int, exclude: Sequence[Any])
     return sorted(fresh, key=lambda item: hashlib.blake2b(f"{salt}|{item!r}".encode(), digest_size=8).digest())[:count]
 
 
-def _route_cases(world: _Map, template: int, cases: Sequence[tuple[str, str, str, str]],
+def _groups(names: Sequence[str], salt: str, size: int, count: int, exclude: Sequence[Any],
+            prefix: Sequence[Any] = ((),)) -> list[tuple[Any, ...]]:
+    """`count` stable groups of `size` distinct names (each group a differently salted shuffle), each preceded by
+    one of `prefix`: training trips without enumerating every combination."""
+    found: list[tuple[Any, ...]] = []
+    for index in range(count):
+        head = prefix[index % len(prefix)]
+        group = (*head, *_chosen(list(names), f"{salt}/{index}", size, ()))
+        if group not in exclude and group not in found:
+            found.append(group)
+    return found
+
+
+def _route_cases(world: MapWorld, template: int, cases: Sequence[tuple[str, str, str, str]],
                  modes: Sequence[tuple[str, str]], per_mode: int) -> list[tuple[str, str, str, str]]:
     """(word, mode, origin, destination) between landmarks, `per_mode` for each (word, mode)."""
     names = [place.name for place in world.landmarks]
@@ -151,7 +187,7 @@ def _route_cases(world: _Map, template: int, cases: Sequence[tuple[str, str, str
     return found
 
 
-def _place_cases(world: _Map, template: int, cases: Sequence[str], count: int,
+def _place_cases(world: MapWorld, template: int, cases: Sequence[str], count: int,
                  usable: Callable[[Place], bool]) -> list[str]:
     return _chosen([p.name for p in world.landmarks if usable(p)], str(template), count, cases)
 
@@ -160,35 +196,35 @@ _CATEGORY_WORDS = (("hotel", "hotels"), ("cafe", "cafes"), ("supermarket", "supe
                    ("museum", "museums"), ("pharmacy", "pharmacies"), ("library", "libraries"), ("park", "parks"))
 
 
-def _closest_cases(world: _Map, cases: Sequence[tuple[str, str, str]], count: int) -> list[tuple[str, str, str]]:
+def _closest_cases(world: MapWorld, cases: Sequence[tuple[str, str, str]], count: int) -> list[tuple[str, str, str]]:
     triples = [(c, plural, p.name) for c, plural in _CATEGORY_WORDS for p in world.landmarks if p.category != c]
     return _chosen(triples, "5004", count, cases)
 
 
-def _triple_cases(world: _Map, cases: Sequence[tuple[str, str, str]], count: int) -> list[tuple[str, str, str]]:
+def _triple_cases(world: MapWorld, cases: Sequence[tuple[str, str, str]], count: int) -> list[tuple[str, str, str]]:
     names = [p.name for p in world.landmarks]
     triples = [(o, a, b) for o in names[::3] for a in names[1::3] for b in names[2::3] if len({o, a, b}) == 3]
     return _chosen(triples, "5005", count, cases)
 
 
-def _around_cases(world: _Map, cases: Sequence[tuple[str, str, str]], count: int) -> list[tuple[str, str, str]]:
+def _around_cases(world: MapWorld, cases: Sequence[tuple[str, str, str]], count: int) -> list[tuple[str, str, str]]:
     triples = [(plural, c, p.name) for c, plural in _CATEGORY_WORDS for p in world.landmarks if p.category != c]
     return _chosen(triples, "5010", count, cases)
 
 
-def _route_note(origin: Place, destination: Place, profile: Profile, route: Route) -> str:
+def route_note(origin: Place, destination: Place, profile: Profile, route: Route) -> str:
     return (f"{profile.label} route from {origin.name} to {destination.name}: "
             f"Distance {route.distance_text}, Time {route.duration_text}")
 
 
-def _open_directions(plan: Plan) -> None:
+def open_directions(plan: Plan) -> None:
     plan.step("Routes, with their distance and travel time, are computed on the directions page, which the "
               "Directions link at the top of every page opens.",
               "Open the directions page",
               click("link", "Directions"))
 
 
-def _ask_route(plan: Plan, world: _Map, origin: Place, destination: Place, mode: str) -> Route:
+def _ask_route(plan: Plan, world: MapWorld, origin: Place, destination: Place, mode: str) -> Route:
     profile = profile_for(mode)
     route = world.route(origin, destination, mode)
     plan.step(f"The From and To boxes take place names, and the Mode select must say {profile.label} because "
@@ -197,7 +233,7 @@ def _ask_route(plan: Plan, world: _Map, origin: Place, destination: Place, mode:
               type_into("textbox", "From", world.typed(origin.name, origin)),
               type_into("textbox", "To", world.typed(destination.name, destination)),
               select("Mode", profile.label), click("button", "Go"),
-              notes=(_route_note(origin, destination, profile, route),))
+              notes=(route_note(origin, destination, profile, route),))
     return route
 
 
@@ -206,7 +242,7 @@ def _search(plan: Plan, query: str, reasoning: str, notes: tuple[str, ...] = ())
               notes=notes)
 
 
-def _open_place(plan: Plan, world: _Map, place: Place, query: str) -> None:
+def _open_place(plan: Plan, world: MapWorld, place: Place, query: str) -> None:
     hits = queries.search_hits(world.conn, query)
     index = next(i for i, hit in enumerate(hits) if hit.place.id == place.id)
     nth = sum(1 for hit in hits[:index] if hit.place.name == place.name)
@@ -215,6 +251,92 @@ def _open_place(plan: Plan, world: _Map, place: Place, query: str) -> None:
               click("link", place.name, nth=nth),
               notes=(f"{place.name}: {place.display_name}; coordinates {place.coordinates}"
                      + (f"; phone {place.phone}" if place.phone else ""),))
+
+
+def _search_near(plan: Plan, world: MapWorld, plural: str, anchor: Place) -> list[Place]:
+    """Search "<plural> near <anchor>" and note what it lists: the candidates a "closest" question is about."""
+    listed = world.listing(plural, anchor)
+    _search(plan, f"{plural} near {world.typed(anchor.name, anchor)}",
+            "A “near” search lists the places of that kind around a place, by name and without distances, so "
+            "it gives the candidates but not which one is closest.",
+            notes=(f"{plural.capitalize()} near {anchor.name}: " + "; ".join(place.name for place in listed),))
+    return listed
+
+
+def route_to_each(plan: Plan, world: MapWorld, origin: Place, targets: Sequence[Place], mode: str,
+                   reasoning: str) -> list[Route]:
+    """Directions from `origin` to each target in turn: the first fills From, To and Mode, each next one changes
+    only the destination (the page keeps the start and the mode). Every route's summary goes into the notes."""
+    profile = profile_for(mode)
+    routes = []
+    for index, target in enumerate(targets):
+        route = world.route(origin, target, mode)
+        note = (route_note(origin, target, profile, route),)
+        if index == 0:
+            plan.step(reasoning, f"Get the {profile.label} route from {origin.name} to {target.name}",
+                      type_into("textbox", "From", world.typable(origin)),
+                      type_into("textbox", "To", world.typable(target)),
+                      select("Mode", profile.label), click("button", "Go"), notes=note)
+        else:
+            plan.step("The start and the mode stay as they are; only the destination changes.",
+                      f"Change the destination to {target.name} and route again",
+                      type_into("textbox", "To", world.typable(target)), click("button", "Go"), notes=note)
+        routes.append(route)
+    return routes
+
+
+def _distinct_names(gold: str, others: Sequence[Place], count: int = 3) -> list[Part]:
+    """The first `count` other places as name distractors, leaving out names that are part of the answer's own
+    name or contain it (naming "Hilton Garden Inn" says "Hilton" too)."""
+    def inside(a: str, b: str) -> bool:
+        return f" {a.lower()} " in f" {b.lower()} "
+
+    kept = [place.name for place in others if not inside(place.name, gold) and not inside(gold, place.name)]
+    return [name(text) for text in dict.fromkeys(kept)][:count]
+
+
+@dataclass(frozen=True)
+class _Nearest:
+    """The answer to "which <kind> near <anchor> is closest": the listed candidates and their walks."""
+
+    listed: list[Place]
+    walks: list[tuple[Place, Route]]  # shortest walk first
+
+    @property
+    def winner(self) -> Place:
+        return self.walks[0][0]
+
+    @property
+    def others(self) -> list[Place]:
+        return [place for place, _ in self.walks[1:]]
+
+
+def _nearest_on_foot(world: MapWorld, category: str, plural: str, anchor: Place, *, at_least: int = 2) -> _Nearest:
+    """The listed place with the shortest walk from the anchor, provided "closest" cannot be read another way:
+    it must also be the closest as the crow flies (over the whole map) and the quickest drive, and clearly
+    ahead of the runner-up."""
+    listed = world.listing(plural, anchor)
+    if len(listed) < at_least:
+        raise ValueError(f"only {len(listed)} {plural} are listed near {anchor.name}")
+    walks = sorted(((place, world.route(anchor, place, "foot")) for place in listed),
+                   key=lambda item: (item[1].distance_m, item[0].id))
+    winner = walks[0][0]
+    crow = queries.by_straight_line(world.conn, category, anchor)[0]
+    quickest_drive = min(listed, key=lambda place: (world.route(anchor, place, "car").duration_s, place.id))
+    if crow.id != winner.id or quickest_drive.id != winner.id:
+        raise ValueError(f"the closest {category} to {anchor.name} depends on how distance is measured")
+    if walks[1][1].distance_m < 1.15 * walks[0][1].distance_m:
+        raise ValueError(f"the closest {category} to {anchor.name} is a near tie")
+    if any(place.name == winner.name for place, _ in walks[1:]):
+        raise ValueError(f"two listed {plural} are called {winner.name}")
+    return _Nearest(listed, walks)
+
+
+def _compare_on_foot(plan: Plan, world: MapWorld, anchor: Place, nearest: _Nearest, kind: str) -> None:
+    open_directions(plan)
+    route_to_each(plan, world, anchor, nearest.listed, "foot",
+                   f"The listing has no distances: the walking route to each listed {kind} gives its real "
+                   f"distance, so route from {anchor.name} to each in turn and compare.")
 
 
 # ---------------------------------------------------------------- templates
@@ -228,12 +350,12 @@ TRAVEL_TIME_CASES = (("drive", "car", "Carnegie Mellon University", "Randyland")
                      ("bike", "bike", "University of Pittsburgh", "The Frick Pittsburgh"))
 
 
-def travel_time_tasks(world: _Map) -> list[dict[str, Any]]:
+def travel_time_tasks(world: MapWorld) -> list[dict[str, Any]]:
     def make(case: Any, split: Split) -> dict[str, Any]:
         verb, mode, origin_name, destination_name = case
         origin, destination = world.place(origin_name), world.place(destination_name)
         plan = Plan()
-        _open_directions(plan)
+        open_directions(plan)
         route = _ask_route(plan, world, origin, destination, mode)
         solution = plan.finish("The summary line above the turn-by-turn steps gives the time as h:mm.",
                                "Report the travel time from the route summary",
@@ -254,12 +376,12 @@ DISTANCE_CASES = (("driving", "car", "Carnegie Mellon University", "Pittsburgh I
                   ("cycling", "bike", "Harvard University", "Boston Logan International Airport"))
 
 
-def distance_tasks(world: _Map) -> list[dict[str, Any]]:
+def distance_tasks(world: MapWorld) -> list[dict[str, Any]]:
     def make(case: Any, split: Split) -> dict[str, Any]:
         adjective, mode, origin_name, destination_name = case
         origin, destination = world.place(origin_name), world.place(destination_name)
         plan = Plan()
-        _open_directions(plan)
+        open_directions(plan)
         route = _ask_route(plan, world, origin, destination, mode)
         solution = plan.finish("The summary line gives the length of the route the mode would take.",
                                "Report the route distance from the summary",
@@ -280,7 +402,7 @@ ADDRESS = Template(5002, "Tell me the full address of {{place}}")
 ADDRESS_CASES = ("Carnegie Music Hall", "Fuku Tea", "Pittsburgh International Airport")
 
 
-def _neighbour_addresses(world: _Map, place: Place) -> list[Part]:
+def _neighbour_addresses(world: MapWorld, place: Place) -> list[Part]:
     """Addresses a wrong reading would give: other house numbers on the same street, other zip codes of the
     same city."""
     others = [p for p in world.places if p.id != place.id]
@@ -290,7 +412,7 @@ def _neighbour_addresses(world: _Map, place: Place) -> list[Part]:
     return [*(name(n) for n in sorted(numbers)), *(code(z) for z in sorted(zips))]
 
 
-def address_tasks(world: _Map) -> list[dict[str, Any]]:
+def address_tasks(world: MapWorld) -> list[dict[str, Any]]:
     def make(case: Any, split: Split) -> dict[str, Any]:
         name_ = case
         place = world.place(name_)
@@ -315,7 +437,7 @@ ZIP_CODE = Template(5003, "What is the zip code of {{place}}?")
 ZIP_CASES = ("Chatham University", "Fenway Park")
 
 
-def zip_code_tasks(world: _Map) -> list[dict[str, Any]]:
+def zip_code_tasks(world: MapWorld) -> list[dict[str, Any]]:
     def make(case: Any, split: Split) -> dict[str, Any]:
         name_ = case
         place = world.place(name_)
@@ -341,32 +463,22 @@ CLOSEST_CASES = (("hotel", "hotels", "Carnegie Mellon University"),
                  ("hospital", "hospitals", "PNC Park"))
 
 
-def closest_tasks(world: _Map) -> list[dict[str, Any]]:
+def closest_tasks(world: MapWorld) -> list[dict[str, Any]]:
     def make(case: Any, split: Split) -> dict[str, Any]:
         category, plural, anchor_name = case
         anchor = world.place(anchor_name)
-        world.typed(anchor_name, anchor)
-        hits = queries.nearest(world.conn, category, anchor)
-        first, second = hits[0], hits[1]
-        assert first.distance_m is not None and second.distance_m is not None
-        if second.distance_m - first.distance_m < 50:
-            raise ValueError(f"closest {category} to {anchor_name} is a near tie")
-        # An agent may measure by walking route instead of straight line; both must name the same place.
-        by_walking = min(hits[:3], key=lambda hit: world.route(anchor, hit.place, "foot").distance_m)
-        if by_walking.place.id != first.place.id:
-            raise ValueError(f"closest {category} to {anchor_name} depends on how distance is measured")
+        nearest = _nearest_on_foot(world, category, plural, anchor)
         plan = Plan()
-        _search(plan, f"{plural} near {anchor_name}",
-                "A “near” search lists places of that kind ordered by distance, closest first.",
-                notes=(f"Closest {category} to {anchor_name}: {first.place.name} ({first.distance_text}); "
-                       f"next {second.place.name} ({second.distance_text})",))
-        solution = plan.finish("Results are sorted by distance.", "Report the first result", first.place.name)
+        _search_near(plan, world, plural, anchor)
+        _compare_on_foot(plan, world, anchor, nearest, category)
+        (best, best_walk), (second, second_walk) = nearest.walks[0], nearest.walks[1]
+        solution = plan.finish(f"{best.name} is the shortest walk ({best_walk.distance_text}); the next is "
+                               f"{second.name} ({second_walk.distance_text}).",
+                               "Report the closest one", best.name)
         values = {"category": category, "place": anchor_name}
-        # Distractors: the runners-up of the same search.
-        runners_up = [name(hit.place.name) for hit in hits[1:4] if hit.place.name != first.place.name]
-        return task(CLOSEST.id, CLOSEST.text, values,
-                    string_eval(name(first.place.name), exclude=runners_up, raw=first.place.name), solution,
-                    split=split)
+        # Distractors: the runners-up.
+        evaluation = string_eval(name(best.name), exclude=_distinct_names(best.name, nearest.others), raw=best.name)
+        return task(CLOSEST.id, CLOSEST.text, values, evaluation, solution, split=split)
 
     extra = _closest_cases(world, CLOSEST_CASES, 24)
     return CLOSEST.tasks([*CLOSEST_CASES, *extra], make, test=len(CLOSEST_CASES))
@@ -377,18 +489,18 @@ SHORTER_DRIVE_CASES = (("Carnegie Mellon University", "PNC Park", "PPG Paints Ar
                        ("Harvard University", "Fenway Park", "TD Garden"))
 
 
-def shorter_drive_tasks(world: _Map) -> list[dict[str, Any]]:
+def shorter_drive_tasks(world: MapWorld) -> list[dict[str, Any]]:
     def make(case: Any, split: Split) -> dict[str, Any]:
         origin_name, first_name, second_name = case
         origin, first, second = world.place(origin_name), world.place(first_name), world.place(second_name)
         plan = Plan()
-        _open_directions(plan)
+        open_directions(plan)
         first_route = _ask_route(plan, world, origin, first, "car")
         second_route = world.route(origin, second, "car")
         plan.step("Comparing needs the second route's distance; the start stays as it is.",
                   f"Change the destination to {second_name} and get the new route",
                   type_into("textbox", "To", world.typed(second_name, second)), click("button", "Go"),
-                  notes=(_route_note(origin, second, profile_for("car"), second_route),))
+                  notes=(route_note(origin, second, profile_for("car"), second_route),))
         shorter, longer = ((first, second) if first_route.distance_m < second_route.distance_m else (second, first))
         ratio = max(first_route.distance_m, second_route.distance_m) / min(first_route.distance_m,
                                                                            second_route.distance_m)
@@ -412,18 +524,18 @@ COMPARE_CASES = (("Randyland", "Carnegie Mellon University"),
                  ("Carnegie Mellon University", "Pittsburgh Union Station"))
 
 
-def compare_tasks(world: _Map) -> list[dict[str, Any]]:
+def compare_tasks(world: MapWorld) -> list[dict[str, Any]]:
     def make(case: Any, split: Split) -> dict[str, Any]:
         origin_name, destination_name = case
         origin, destination = world.place(origin_name), world.place(destination_name)
         plan = Plan()
-        _open_directions(plan)
+        open_directions(plan)
         walk = _ask_route(plan, world, origin, destination, "foot")
         drive = world.route(origin, destination, "car")
         plan.step("The same start and destination by car gives the driving time to compare with.",
                   "Switch the mode to Car (OSRM) and route again",
                   select("Mode", profile_for("car").label), click("button", "Go"),
-                  notes=(_route_note(origin, destination, profile_for("car"), drive),))
+                  notes=(route_note(origin, destination, profile_for("car"), drive),))
         answer = f"Walking: {walk.duration_text}; driving: {drive.duration_text}"
         solution = plan.finish("Both summaries have been read.", "Report both times", answer)
         # Each time must be stated with its mode: the swapped answer is wrong. The bike time is a distractor.
@@ -450,7 +562,7 @@ def _degree_phrases(value: float, positive: str, negative: str) -> str:
     return " |OR| ".join(options)
 
 
-def coordinate_tasks(world: _Map) -> list[dict[str, Any]]:
+def coordinate_tasks(world: MapWorld) -> list[dict[str, Any]]:
     def make(case: Any, split: Split) -> dict[str, Any]:
         name = case
         place = world.place(name)
@@ -474,7 +586,7 @@ PHONE = Template(5008, "What is the phone number of {{place}}?", held_out=True)
 PHONE_CASES = (("Western Pennsylvania Hospital", "West Penn Hospital"),)
 
 
-def phone_tasks(world: _Map) -> list[dict[str, Any]]:
+def phone_tasks(world: MapWorld) -> list[dict[str, Any]]:
     def make(case: Any, split: Split) -> dict[str, Any]:
         asked, name = case
         place = world.place(name)
@@ -497,12 +609,12 @@ SHOW_ROUTE = Template(5009, "Show me the route from {{origin}} to {{destination}
 SHOW_ROUTE_CASES = (("bike", "bike", "Carnegie Mellon University", "PNC Park"),)
 
 
-def show_route_tasks(world: _Map) -> list[dict[str, Any]]:
+def show_route_tasks(world: MapWorld) -> list[dict[str, Any]]:
     def make(case: Any, split: Split) -> dict[str, Any]:
         word, mode, origin_name, destination_name = case
         origin, destination = world.place(origin_name), world.place(destination_name)
         plan = Plan()
-        _open_directions(plan)
+        open_directions(plan)
         _ask_route(plan, world, origin, destination, mode)
         solution = plan.finish("The route is on screen; nothing needs reporting.", "Stop on the route page")
         url = START + directions_path(profile_for(mode).engine, (origin.lat, origin.lon),
@@ -519,16 +631,13 @@ AROUND = Template(5010, "Find the {{category}} around {{place}}")
 AROUND_CASES = (("hotels", "hotel", "Carnegie Music Hall"),)
 
 
-def around_tasks(world: _Map) -> list[dict[str, Any]]:
+def around_tasks(world: MapWorld) -> list[dict[str, Any]]:
     def make(case: Any, split: Split) -> dict[str, Any]:
         plural, singular, name_ = case
         place = world.place(name_)
         world.typed(name_, place)
-        query = f"{plural} near {name_}"
-        hits = queries.search_hits(world.conn, query)
         plan = Plan()
-        _search(plan, query, "A “near” search lists the places of that kind around a place, closest first.",
-                notes=(f"Closest {singular}: {hits[0].place.name} ({hits[0].distance_text})",))
+        _search_near(plan, world, plural, place)
         solution = plan.finish("The listing is what was asked for.", "Stop on the results")
         gold = [page(START + search_path(f"{word} near {name_}"), ignore_case=["query"]) for word in (plural, singular)]
         return task(AROUND.id, AROUND.text, {"category": plural, "place": name_}, url_eval(gold), solution, split=split)
@@ -548,12 +657,12 @@ GET_DIRECTIONS_CASES = (("driving", "car", "Carnegie Hall", "Carnegie Mellon Uni
                         ("walking", "foot", "Allentown", "Hoboken"))
 
 
-def get_directions_tasks(world: _Map) -> list[dict[str, Any]]:
+def get_directions_tasks(world: MapWorld) -> list[dict[str, Any]]:
     def make(case: Any, split: Split) -> dict[str, Any]:
         word, mode, origin_name, destination_name = case
         origin, destination = world.place(origin_name), world.place(destination_name)
         plan = Plan()
-        _open_directions(plan)
+        open_directions(plan)
         _ask_route(plan, world, origin, destination, mode)
         solution = plan.finish("The form now holds both places and the chosen mode.", "Stop on the route page")
         engine_index = str([profile.mode for profile in PROFILES].index(mode))
@@ -571,7 +680,7 @@ PLACE_PAGE_CASES = (("Carnegie Music Hall", "Carnegie Music Hall", "Carnegie Mus
                     ("the memorial to Flight 93", "Flight 93 National Memorial", "Flight 93"))
 
 
-def place_page_tasks(world: _Map) -> list[dict[str, Any]]:
+def place_page_tasks(world: MapWorld) -> list[dict[str, Any]]:
     def make(case: Any, split: Split) -> dict[str, Any]:
         asked, name, search_text = case
         place = world.place(name)
@@ -587,6 +696,275 @@ def place_page_tasks(world: _Map) -> list[dict[str, Any]]:
     return PLACE_PAGE.tasks(PLACE_PAGE_CASES, make, test=len(PLACE_PAGE_CASES))
 
 
+# ---------------------------------------------------------------- long tasks: several routes, compared or added up
+
+_MODE_WORDS = {"foot": ("on foot", "walk", "walking"), "car": ("by car", "drive", "driving"),
+               "bike": ("by bike", "bike", "cycling")}
+_PHONE_CATEGORIES = (("hotel", "hotels"), ("cafe", "cafes"), ("supermarket", "supermarkets"),
+                     ("hospital", "hospitals"), ("museum", "museums"), ("pharmacy", "pharmacies"),
+                     ("library", "libraries"), ("restaurant", "restaurants"))
+
+
+def _minutes(route: Route) -> int:
+    """A route's time in whole minutes, as its summary shows it."""
+    return js_round(route.duration_s / 60)
+
+
+def _clock(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    return f"{hours}:{rest:02d}"
+
+
+def _listed_cases(world: MapWorld, salt: str, kinds: Sequence[tuple[str, str]], count: int, exclude: Sequence[Any],
+                  at_least: int, extra: Sequence[Any] = ((),)) -> list[Any]:
+    """(singular, plural, anchor, *extra) whose "near" listing has at least `at_least` places."""
+    found = [(singular, plural, place.name, *more) for singular, plural in kinds for place in world.landmarks
+             if place.category != singular and len(world.listing(plural, place)) >= at_least for more in extra]
+    return _chosen(found, salt, count, exclude)
+
+
+QUICKEST = Template(5015, "Which of the {{category}} the map lists near {{place}} is the quickest to reach from "
+                          "there {{how}}, and how long does the trip take?")
+QUICKEST_CASES = (("hotel", "hotels", "Carnegie Mellon University", "foot"),
+                  ("hotel", "hotels", "Pittsburgh Union Station", "bike"),
+                  ("museum", "museums", "Chatham University", "bike"),
+                  ("museum", "museums", "PPG Paints Arena", "foot"),
+                  ("hospital", "hospitals", "PNC Park", "car"))
+
+
+def quickest_tasks(world: MapWorld) -> list[dict[str, Any]]:
+    def make(case: Any, split: Split) -> dict[str, Any]:
+        _, plural, anchor_name, mode = case
+        anchor = world.place(anchor_name)
+        plan = Plan()
+        listed = _search_near(plan, world, plural, anchor)
+        if len(listed) < 4:
+            raise ValueError(f"only {len(listed)} {plural} near {anchor_name}")
+        open_directions(plan)
+        routes = route_to_each(plan, world, anchor, listed, mode,
+                                f"Only the route summaries tell how long each trip takes {_MODE_WORDS[mode][0]}: "
+                                f"route from {anchor_name} to each listed place in turn.")
+        ranked = sorted(zip(listed, routes), key=lambda item: (item[1].duration_s, item[0].id))
+        (best, best_route), (second, second_route) = ranked[0], ranked[1]
+        if _minutes(second_route) - _minutes(best_route) < 2 or [p.name for p in listed].count(best.name) > 1:
+            raise ValueError(f"the quickest of the {plural} near {anchor_name} is a near tie")
+        answer = f"{best.name}, {best_route.duration_text}"
+        solution = plan.finish(f"{best.name} takes {best_route.duration_text}; the next quickest, {second.name}, "
+                               f"takes {second_route.duration_text}.", "Report the quickest place and its time",
+                               answer)
+        wrong: list[Part] = [*_distinct_names(best.name, [place for place, _ in ranked[1:]]),
+                             shown_duration(second_route.duration_s)]
+        wrong += [shown_duration(r.duration_s) for r in other_modes(world, anchor, best, mode)
+                  if abs(_minutes(r) - _minutes(best_route)) >= 2]
+        evaluation = string_eval([name(best.name), shown_duration(best_route.duration_s)], exclude=wrong, raw=answer)
+        values = {"category": plural, "place": anchor_name, "how": _MODE_WORDS[mode][0]}
+        return task(QUICKEST.id, QUICKEST.text, values, evaluation, solution, split=split)
+
+    extra = _listed_cases(world, "5015", _CATEGORY_WORDS, 60, QUICKEST_CASES, 4,
+                          extra=[("foot",), ("car",), ("bike",)])
+    return QUICKEST.tasks([*QUICKEST_CASES, *extra], make, test=len(QUICKEST_CASES))
+
+
+NEAREST_PHONE = Template(5016, "I want to call the {{category}} nearest to {{place}} (the shortest walk from "
+                               "there). What is its phone number?")
+NEAREST_PHONE_CASES = (("hotel", "hotels", "PNC Park"),
+                       ("museum", "museums", "Randyland"),
+                       ("museum", "museums", "Acrisure Stadium"),
+                       ("hospital", "hospitals", "University of Pittsburgh"),
+                       ("hotel", "hotels", "Pittsburgh Union Station"))
+
+
+def nearest_phone_tasks(world: MapWorld) -> list[dict[str, Any]]:
+    def make(case: Any, split: Split) -> dict[str, Any]:
+        category, plural, anchor_name = case
+        anchor = world.place(anchor_name)
+        nearest = _nearest_on_foot(world, category, plural, anchor, at_least=3)
+        winner = nearest.winner
+        if not winner.phone:
+            raise ValueError(f"{winner.name} has no phone number")
+        plan = Plan()
+        _search_near(plan, world, plural, anchor)
+        _compare_on_foot(plan, world, anchor, nearest, category)
+        query = world.typable(winner)
+        _search(plan, query, f"{winner.name} is the shortest walk; its page lists its phone number.")
+        _open_place(plan, world, winner, query)
+        solution = plan.finish("The place page shows the phone number.", "Report the phone number", winner.phone)
+        others = [phone(place.phone) for place in nearest.others if place.phone and place.phone != winner.phone]
+        evaluation = string_eval(phone(winner.phone), exclude=others, raw=winner.phone)
+        return task(NEAREST_PHONE.id, NEAREST_PHONE.text, {"category": category, "place": anchor_name}, evaluation,
+                    solution, split=split)
+
+    extra = _listed_cases(world, "5016", _PHONE_CATEGORIES, 55, NEAREST_PHONE_CASES, 3)
+    return NEAREST_PHONE.tasks([*NEAREST_PHONE_CASES, *extra], make, test=len(NEAREST_PHONE_CASES))
+
+
+ROUND_TRIP = Template(5017, "I will {{verb}} from {{origin}} to {{stop1}}, then to {{stop2}}, then to {{stop3}}, "
+                            "then to {{stop4}}, and back to {{origin}}. What is the total {{noun}} time of the trip, adding up the "
+                            "map's time for each leg?")
+ROUND_TRIP_CASES = (("car", "Carnegie Mellon University", "PNC Park", "Randyland",
+                     "Phipps Conservatory and Botanical Gardens", "Duquesne University"),
+                    ("foot", "Hunt Library", "Carnegie Museum of Natural History", "Cathedral of Learning",
+                     "Phipps Conservatory and Botanical Gardens", "Chatham University"),
+                    ("bike", "University of Pittsburgh", "The Frick Pittsburgh", "Chatham University",
+                     "Carnegie Mellon University", "Carlow University"),
+                    ("car", "Pittsburgh International Airport", "Carnegie Mellon University", "PPG Paints Arena",
+                     "Acrisure Stadium", "Randyland"))
+_TRIP_WORDS = {"car": ("drive", "driving"), "foot": ("walk", "walking"), "bike": ("cycle", "cycling")}
+
+
+def round_trip_tasks(world: MapWorld) -> list[dict[str, Any]]:
+    def make(case: Any, split: Split) -> dict[str, Any]:
+        mode, *stop_names = case
+        stops = [world.place(stop) for stop in stop_names]
+        legs = list(zip(stops, [*stops[1:], stops[0]]))
+        profile = profile_for(mode)
+        plan = Plan()
+        open_directions(plan)
+        routes = [world.route(a, b, mode) for a, b in legs]
+        for index, ((a, b), route) in enumerate(zip(legs, routes)):
+            note = (route_note(a, b, profile, route),)
+            if index == 0:
+                plan.step(f"Each leg is its own route; the Mode select must say {profile.label}.",
+                          f"Get the {profile.label} route from {a.name} to {b.name}",
+                          type_into("textbox", "From", world.typable(a)), type_into("textbox", "To", world.typable(b)),
+                          select("Mode", profile.label), click("button", "Go"), notes=note)
+            else:
+                plan.step("The next leg starts where the last one ended; the mode stays.",
+                          f"Route the next leg, from {a.name} to {b.name}",
+                          type_into("textbox", "From", world.typable(a)), type_into("textbox", "To", world.typable(b)),
+                          click("button", "Go"), notes=note)
+        total = sum(_minutes(route) for route in routes)
+        without_return = total - _minutes(routes[-1])
+        solution = plan.finish("The leg times add up to the total: "
+                               + " + ".join(route.duration_text for route in routes) + f" = {_clock(total)}.",
+                               "Report the total time", _clock(total))
+        wrong = [duration(without_return * 60)]
+        for other in PROFILES:
+            if other.mode != mode:
+                wrong.append(duration(sum(_minutes(world.route(a, b, other.mode)) for a, b in legs) * 60))
+        wrong = [part for part in wrong if abs(part.value - total * 60) >= 120]
+        verb, noun = _TRIP_WORDS[mode]
+        values = {"verb": verb, "origin": stops[0].name, "stop1": stops[1].name, "stop2": stops[2].name,
+                  "stop3": stops[3].name, "stop4": stops[4].name, "noun": noun}
+        return task(ROUND_TRIP.id, ROUND_TRIP.text, values, string_eval(duration(total * 60), exclude=wrong,
+                                                                        raw=_clock(total)), solution, split=split)
+
+    names = [place.name for place in world.landmarks]
+    extra = _groups(names, "5017", 5, 45, ROUND_TRIP_CASES, prefix=[("car",), ("foot",), ("bike",)])
+    return ROUND_TRIP.tasks([*ROUND_TRIP_CASES, *extra], make, test=len(ROUND_TRIP_CASES))
+
+
+DRIVE_SAVES = Template(5018, "Starting from {{origin}}, compare walking and driving to {{first}}, {{second}}, "
+                             "{{third}} and {{fourth}}: for which of them does driving save the most time over walking, and how "
+                             "much time does it save?")
+DRIVE_SAVES_CASES = (("Carnegie Mellon University", "Carnegie Museum of Art", "The Frick Pittsburgh",
+                      "University of Pittsburgh", "Acrisure Stadium"),
+                     ("PNC Park", "Duquesne University", "PPG Paints Arena", "Hunt Library", "Chatham University"),
+                     ("Chatham University", "Pittsburgh Union Station", "Duquesne University",
+                      "University of Pittsburgh", "Randyland"),
+                     ("Randyland", "PPG Paints Arena", "Carnegie Museum of Art", "Pittsburgh Union Station",
+                      "Hunt Library"))
+
+
+def drive_saves_tasks(world: MapWorld) -> list[dict[str, Any]]:
+    def make(case: Any, split: Split) -> dict[str, Any]:
+        origin_name, *target_names = case
+        origin, targets = world.place(origin_name), [world.place(target) for target in target_names]
+        plan = Plan()
+        open_directions(plan)
+        walk = profile_for("foot")
+        saved: list[int] = []
+        for index, target in enumerate(targets):
+            order = ("foot", "car") if index % 2 == 0 else ("car", "foot")  # switch modes as rarely as possible
+            for step_index, now in enumerate(order):
+                route = world.route(origin, target, now)
+                note = (route_note(origin, target, profile_for(now), route),)
+                if index == 0 and step_index == 0:
+                    plan.step("The same trip is routed on foot and by car; the difference is the time driving saves.",
+                              f"Get the {walk.label} route from {origin.name} to {target.name}",
+                              type_into("textbox", "From", world.typable(origin)),
+                              type_into("textbox", "To", world.typable(target)),
+                              select("Mode", walk.label), click("button", "Go"), notes=note)
+                elif step_index == 0:
+                    plan.step(f"Keep the mode ({profile_for(now).label}) and change only the destination.",
+                              f"Change the destination to {target.name} and route again",
+                              type_into("textbox", "To", world.typable(target)), click("button", "Go"), notes=note)
+                else:
+                    plan.step("The other mode for the same trip.",
+                              f"Switch the mode to {profile_for(now).label} and route again",
+                              select("Mode", profile_for(now).label), click("button", "Go"), notes=note)
+            saved.append(_minutes(world.route(origin, target, "foot")) - _minutes(world.route(origin, target, "car")))
+        ranked = sorted(zip(targets, saved), key=lambda item: (-item[1], item[0].id))
+        (best, most), (_, next_most) = ranked[0], ranked[1]
+        if most - next_most < 2:
+            raise ValueError(f"driving from {origin_name} saves about as much for two destinations")
+        answer = f"{best.name}: driving saves {_clock(most)}"
+        solution = plan.finish("Time saved = walking time - driving time, for each destination; "
+                               + "; ".join(f"{place.name}: {_clock(minutes)}" for place, minutes in ranked) + ".",
+                               "Report the destination and the time saved", answer)
+        wrong = [*_distinct_names(best.name, [place for place, _ in ranked[1:]]), duration(next_most * 60)]
+        best_walk, best_drive = world.route(origin, best, "foot"), world.route(origin, best, "car")
+        wrong += [part for part in (shown_duration(best_walk.duration_s), shown_duration(best_drive.duration_s))
+                  if abs(part.value - most * 60) >= 120]
+        values = {"origin": origin_name, "first": targets[0].name, "second": targets[1].name,
+                  "third": targets[2].name, "fourth": targets[3].name}
+        return task(DRIVE_SAVES.id, DRIVE_SAVES.text, values,
+                    string_eval([name(best.name), duration(most * 60)], exclude=wrong, raw=answer), solution,
+                    split=split)
+
+    names = [place.name for place in world.landmarks]
+    extra = _groups(names, "5018", 5, 50, DRIVE_SAVES_CASES)
+    return DRIVE_SAVES.tasks([*DRIVE_SAVES_CASES, *extra], make, test=len(DRIVE_SAVES_CASES))
+
+
+NEAREST_THEN_DRIVE = Template(5019, "Find the {{category}} nearest to {{place}} (the shortest walk from there), then "
+                                    "tell me which one it is and how long it takes to drive from it to {{destination}}.")
+NEAREST_THEN_DRIVE_CASES = (("hotel", "hotels", "Carnegie Mellon University", "Pittsburgh International Airport"),
+                            ("hospital", "hospitals", "PNC Park", "Carnegie Mellon University"),
+                            ("cafe", "cafes", "University of Pittsburgh", "Randyland"),
+                            ("hotel", "hotels", "Pittsburgh Union Station", "Carnegie Mellon University"),
+                            ("hotel", "hotels", "PNC Park", "Pittsburgh International Airport"))
+
+
+def nearest_then_drive_tasks(world: MapWorld) -> list[dict[str, Any]]:
+    def make(case: Any, split: Split) -> dict[str, Any]:
+        category, plural, anchor_name, destination_name = case
+        anchor, destination = world.place(anchor_name), world.place(destination_name)
+        nearest = _nearest_on_foot(world, category, plural, anchor, at_least=3)
+        winner = nearest.winner
+        if destination.id in {anchor.id, winner.id}:
+            raise ValueError("the destination is one of the places compared")
+        plan = Plan()
+        _search_near(plan, world, plural, anchor)
+        _compare_on_foot(plan, world, anchor, nearest, category)
+        drive = world.route(winner, destination, "car")
+        plan.step(f"{winner.name} is the shortest walk; the drive starts there.",
+                  f"Get the {profile_for('car').label} route from {winner.name} to {destination.name}",
+                  type_into("textbox", "From", world.typable(winner)),
+                  type_into("textbox", "To", world.typable(destination)),
+                  select("Mode", profile_for("car").label), click("button", "Go"),
+                  notes=(route_note(winner, destination, profile_for("car"), drive),))
+        answer = f"{winner.name}, {drive.duration_text} by car"
+        solution = plan.finish("The route summary gives the driving time.", "Report the place and the time", answer)
+        wrong: list[Part] = list(_distinct_names(winner.name, nearest.others))
+        for other in [*nearest.others[:2]]:
+            alternative = world.route(other, destination, "car")
+            if abs(_minutes(alternative) - _minutes(drive)) >= 2:
+                wrong.append(shown_duration(alternative.duration_s))
+        walk = world.route(winner, destination, "foot")
+        if abs(_minutes(walk) - _minutes(drive)) >= 2:
+            wrong.append(shown_duration(walk.duration_s))
+        values = {"category": category, "place": anchor_name, "destination": destination_name}
+        return task(NEAREST_THEN_DRIVE.id, NEAREST_THEN_DRIVE.text, values,
+                    string_eval([name(winner.name), shown_duration(drive.duration_s)], exclude=wrong, raw=answer),
+                    solution, split=split)
+
+    destinations = [place.name for place in world.landmarks][::6]
+    extra = _listed_cases(world, "5019", _PHONE_CATEGORIES, 55, NEAREST_THEN_DRIVE_CASES, 3,
+                          extra=[(d,) for d in destinations])
+    return NEAREST_THEN_DRIVE.tasks([*NEAREST_THEN_DRIVE_CASES, *extra], make, test=len(NEAREST_THEN_DRIVE_CASES))
+
+
 def _not_achievable(note: str) -> dict[str, Any]:
     return string_eval(not_achievable(), fuzzy=["N/A"], raw="N/A", note=note)
 
@@ -594,7 +972,7 @@ def _not_achievable(note: str) -> dict[str, Any]:
 TRANSIT = Template(5013, "How long does it take to get from {{origin}} to {{destination}} by {{mode}}?", held_out=True)
 
 
-def transit_tasks(world: _Map) -> list[dict[str, Any]]:  # held out: one test instance
+def transit_tasks(world: MapWorld) -> list[dict[str, Any]]:  # held out: one test instance
     origin, destination = world.place("Carnegie Mellon University"), world.place("Pittsburgh International Airport")
     modes = ", ".join(profile.label for profile in PROFILES)
     plan = Plan()
@@ -611,7 +989,7 @@ def transit_tasks(world: _Map) -> list[dict[str, Any]]:  # held out: one test in
 MISSING = Template(5014, "What is the walking distance from {{origin}} to the nearest {{brand}} store?", held_out=True)
 
 
-def missing_place_tasks(world: _Map) -> list[dict[str, Any]]:
+def missing_place_tasks(world: MapWorld) -> list[dict[str, Any]]:
     origin, brand = world.place("Carnegie Mellon University"), "IKEA"
     if queries.matching(world.conn, brand):
         raise ValueError(f"the map has a {brand}; the task would be achievable")
@@ -625,13 +1003,14 @@ def missing_place_tasks(world: _Map) -> list[dict[str, Any]]:
 
 TEMPLATES = (travel_time_tasks, distance_tasks, address_tasks, zip_code_tasks, closest_tasks,
              shorter_drive_tasks, compare_tasks, coordinate_tasks, phone_tasks, show_route_tasks, around_tasks,
-             get_directions_tasks, place_page_tasks, transit_tasks, missing_place_tasks)
+             get_directions_tasks, place_page_tasks, transit_tasks, missing_place_tasks, quickest_tasks,
+             nearest_phone_tasks, round_trip_tasks, drive_saves_tasks, nearest_then_drive_tasks)
 
 
 def build_tasks(db_path: Path) -> list[dict[str, Any]]:
     conn = sqlite3.connect(db_path)
     try:
-        world = _Map(conn)
+        world = MapWorld(conn)
         return [task for template in TEMPLATES for task in template(world)]
     finally:
         conn.close()

@@ -15,17 +15,33 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from webenv.answers import phrases
+from webenv.answers import Part, code, duration, name, phrases
 from webenv.sites.codehost import queries as code_queries
 from webenv.sites.common import connect
+from webenv.sites.forum import queries as forum_queries
 from webenv.sites.forum.tasks import in_forum
 from webenv.sites.map import queries as map_queries
-from webenv.sites.map.routing import profile_for
-from webenv.sites.map.tasks import shown_duration
+from webenv.sites.map.geo import js_round
+from webenv.sites.map.places import Place
+from webenv.sites.map.routing import Route, profile_for
+from webenv.sites.map.tasks import MapWorld, open_directions, route_note, route_to_each, shown_duration
 from webenv.sites.shop import admin_queries
+from webenv.sites.shop import queries as shop_queries
 from webenv.sites.shop.admin import formats as admin_formats
 from webenv.sites.shop.admin import plans as admin_plans
-from webenv.tasks.authoring import Plan, click, goto, html_check, html_eval, select, string_eval, task_config, type_into
+from webenv.tasks.authoring import (
+    Plan,
+    Split,
+    Template,
+    click,
+    goto,
+    html_check,
+    html_eval,
+    select,
+    string_eval,
+    task_config,
+    type_into,
+)
 
 SHOP, ADMIN, FORUM, MAP, GITLAB = "__SHOPPING__", "__SHOPPING_ADMIN__", "__REDDIT__", "__MAP__", "__GITLAB__"
 POST_TITLE = "document.querySelector('.submission__title').outerText"
@@ -249,5 +265,218 @@ def build_tasks(databases: dict[str, Path]) -> list[Task]:
         shop = stack.enter_context(connect(databases["shop"]))
         places = stack.enter_context(connect(databases["map"]))
         code = stack.enter_context(connect(databases["codehost"]))
+        forums = stack.enter_context(connect(databases["forum"]))
+        world = MapWorld(places)
         return [*review_digests(shop), *bestseller_posts(shop), *walk_invitations(places),
-                *customer_drives(shop, places), *project_promotions(code)]
+                *customer_drives(shop, places), *project_promotions(code),
+                *nearest_customer_tasks(shop, world), *farthest_order_tasks(shop, world),
+                *walk_tour_tasks(world, forums)]
+
+
+# --- long chains: several lookups on one site, then several routes on the map (issue 7) -------------------------
+
+def _map_cities(shop: sqlite3.Connection, world: MapWorld) -> dict[str, Place]:
+    """Customers' cities the map knows (same name and state, and typing the name finds the city)."""
+    found: dict[str, Place] = {}
+    for place in world.places:
+        if place.category == "city" and world.resolves_to(place.name) == place:
+            found[f"{place.name}, {place.state}"] = place
+    return found
+
+
+def _shipping_city(order: dict[str, Any]) -> str:
+    """"Name, street, City, State, zip, Country" -> "City, State" (the order's one formatted address line)."""
+    parts = [part.strip() for part in order["shipping_address"].split(",")]
+    return f"{parts[-4]}, {parts[-3]}"
+
+
+def _customers_by_city(shop: sqlite3.Connection, cities: dict[str, Place]) -> dict[str, list[str]]:
+    """Customers (with orders, a unique name and a default shipping address in a map city), by that city."""
+    found: dict[str, list[str]] = {}
+    for customer_id in dict.fromkeys(order["customer_id"] for order in admin_queries.orders_where(shop)):
+        customer = shop_queries.customer_by_id(shop, customer_id)
+        address = shop_queries.default_address(shop, customer_id)
+        if customer is None or address is None:
+            continue
+        full_name = f"{customer['first_name']} {customer['last_name']}"
+        city = f"{address['city']}, {address['region']}"
+        if city in cities and len(admin_queries.customers_named(shop, full_name)) == 1:
+            found.setdefault(city, []).append(full_name)
+    return {city: sorted(names) for city, names in sorted(found.items())}
+
+
+def _compare_drives(plan: Plan, world: MapWorld, origin: Place, cities: list[Place]) -> list[Route]:
+    """On the map (another site: its address is in the task), drive from the origin to each city in turn."""
+    plan.step("The map is a different site: its address is in the task.", "Open the map.", goto(MAP))
+    open_directions(plan)
+    return route_to_each(plan, world, origin, cities, "car",
+                         f"The driving time from {origin.name} to each city decides; route to each in turn.")
+
+
+def _drive_ranking(world: MapWorld, origin: Place, cities: list[Place]) -> list[tuple[int, Route]]:
+    """(index in `cities`, route) from the shortest drive to the longest."""
+    routes = [world.route(origin, city, "car") for city in cities]
+    return sorted(enumerate(routes), key=lambda item: (item[1].duration_s, item[0]))
+
+
+def _clear(first: Route, second: Route) -> None:
+    if abs(js_round(first.duration_s / 60) - js_round(second.duration_s / 60)) < 2:
+        raise ValueError("two drives take about as long")
+
+
+NEAREST_CUSTOMER = Template(6005, "Our customers {{first}}, {{second}} and {{third}} each have a default shipping "
+                                  "address in the store admin. Which of them lives the shortest drive from "
+                                  "{{origin}}, and how long is that drive? The map is at " + MAP + ".")
+_CUSTOMER_ORIGINS = ("Carnegie Mellon University", "Massachusetts Institute of Technology", "Harvard University",
+                     "Pittsburgh International Airport", "Hoboken", "Allentown")
+
+
+def nearest_customer_tasks(shop: sqlite3.Connection, world: MapWorld) -> list[Task]:
+    cities = _map_cities(shop, world)
+    by_city = _customers_by_city(shop, cities)
+
+    def make(case: Any, split: Split) -> Task:
+        origin_name, *people = case
+        origin = world.place(origin_name)
+        homes = [next(city for city, names in by_city.items() if person in names) for person in people]
+        if len(set(homes)) != len(homes) or any(cities[home].id == origin.id for home in homes):
+            raise ValueError("the customers must live in different cities, none at the origin")
+        places = [cities[home] for home in homes]
+        plan = Plan().step("Customers' addresses are on their pages in the admin.", "Open Customers > All Customers.",
+                           admin_plans.menu("All Customers"))
+        for index, (person, home) in enumerate(zip(people, homes)):
+            if index:
+                plan.step("Back to the customer grid for the next customer.", "Open Customers > All Customers.",
+                          admin_plans.menu("All Customers"))
+            plan.step("Searching the name finds the customer; the edit page lists the default shipping address.",
+                      f"Find {person} and open their page.",
+                      type_into("textbox", "Search by keyword", person, enter=True),
+                      click("link", f"Edit customer {person}", exact=False),
+                      notes=[f"{person} ships to {home}"])
+        ranked = _drive_ranking(world, origin, places)
+        _clear(ranked[0][1], ranked[1][1])
+        _compare_drives(plan, world, origin, places)
+        best, route = ranked[0]
+        answer = f"{people[best]} ({homes[best]}), {route.duration_text}"
+        solution = plan.finish("The shortest drive wins.", "Report the customer and the driving time.", answer)
+        wrong: list[Part] = [name(people[index]) for index, _ in ranked[1:]]
+        wrong.append(shown_duration(ranked[1][1].duration_s))
+        values = {"first": people[0], "second": people[1], "third": people[2], "origin": origin_name}
+        return task_config(sites=["shopping_admin", "map"], template_id=NEAREST_CUSTOMER.id,
+                           template=NEAREST_CUSTOMER.text, values=values,
+                           evaluation=string_eval([name(people[best]), shown_duration(route.duration_s)],
+                                                  exclude=wrong, raw=answer),
+                           solution=solution, start_url=ADMIN, storage_state="./.auth/shopping_admin_state.json",
+                           split=split)
+
+    candidates = []
+    city_names = list(by_city)
+    for index, origin in enumerate(_CUSTOMER_ORIGINS * 4):
+        trio = [city_names[(index + step) % len(city_names)] for step in range(3)]
+        people = [by_city[city][(index + step) % len(by_city[city])] for step, city in enumerate(trio)]
+        candidates.append((origin, *people))
+    candidates = list(dict.fromkeys(candidates))
+    return NEAREST_CUSTOMER.tasks(candidates, make, test=4)
+
+
+FARTHEST_ORDER = Template(6006, "Orders {{first}}, {{second}} and {{third}} in our store admin ship to different "
+                                "cities. Using the map at " + MAP + ", which of these orders ships to the city the "
+                                "longest drive from {{origin}}, and how long is that drive?")
+
+
+def farthest_order_tasks(shop: sqlite3.Connection, world: MapWorld) -> list[Task]:
+    cities = _map_cities(shop, world)
+    by_city: dict[str, list[str]] = {}
+    for order in sorted(admin_queries.orders_where(shop), key=lambda order: order["increment_id"]):
+        city = _shipping_city(order)
+        if city in cities:
+            by_city.setdefault(city, []).append(order["increment_id"])
+
+    def make(case: Any, split: Split) -> Task:
+        origin_name, *numbers = case
+        origin = world.place(origin_name)
+        homes = [next(city for city, found in by_city.items() if number in found) for number in numbers]
+        if len(set(homes)) != len(homes) or any(cities[home].id == origin.id for home in homes):
+            raise ValueError("the orders must ship to different cities, none at the origin")
+        places = [cities[home] for home in homes]
+        plan = Plan()
+        for number, home in zip(numbers, homes):
+            plan.step("Orders are found in Sales > Orders; the order page shows the shipping address.",
+                      f"Find order {number} and view it.", admin_plans.menu("Orders"),
+                      type_into("textbox", "Search by keyword", number, enter=True), admin_plans.view_order(number),
+                      notes=[f"Order {number} ships to {home}"])
+        ranked = _drive_ranking(world, origin, places)
+        _clear(ranked[-1][1], ranked[-2][1])
+        _compare_drives(plan, world, origin, places)
+        worst, route = ranked[-1]
+        answer = f"Order {numbers[worst]} ({homes[worst]}), {route.duration_text}"
+        solution = plan.finish("The longest drive wins.", "Report the order and the driving time.", answer)
+        wrong: list[Part] = [code(numbers[index], str(int(numbers[index]))) for index, _ in ranked[:-1]]
+        wrong.append(shown_duration(ranked[-2][1].duration_s))
+        values = {"first": numbers[0], "second": numbers[1], "third": numbers[2], "origin": origin_name}
+        return task_config(sites=["shopping_admin", "map"], template_id=FARTHEST_ORDER.id,
+                           template=FARTHEST_ORDER.text, values=values,
+                           evaluation=string_eval([code(numbers[worst], str(int(numbers[worst]))),
+                                                   shown_duration(route.duration_s)], exclude=wrong, raw=answer),
+                           solution=solution, start_url=ADMIN, storage_state="./.auth/shopping_admin_state.json",
+                           split=split)
+
+    candidates = []
+    city_names = list(by_city)
+    for index, origin in enumerate(_CUSTOMER_ORIGINS * 4):
+        trio = [city_names[(index + step + 1) % len(city_names)] for step in range(3)]
+        numbers = [by_city[city][(3 * index + step) % len(by_city[city])] for step, city in enumerate(trio)]
+        candidates.append((origin, *numbers))
+    candidates = list(dict.fromkeys(candidates))
+    return FARTHEST_ORDER.tasks(candidates, make, test=4)
+
+
+WALK_TOUR = Template(6007, "Plan a walking tour on the map (" + MAP + "): from {{first}} to {{second}}, then to "
+                           "{{third}}, then to {{fourth}}. Add up the map's walking time of each leg and post the "
+                           "total in the /f/{{forum}} forum of Postmill (" + FORUM + ") under the title "
+                           "\"{{title}}\", with the total time in the body.")
+_TOUR_FORUMS = ("pittsburgh", "running", "travel", "boston")
+
+
+def walk_tour_tasks(world: MapWorld, forums: sqlite3.Connection) -> list[Task]:
+    known = set(forum_queries.forum_names(forums))
+    usable = [forum for forum in _TOUR_FORUMS if forum in known]
+    if not usable:
+        raise LookupError("none of the tour forums exists on the forum")
+
+    def make(case: Any, split: Split) -> Task:
+        stops = [world.place(stop) for stop in case]
+        legs = list(zip(stops, stops[1:]))
+        plan = Plan()
+        open_directions(plan)
+        routes = []
+        for index, (a, b) in enumerate(legs):
+            route = world.route(a, b, "foot")
+            routes.append(route)
+            note = [route_note(a, b, profile_for("foot"), route)]
+            actions = [type_into("textbox", "From", world.typable(a)), type_into("textbox", "To", world.typable(b))]
+            if index == 0:
+                actions += [select("Mode", profile_for("foot").label)]
+            plan.step("Each leg is its own walking route.", f"Get the walking route from {a.name} to {b.name}",
+                      *actions, click("button", "Go"), notes=note)
+        minutes = sum(js_round(route.duration_s / 60) for route in routes)
+        total = f"{minutes // 60}:{minutes % 60:02d}"
+        forum = usable[sum(map(ord, case[0])) % len(usable)]
+        title = f"Walking tour: {stops[0].name} to {stops[-1].name}"
+        body = f"Our walking tour takes {total} (h:mm) in total according to the map."
+        _post(plan, forum, title, body, f"The legs add up to {total}; the post must state it.")
+        solution = plan.finish("The tour is posted with its total time.", "Finish: the post is up.")
+        values = {"first": stops[0].name, "second": stops[1].name, "third": stops[2].name, "fourth": stops[3].name,
+                  "forum": forum, "title": title}
+        return task_config(sites=["map", "reddit"], template_id=WALK_TOUR.id, template=WALK_TOUR.text, values=values,
+                           evaluation=_post_eval(forum, title, [phrases(duration(minutes * 60))]),
+                           solution=solution, start_url=MAP, storage_state="./.auth/reddit_state.json", split=split)
+
+    names = [place.name for place in world.landmarks]
+    tours = [("Carnegie Mellon University", "Phipps Conservatory and Botanical Gardens", "Cathedral of Learning",
+              "Carnegie Museum of Art"),
+             ("PNC Park", "The Andy Warhol Museum", "Randyland", "Acrisure Stadium"),
+             ("Pittsburgh Union Station", "PPG Paints Arena", "Duquesne University", "Point State Park"),
+             ("Hunt Library", "Carnegie Music Hall", "Hillman Library", "University of Pittsburgh"),
+             *[tuple(names[(7 * index + step * 5) % len(names)] for step in range(4)) for index in range(12)]]
+    return WALK_TOUR.tasks([tour for tour in dict.fromkeys(tours) if len(set(tour)) == 4], make, test=4)
