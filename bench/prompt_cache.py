@@ -7,7 +7,9 @@ that repeat a prefix they saw shortly before at a fraction of the price; OpenAI 
 Within an episode the calls of one role come one after another, so what counts is how many leading tokens a call
 shares with the previous call of the same role. This command runs the oracle over tasks in every mode with the
 model-call recorder (`graph.recorder`) and reports, per mode and role: the share of prompt tokens that repeat a
->= 1,024-token prefix of the previous same-role call, and the median prompt tokens per call and per episode.
+>= 1,024-token prefix of the previous same-role call (OpenAI's rule), the share of any shared prefix (what
+self-hosted prefix caching such as vLLM's reuses, in blocks of a few tokens), and the median prompt tokens per call
+and per episode.
 
 A prompt is measured as the provider receives it: the tool schemas first (providers put them ahead of the messages),
 then each message's role and text, tokenized with o200k (`tools.tokens`). The reference policy does not bind tools,
@@ -71,7 +73,8 @@ class CallCost:
     role: str
     thread_id: str
     prompt_tokens: int
-    cached_tokens: int  # leading tokens shared with the previous same-role call, when >= CACHE_MIN_TOKENS
+    shared_tokens: int  # leading tokens shared with the previous call of the same role in the same episode
+    cached_tokens: int  # shared_tokens when at least CACHE_MIN_TOKENS (what OpenAI's cache serves), else 0
 
 
 def call_costs(calls: Sequence[ModelCall], mode: str, default_tools: Sequence[dict[str, Any]] = ()) -> list[CallCost]:
@@ -83,7 +86,8 @@ def call_costs(calls: Sequence[ModelCall], mode: str, default_tools: Sequence[di
         ids = encode(prompt_text(call, default_tools))
         key = (call.thread_id, call.role)
         shared = common_prefix(previous[key], ids) if key in previous else 0
-        costs.append(CallCost(mode, call.role, call.thread_id, len(ids), shared if shared >= CACHE_MIN_TOKENS else 0))
+        costs.append(CallCost(mode, call.role, call.thread_id, len(ids), shared,
+                              shared if shared >= CACHE_MIN_TOKENS else 0))
         previous[key] = ids
     return costs
 
@@ -94,8 +98,8 @@ def _median(values: Sequence[int]) -> str:
 
 def cost_table(costs: Sequence[CallCost]) -> str:
     """One row per mode (all roles) and per mode x role."""
-    rows = ["| mode | role | calls | prompt tokens | cacheable share % | median tokens / call | "
-            "median tokens / episode |", "|---|---|---:|---:|---:|---:|---:|"]
+    rows = ["| mode | role | calls | prompt tokens | cacheable share % (prefix >= 1,024) | shared prefix % (any "
+            "length) | median tokens / call | median tokens / episode |", "|---|---|---:|---:|---:|---:|---:|---:|"]
     modes = [m for m in MODES if any(c.mode == m for c in costs)]
     for mode in modes:
         for role in ("all", *ROLES):
@@ -107,8 +111,9 @@ def cost_table(costs: Sequence[CallCost]) -> str:
             for c in chosen:
                 per_episode[c.thread_id] += c.prompt_tokens
             share = 100.0 * sum(c.cached_tokens for c in chosen) / total if total else 0.0
+            shared = 100.0 * sum(c.shared_tokens for c in chosen) / total if total else 0.0
             label = f"**{mode}**" if role == "all" else mode
-            rows.append(f"| {label} | {role} | {len(chosen)} | {total:,} | {share:.1f} | "
+            rows.append(f"| {label} | {role} | {len(chosen)} | {total:,} | {share:.1f} | {shared:.1f} | "
                         f"{_median([c.prompt_tokens for c in chosen])} | {_median(list(per_episode.values()))} |")
     return "\n".join(rows)
 

@@ -21,17 +21,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import socket
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.jobs import JobKey, JobStore
 from graph.context import Context
 from harness.episode import EpisodeResult, PolicyChoice, failed_result
 from webenv.tasks.suite import EmbeddedTask
-
-from bench.jobs import JobKey, JobStore
 
 log = logging.getLogger(__name__)
 ADDRESS_VARIABLE = "RAY_ADDRESS"
@@ -61,12 +61,25 @@ def connect() -> Any:
     if ray.is_initialized():
         return ray
     address = os.environ.get(ADDRESS_VARIABLE) or "auto"
+    _probe(address)
     try:
         ray.init(address=address, logging_level=logging.WARNING, log_to_driver=False)
     except (ConnectionError, RuntimeError) as exc:
         raise RayUnavailable(f"no Ray cluster at {address!r} ({exc}); start one (`ray start --head ...`) and set "
                              f"{ADDRESS_VARIABLE}=host:port") from exc
     return ray
+
+
+def _probe(address: str, timeout: float = 10.0) -> None:
+    """Fail fast on an address nobody answers at: `ray.init` itself keeps retrying for minutes."""
+    host, sep, port = address.removeprefix("ray://").rpartition(":")
+    if address == "auto" or not sep or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host, int(port)), timeout=timeout).close()
+    except OSError as exc:
+        raise RayUnavailable(f"no Ray cluster at {address!r} ({exc}); start one (`ray start --head ...`) and set "
+                             f"{ADDRESS_VARIABLE}=host:port") from exc
 
 
 def _say(text: str) -> None:
@@ -140,22 +153,25 @@ class ActorPool:
         return actor, await actor.pid.remote()
 
     async def run(self, label: str, call: Callable[[Any], Awaitable[Any]]) -> Any:
+        """`call(actor)` on a borrowed worker. A lost worker is replaced at once (so the pool never shrinks and no
+        caller waits for a worker that will not come back) and the call runs again on the replacement."""
         errors = self.ray.exceptions
         lost = (errors.RayActorError, errors.WorkerCrashedError, errors.NodeDiedError, errors.ObjectLostError)
-        for attempt in range(1, self.attempts + 1):
-            actor, pid = await self._borrow()
-            _say(f"ray: started {label} on worker pid {pid} (attempt {attempt})")
-            try:
-                value = await call(actor)
-            except lost as exc:
-                self.lost += 1
-                _say(f"ray: worker pid {pid} lost while running {label}: {type(exc).__name__}; running it again")
-                self.ray.kill(actor, no_restart=True)
-                self._started -= 1  # the next borrow starts a replacement
-                continue
+        actor, pid = await self._borrow()
+        try:
+            for attempt in range(1, self.attempts + 1):
+                _say(f"ray: started {label} on worker pid {pid} (attempt {attempt})")
+                try:
+                    return await call(actor)
+                except lost as exc:
+                    self.lost += 1
+                    _say(f"ray: worker pid {pid} lost while running {label}: {type(exc).__name__}; "
+                         + ("running it again" if attempt < self.attempts else "giving up on it"))
+                    self.ray.kill(actor, no_restart=True)
+                    actor, pid = await self._new()
+            raise WorkerLost(f"{label}: its worker died {self.attempts} times")
+        finally:
             self._idle.put_nowait((actor, pid))
-            return value
-        raise WorkerLost(f"{label}: its worker died {self.attempts} times")
 
     def close(self) -> None:
         """Stop the workers (their environments and browsers go with their processes)."""

@@ -149,9 +149,31 @@ def test_a_reset_environment_is_back_to_its_seed() -> None:
     with start_environment(["shopping"]) as env:
         path = next(iter(env.db_paths.values()))
         with sqlite3.connect(path) as conn:
-            table = conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name").fetchone()[0]
-            rows = conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-            conn.execute(f"DELETE FROM {table}")
+            tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+            rows, table = max((conn.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0], name) for name in tables)
+            conn.execute("PRAGMA foreign_keys = OFF")
+            conn.execute(f'DELETE FROM "{table}"')
         env.reset()
         with sqlite3.connect(path) as conn:
-            assert conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == rows > 0
+            assert conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0] == rows > 0
+
+
+def test_synth_collect_on_ray_keeps_verified_trajectories_and_resumes(ray_head: RayHead, tmp_path: Path) -> None:
+    from synth.demo import demo_slice
+    from synth.jsonl import read_jsonl
+
+    collect = [str(Path(sys.executable).parent / "plan-and-act"), "synth", "collect", "--ray", "--workers", "2",
+               "--quiet", "--out", str(tmp_path / "traj.jsonl")]
+    for task_id in demo_slice(2):
+        collect += ["--task", str(task_id)]
+    run = subprocess.run(collect, env=ray_head.env, cwd=REPO, capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.stderr.count("ray: started") == 2
+    trajectories = list(read_jsonl(tmp_path / "traj.jsonl"))
+    # scored by the evaluator and passed the byte-for-byte prompt check on the worker (else it would be a reject)
+    assert len(trajectories) == 2 and all(t["outcome"]["score"] == 1.0 for t in trajectories)
+    assert not list(read_jsonl(tmp_path / "traj.rejects.jsonl"))
+    before = (tmp_path / "traj.jsonl").read_bytes()
+    again = subprocess.run(collect, env=ray_head.env, cwd=REPO, capture_output=True, text=True, timeout=900)
+    assert again.returncode == 0 and "ray: started" not in again.stderr  # all journaled: nothing ran again
+    assert (tmp_path / "traj.jsonl").read_bytes() == before
