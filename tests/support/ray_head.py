@@ -23,7 +23,12 @@ import psutil
 
 from tests.support.ports import unused_port
 
-RAY_ENV = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0", "RAY_AUTH_MODE": "disabled", "RAY_USAGE_STATS_ENABLED": "0"}
+RAY_ENV = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0", "RAY_AUTH_MODE": "disabled", "RAY_USAGE_STATS_ENABLED": "0",
+           # the raylet's wait for its agent; Ray's own default is too short on a loaded 2-core machine
+           "RAY_agent_register_timeout_ms": "120000"}
+# `ray start` gives the raylet a fixed 30 s to register (not configurable): on a machine that busy it fails and a
+# second start is the only remedy.
+START_ATTEMPTS = 3
 READY = "Ray runtime started"
 
 
@@ -53,7 +58,27 @@ def _ports(count: int) -> list[int]:
 
 
 @contextmanager
-def local_ray_head(cpus: int = 2, timeout: float = 120.0) -> Iterator[RayHead]:
+def local_ray_head(cpus: int = 2, timeout: float = 180.0) -> Iterator[RayHead]:
+    failures = []
+    for _ in range(START_ATTEMPTS):
+        try:
+            head, process = _start(cpus, timeout)
+        except HeadDidNotStart as exc:
+            failures.append(str(exc))
+            continue
+        try:
+            yield head
+        finally:
+            stop(head, process)
+        return
+    raise RuntimeError(f"the Ray head did not start in {START_ATTEMPTS} attempts:\n" + "\n".join(failures))
+
+
+class HeadDidNotStart(RuntimeError):
+    pass
+
+
+def _start(cpus: int, timeout: float) -> tuple[RayHead, subprocess.Popen[str]]:
     ray = Path(sys.executable).parent / "ray"
     port, node_manager, object_manager, agent, agent_grpc, runtime_env, metrics, client, *workers = _ports(24)
     env = {**os.environ, **RAY_ENV}
@@ -80,12 +105,10 @@ def local_ray_head(cpus: int = 2, timeout: float = 120.0) -> Iterator[RayHead]:
         ready.set()
 
     threading.Thread(target=read, daemon=True).start()
-    try:
-        if not ready.wait(timeout) or process.poll() is not None:
-            raise RuntimeError("the Ray head did not start:\n" + "".join(output[-40:]))
-        yield head
-    finally:
+    if not ready.wait(timeout) or process.poll() is not None:
         stop(head, process)
+        raise HeadDidNotStart("".join(output[-15:]))
+    return head, process
 
 
 def stop(head: RayHead, process: subprocess.Popen[str]) -> None:
