@@ -24,10 +24,11 @@ import psutil
 from tests.support.ports import unused_port
 
 RAY_ENV = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0", "RAY_AUTH_MODE": "disabled", "RAY_USAGE_STATS_ENABLED": "0",
-           # the raylet's wait for its agent; Ray's own default is too short on a loaded 2-core machine
+           # the agent's registration wait (it does NOT cover the raylet's ~20 s wait for the agent's port file,
+           # which is not configurable: under a load average above ~100 every start failed that way)
            "RAY_agent_register_timeout_ms": "120000"}
-# `ray start` gives the raylet a fixed 30 s to register (not configurable): on a machine that busy it fails and a
-# second start is the only remedy.
+# `ray start` gives the raylet fixed waits (agent port file ~20 s, registration 30 s): on a busy machine a start can
+# fail, and a fresh start is the only remedy.
 START_ATTEMPTS = 3
 READY = "Ray runtime started"
 
