@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 from bench.benchmarks_md import update_section
+from bench.ray_backend import RaySweep, RayUnavailable, sweep_on_ray
 from bench.report import write_report
 from bench.results import failures, summary_table, template_table, write_jsonl
 from bench.selection import select
@@ -81,7 +82,11 @@ async def _sweep_once(args: argparse.Namespace, settings: Context, out: Path) ->
 
     tasks = select(load_suite(args.split), ids=args.tasks, groups=args.group or (), sample=args.sample)
     policy = _policy(args)
-    results = await sweep(tasks, policy, settings, workers=args.workers, judge=_judge(args))
+    if args.ray:
+        results = await sweep_on_ray(tasks, policy, settings, RaySweep(out, args.workers, args.judge_model,
+                                                                       given_settings(args).get("base_url", "")))
+    else:
+        results = await sweep(tasks, policy, settings, workers=args.workers, judge=_judge(args))
     _save(results, out, settings.mode, f"{policy.label} / {settings.mode}", args.prices)
     return results
 
@@ -241,6 +246,8 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--out", default="", help="run directory (default runs/<time>-<policy>)")
         command.add_argument("--benchmarks-section", default="", help="write the table into BENCHMARKS.md")
         command.add_argument("--benchmarks-md", default="BENCHMARKS.md")
+        command.add_argument("--ray", action="store_true", help="run the episodes on the Ray cluster at RAY_ADDRESS "
+                             "(--workers actors; rerun with the same --out to finish an interrupted run)")
         add_context_flags(command)
         command.set_defaults(handler=handler)
     webarena = commands.add_parser("webarena", help="published WebArena configs against your own sites")
@@ -291,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(args, "price"):
             args.prices = Prices.parse(args.price)
         return args.handler(args)
-    except (ModelConfigError, ContextError, PriceError) as exc:
+    except (ModelConfigError, ContextError, PriceError, RayUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -23,11 +23,12 @@ from graph.context import Context, ContextError
 from graph.recorder import ModelCallRecorder
 from graph.runs import UpdateHook, stream_run, task_input
 from graph.state import AgentState
+from harness import environments
 from harness.trajectory import trajectory
 from policies.providers import forget_oracle, register_oracle
 from tools.session import BrowserSession
 from webenv.evaluators import EvalContext, EvalResult, Outcome, build_evaluator
-from webenv.server import Environment, start_environment
+from webenv.server import Environment
 from webenv.tasks.config import TaskConfig, substitute
 from webenv.tasks.suite import EmbeddedTask
 
@@ -197,10 +198,11 @@ async def run_task(setup: EpisodeSetup, settings: Context | None = None, *, judg
 
 async def run_embedded_task(task: EmbeddedTask, policy: PolicyChoice, settings: Context | None = None,
                             **options: Any) -> EpisodeResult:
-    """Start a fresh embedded environment for the task, run it (`options` go to `run_task`), evaluate it, and
-    stop everything."""
+    """Get an embedded environment for the task (a fresh one unless the process reuses one: `harness.environments`),
+    run it (`options` go to `run_task`), evaluate it, and release the environment."""
     key = f"{task.task_id}-{uuid.uuid4().hex[:8]}"
-    env = await asyncio.to_thread(start_environment, task.sites)
+    source = environments.current()
+    env = await source.acquire(task.sites)
     try:
         storage = await asyncio.to_thread(_storage_state_file, env, task)
         setup = EpisodeSetup(config=task.config, placeholders=env.placeholders, storage_state=storage,
@@ -209,7 +211,7 @@ async def run_embedded_task(task: EmbeddedTask, policy: PolicyChoice, settings: 
         return await run_task(setup, settings, **options)
     finally:
         forget_oracle(key)
-        await asyncio.to_thread(env.stop)
+        await source.release(env)
 
 
 def failed_result(config: TaskConfig, policy: PolicyChoice, mode: str, error: BaseException) -> EpisodeResult:

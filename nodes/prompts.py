@@ -8,7 +8,7 @@ prompts it was trained on.
 
 The few `read_*` helpers go the other way (prompt -> facts) for policies that see nothing but the prompt, such
 as the reference policy behind an OpenAI-compatible server. That read-back is a contract: the page section and
-the progress header are written by `render_observation`/`render_history` below and read by `read_page`/
+the progress tally are written by `render_observation`/`render_history` below and read by `read_page`/
 `read_progress`; a round-trip test keeps the two sides in agreement. Inside the graph the same facts also travel
 as structured run metadata (`prompt_facts`), which policies prefer when it is there.
 """
@@ -73,7 +73,7 @@ _PLAN_CLAUSES: dict[str, str] = {
 COT_PLANNER = "\n\nFirst think step by step inside <thinking>...</thinking>, then write the plan."
 COT_EXECUTOR = "\n\nBefore the tool call, write one or two sentences of reasoning about the page and the step."
 
-_ACTIONS_HEADER = re.compile(r"^## Actions so far \((\d+) taken, (\d+) succeeded\)", re.M)
+_ACTIONS_TALLY = re.compile(r"^\((\d+) taken, (\d+) succeeded\)$", re.M)
 _PAGE_SECTION = re.compile(r"^## Current page\n(.*?)(?=^## |\Z)", re.S | re.M)
 
 
@@ -100,19 +100,22 @@ def render_observation(observation: Mapping[str, Any] | None) -> str:
 
 def render_history(history: Sequence[StepRecord], window: int | None = None) -> str:
     """One line per action. The last `window` keep their results in full; older ones are shortened, the way
-    the paper collapses earlier rounds, so long episodes do not crowd out the current page."""
+    the paper collapses earlier rounds, so long episodes do not crowd out the current page.
+
+    The section only grows at its end (the tally of actions comes last, not in the heading), so the next call's
+    prompt repeats this one's up to the newest lines: what a provider's prefix cache can reuse."""
     succeeded = sum(1 for step in history if step["ok"])
-    header = f"## Actions so far ({len(history)} taken, {succeeded} succeeded)"
+    tally = f"({len(history)} taken, {succeeded} succeeded)"
     if not history:
-        return header + "\n(none yet)"
+        return f"## Actions so far\n(none yet)\n{tally}"
     recent_from = len(history) - window if window else 0
-    lines = [header]
+    lines = ["## Actions so far"]
     for position, step in enumerate(history):
         limit = 400 if position >= recent_from else 120
         status = "ok" if step["ok"] else "FAILED"
         lines.append(f"{step['index'] + 1}. {format_action(step['action'], step['args'])} -> {status}: "
                      f"{_clip(step['result'], limit)}")
-    return "\n".join(lines)
+    return "\n".join([*lines, tally])
 
 
 def _render_notes(notes: list[str]) -> str:
@@ -176,8 +179,9 @@ def _replanner_messages(intent: str, plan: Plan | None, history: Sequence[StepRe
     previous = render_plan(plan["steps"], plan["notes"]) if plan else "(no plan yet)"
     return [
         SystemMessage(REPLANNER_SYSTEM + (COT_PLANNER if cot else "")),
-        _page_message(_join(f"## Task\n{intent}", "## Previous plan\n" + previous.replace("## ", "### "),
-                            render_history(history), "## Current page\n" + render_observation(observation),
+        _page_message(_join(f"## Task\n{intent}", render_history(history),
+                            "## Previous plan\n" + previous.replace("## ", "### "),
+                            "## Current page\n" + render_observation(observation),
                             "## Your turn\nWrite the updated plan."), observation, images),
     ]
 
@@ -189,15 +193,20 @@ def _executor_messages(intent: str, plan: Plan | None, mode: Mode, history: Sequ
     problems = ("## Feedback\n" + "\n".join(f"- {item}" for item in feedback)) if feedback else ""
     return [
         SystemMessage(EXECUTOR_SYSTEM.format(plan_clause=_PLAN_CLAUSES[mode]) + (COT_EXECUTOR if cot else "")),
-        _page_message(_join(f"## Task\n{intent}", _render_plan_for_executor(plan, mode), notes,
-                            render_history(history, window), _secrets_hint(secret_names),
+        _page_message(_join(f"## Task\n{intent}", _secrets_hint(secret_names), render_history(history, window),
+                            _render_plan_for_executor(plan, mode), notes,
                             "## Current page\n" + render_observation(observation), problems,
                             "## Your turn\nCall exactly one tool for the next action."), observation, images),
     ]
 
 
 def build_messages(role: Role, state: AgentState, context: Context) -> list[BaseMessage]:
-    """The exact messages `role` gets in this state under these settings (a pure function of its inputs)."""
+    """The exact messages `role` gets in this state under these settings (a pure function of its inputs).
+
+    Sections go from the most to the least stable within an episode — system text (tool schemas are bound ahead
+    of it), task, secret names, the append-only action history, then what is rewritten every call: plan, notes,
+    page, feedback — so consecutive calls of a role share the longest possible prefix, which providers' prompt
+    caches serve at a fraction of the price and latency (`plan-and-act-bench prompt-cache` measures it)."""
     intent = state.get("intent", "")
     observation = state.get("observation")
     images = context.observation_mode != "text"
@@ -253,7 +262,7 @@ def _last_human(messages: Sequence[BaseMessage]) -> str:
 
 def read_progress(messages: Sequence[BaseMessage]) -> tuple[int, int]:
     """(actions taken, actions that succeeded) as the prompt states them."""
-    match = _ACTIONS_HEADER.search(_last_human(messages))
+    match = _ACTIONS_TALLY.search(_last_human(messages))
     return (int(match.group(1)), int(match.group(2))) if match else (0, 0)
 
 

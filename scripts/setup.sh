@@ -13,9 +13,10 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
 fi
 
-# Extras: dev (tests) and train (torch, transformers, TRL, PEFT: the fine-tuning tests need them; the CPU torch
-# wheel is pinned in pyproject.toml). PLAN_AND_ACT_EXTRAS=dev skips the ~1.5 GB training stack.
-EXTRAS="${PLAN_AND_ACT_EXTRAS:-dev,train}"
+# Extras: dev (tests), train (torch, transformers, TRL, PEFT: the fine-tuning tests need them; the CPU torch
+# wheel is pinned in pyproject.toml) and ray (core Ray for --ray sweeps; its tests start a loopback head).
+# PLAN_AND_ACT_EXTRAS=dev skips the ~1.5 GB training stack.
+EXTRAS="${PLAN_AND_ACT_EXTRAS:-dev,train,ray}"
 
 # Reinstall only when pyproject.toml or the extras changed since the last successful install.
 stamp="$VENV/.plan-and-act-installed"

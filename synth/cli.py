@@ -259,7 +259,18 @@ def _collect_stage(args: argparse.Namespace, **overrides: Any) -> Any:
 
 
 async def cmd_collect(args: argparse.Namespace) -> int:
-    return await run_and_report(_collect_stage(args), args)
+    stage = _collect_stage(args)
+    if args.ray:  # episodes on the cluster at RAY_ADDRESS; the journal and outputs stay here
+        import functools
+
+        from bench.ray_backend import RayStage, RayUnavailable
+
+        try:
+            stage = RayStage(stage, functools.partial(_collect_stage, args), args.workers)
+            return await run_and_report(stage, args)
+        except RayUnavailable as exc:
+            raise CliError(str(exc)) from exc
+    return await run_and_report(stage, args)
 
 
 def _export_inputs(args: argparse.Namespace) -> Any:
@@ -349,6 +360,8 @@ def register_episode_stages(stages: Any) -> None:
     collect.add_argument("--workers", type=int, default=2, help="episodes at once (default 2)")
     collect.add_argument("--limit", type=int, default=None, help="at most this many tasks")
     collect.add_argument("--quiet", action="store_true")
+    collect.add_argument("--ray", action="store_true", help="run the episodes on the Ray cluster at RAY_ADDRESS "
+                                                             "(--workers actors); rerun to finish an interrupted run")
     _collect_options(collect)
     collect.set_defaults(handler=_friendly(cmd_collect))
 

@@ -97,6 +97,19 @@ class Environment:
             cookies.extend(login_cookies(spec, self.urls[site]))
         return storage_state(cookies)
 
+    def reset(self) -> None:
+        """Every database back to its seed while the servers keep running, so one environment can serve episode
+        after episode (a Ray worker's) as if each had a fresh one. Call it only between episodes: every request
+        opens its own short-lived connection, so none is holding the old file then. Sessions are cookies in the
+        episode's own browser and end with it."""
+        for spec in self.specs:
+            path = self.db_paths[spec.database]
+            for leftover in ("-journal", "-wal", "-shm"):
+                path.with_name(path.name + leftover).unlink(missing_ok=True)
+            partial = path.with_name(path.name + ".reset")
+            shutil.copyfile(template_database(spec), partial)
+            os.replace(partial, path)
+
     def stop(self) -> None:
         self._servers.stop()
         shutil.rmtree(self.workdir, ignore_errors=True)
