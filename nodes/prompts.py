@@ -62,7 +62,8 @@ Each turn you get the task, {plan_clause} the actions taken so far and the curre
 tree, where every element you can use has an id in brackets: [12] button "Add to cart". Call exactly ONE tool
 for the next browser action, using ids from the current page only. When the task is done, call `stop` with
 the answer (the exact information asked for, or a short confirmation of what was done); if the task cannot
-be done on this site, call `stop` with "N/A" and the reason. Do not stop before the task is complete."""
+be done on this site, call `stop` with an answer that begins with "N/A", then the reason (the evaluators and
+judges read exactly that form). Do not stop before the task is complete."""
 
 _PLAN_CLAUSES: dict[str, str] = {
     "react": "",
