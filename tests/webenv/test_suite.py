@@ -26,7 +26,11 @@ def lite_group(config: dict) -> str:
 
 def test_size_templates_and_numbering() -> None:
     assert len(SUITE) >= 160
-    assert [task.task_id for task in SUITE] == list(range(len(SUITE)))
+    ids = [task.task_id for task in SUITE]
+    # Ids come from the ledger: unique and ascending, below the training range; gaps are retired ids (a task whose
+    # instance the data no longer yields keeps its number out of use, so no other task takes it).
+    assert ids == sorted(set(ids)) and ids[-1] < 100_000
+    assert len(ids) - len(range(ids[-1] + 1)) >= -len(SUITE) // 20  # at most 5 % retired
     assert len({task.config.intent_template_id for task in SUITE}) >= 40
     assert len({task.config.intent for task in SUITE}) == len(SUITE)  # no task asked twice
 
