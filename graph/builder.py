@@ -11,11 +11,13 @@ from __future__ import annotations
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
+from langgraph.store.base import BaseStore
 
 from graph.context import Context
 from graph.routing import after_executor, after_model, after_observe
 from graph.state import AgentState, TaskInput
 from nodes.executor import executor
+from nodes.lifecycle import episode_node
 from nodes.observe import observe
 from nodes.planner import planner
 from nodes.replan import replan
@@ -35,19 +37,18 @@ def recursion_limit_for(max_steps: int) -> int:
     return 3 * max_steps + 10
 
 
-def build_graph(checkpointer: BaseCheckpointSaver | None = None
+def build_graph(checkpointer: BaseCheckpointSaver | None = None, store: BaseStore | None = None
                 ) -> CompiledStateGraph[AgentState, Context, TaskInput, AgentState]:
+    """The graph; with `store`, each action's journal is kept there (exactly-once actions across resumes)."""
     builder = StateGraph(AgentState, context_schema=Context, input_schema=TaskInput)
-    builder.add_node("observe", observe)
-    builder.add_node("planner", planner)
-    builder.add_node("executor", executor)
-    builder.add_node("replan", replan)
+    for name, node in (("observe", observe), ("planner", planner), ("executor", executor), ("replan", replan)):
+        builder.add_node(name, episode_node(node))
     builder.add_edge(START, "observe")
     builder.add_conditional_edges("observe", after_observe, ["planner", "replan", "executor", END])
     builder.add_conditional_edges("planner", after_model, ["executor", END])
     builder.add_conditional_edges("replan", after_model, ["executor", END])
     builder.add_conditional_edges("executor", after_executor, ["observe", END])
-    compiled = builder.compile(checkpointer=checkpointer, name=GRAPH_NAME)
+    compiled = builder.compile(checkpointer=checkpointer, store=store, name=GRAPH_NAME)
     return compiled.with_config(recursion_limit=SERVED_RECURSION_LIMIT)
 
 

@@ -93,6 +93,9 @@ def _init_remote(spec: str, prefix: str, base_url: str, temperature: float, role
     from langchain.chat_models import init_chat_model
 
     kwargs: dict[str, Any] = {"temperature": temperature}
+    if prefix in ("openai", "azure_openai"):
+        # Streamed answers (`stream_mode="messages"` on the LangGraph API) carry token usage only when asked for.
+        kwargs["stream_usage"] = True
     if base_url:
         kwargs["base_url"] = base_url
         if prefix in ("openai", "") and not os.environ.get("OPENAI_API_KEY"):

@@ -7,6 +7,7 @@ A model's bad output is not an exception: it is shown back to the model with wha
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -23,6 +24,8 @@ from nodes.prompts import FACTS_KEY, PromptFacts, correction_messages, prompt_fa
 from tools import secrets
 
 T = TypeVar("T")
+KEPT_CORRECTIONS = 3  # earlier failed answers shown with each retry: the prompt stays bounded however many fail
+_PARSE_INLINE = 16_000  # characters of model output parsed on the event loop itself
 Parser = Callable[[AIMessage], tuple[T | None, str]]  # (value, problem): exactly one of them is set
 
 
@@ -47,26 +50,29 @@ async def ask(model: BaseChatModel | Runnable, messages: list[BaseMessage], role
     """Call the model until `parse` accepts its output, at most `retries` extra times. `facts` ride along as run
     metadata (recorders and policies read them; tracing shows them)."""
     answer: Answer[T] = Answer()
-    conversation = list(messages)
+    corrections: list[BaseMessage] = []
     metadata = {FACTS_KEY: dict(facts or {"role": role}), "plan_and_act_role": role}
     for attempt in range(retries + 1):
         try:
             message = _as_ai_message(await model.ainvoke(
-                conversation, config={"metadata": {**metadata, "plan_and_act_attempt": attempt},
-                                      "tags": [f"role:{role}"]}))
+                [*messages, *corrections[-2 * KEPT_CORRECTIONS:]],
+                config={"metadata": {**metadata, "plan_and_act_attempt": attempt}, "tags": [f"role:{role}"]}))
         except Exception as exc:  # provider errors come in many types; the episode must end cleanly
             answer.error = secrets.redact(f"{type(exc).__name__}: {exc}".strip())[:500]
             return answer
         answer.usage = merge_usage(answer.usage, usage_of(message, role))
         answer.message = message
-        value, problem = parse(message)
+        # Parsers are linear, but a long answer still takes them a while: parse it off the event loop, where it
+        # cannot stall the other episodes of the process.
+        value, problem = (await asyncio.to_thread(parse, message) if len(message.text) > _PARSE_INLINE
+                          else parse(message))
         if value is not None:
             answer.value = value
             answer.problem = ""
             return answer
         answer.invalid += 1
         answer.problem = problem
-        conversation += correction_messages(message, problem)
+        corrections += correction_messages(message, problem)
     return answer
 
 
@@ -80,10 +86,10 @@ async def ask_role(state: AgentState, ctx: Context, role: Role, messages: list[B
         if tools:
             model = model.bind_tools(list(tools))  # type: ignore[union-attr]
     except (ModelConfigError, NotImplementedError) as exc:
-        return None, {"status": "failed", "stop_reason": f"{role} model: {exc}"}
+        return None, {"status": "failed", "stop_reason": f"{role} model: {exc}", "failure_kind": "model"}
     answer = await ask(model, messages, role, parse, ctx.max_invalid_outputs, prompt_facts(role, state))
     update: dict[str, Any] = {"usage": answer.usage,
                               "invalid_outputs": state.get("invalid_outputs", 0) + answer.invalid}
     if answer.error:
-        update.update(status="failed", stop_reason=f"{role} model error: {answer.error}")
+        update.update(status="failed", stop_reason=f"{role} model error: {answer.error}", failure_kind="model")
     return answer, update

@@ -67,6 +67,7 @@ async def _settle(session: BrowserSession) -> str:
 
 async def _report(session: BrowserSession, done: str, url_before: str) -> str:
     """One line for the executor: what happened, where the page is now, and any side events."""
+    await session.settled()  # redirect hops the network guard is following, downloads being saved
     note = await _settle(session)
     page = session.page
     parts = [done + note]
@@ -85,6 +86,8 @@ async def _guarded(session: BrowserSession | None, action: str, body: Callable[[
     except secrets.UnknownSecret as exc:
         known = ", ".join(secrets.secret_names()) or "none"
         return f"{ERROR_PREFIX} no secret named {exc.args[0]!r} is configured (known: {known})"
+    except secrets.SecretNotAllowed as exc:
+        return f"{ERROR_PREFIX} {exc}"
     except PlaywrightTimeout as exc:
         return f"{ERROR_PREFIX} {action} timed out: {_first_line(exc)}"
     except PlaywrightError as exc:
@@ -123,11 +126,34 @@ async def _click(session: BrowserSession, id: int) -> str:
 async def _type(session: BrowserSession, id: int, text: str, press_enter: bool = False) -> str:
     element = await _element(session, id)
     before = session.page.url
-    await element.fill(secrets.resolve(text))
+    await element.fill(await _with_secrets(session, element, id, text))
     if press_enter:
         await element.press("Enter")
     typed = f"typed {text!r} into [{id}]" + (" and pressed Enter" if press_enter else "")
     return await _report(session, typed, before)
+
+
+_FIELD_KIND = """el => ({tag: el.tagName, editable: !!el.isContentEditable,
+  method: el.form ? (el.form.getAttribute('method') || 'get').toLowerCase() : ''})"""
+
+
+async def _with_secrets(session: BrowserSession, element: Locator, id: int, text: str) -> str:
+    """The text to type with its `{{secret:NAME}}` placeholders filled in — only into a field whose document is on
+    a domain the user allowed for that secret, and never into a field whose value would be published or put in a
+    URL (a text area, an editable region, a form sent with GET)."""
+    if not secrets.placeholders_in(text):
+        return text
+    handle = await element.element_handle()
+    frame = await handle.owner_frame() if handle is not None else None
+    where = frame.url if frame is not None else session.page.url
+    value = secrets.resolve(text, where, session.settings.secret_policies())
+    field = await element.evaluate(_FIELD_KIND)
+    if field["tag"] == "TEXTAREA" or field["editable"] or field["method"] == "get":
+        kind = "a form sent with GET (it would put the secret in the URL)" if field["method"] == "get" else (
+            "a text area or editable region (its text is meant to be published)")
+        raise ActionError(f"[{id}] is in {kind}; secrets are typed only into single-line fields of forms that "
+                          "post them")
+    return value
 
 
 @_does("hover")
@@ -181,7 +207,18 @@ async def _goto(session: BrowserSession, url: str) -> str:
     if not session.policy.allows(url):
         raise ActionError(session.policy.refusal(url))
     page = session.page
-    response = await page.goto(url, wait_until="load")
+    refused = session.guard.refused
+    try:
+        response = await page.goto(url, wait_until="load")
+    except PlaywrightError as exc:
+        if "ERR_ABORTED" not in str(exc):
+            raise
+        # The guard answered a redirect itself: it refused the target, or is navigating there hop by hop.
+        response = None
+        await session.settled()
+        await _settle(session)
+    if session.guard.refused > refused:
+        raise ActionError("; ".join(session.drain_events()))
     status = f" (HTTP {response.status})" if response is not None and response.status >= 400 else ""
     return "; ".join([f"opened {page.url}{status}", *session.drain_events()])
 
@@ -256,7 +293,8 @@ def _tool(spec: ActionSpec) -> BaseTool:
     async def run(session: Session | None = None, **args: Any) -> str:
         if session is None and spec.name != STOP:
             return f"{ERROR_PREFIX} {spec.name} needs a browser session"
-        return await _guarded(session, spec.name, lambda: body(session, **args))  # type: ignore[arg-type]
+        # Redacted here, before the result reaches the tool's own trace: a page may echo a typed secret back.
+        return secrets.redact(await _guarded(session, spec.name, lambda: body(session, **args)))  # type: ignore[arg-type]
 
     return StructuredTool.from_function(coroutine=run, name=spec.name, description=spec.description,
                                         args_schema=_arguments_model(spec))

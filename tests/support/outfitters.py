@@ -1,7 +1,7 @@
 """"Trail Outfitters": a small multi-page shop served on 127.0.0.1 for the agent's own tests.
 
 It has what the core tests need and nothing more: links, a search form with a select, a results page, product
-pages with an add-to-cart form, a cart and checkout, a contact form, a dead button (for loop detection), a hidden
+pages with an add-to-cart form, a cart and checkout, a contact form, a sign-in form, a dead button (for loop detection), a hidden
 button, a page that never finishes loading, off-site links, and a link that opens a new tab. The results page can
 be held shut by a gate, so a test can stop the agent at an exact point without sleeping.
 """
@@ -46,6 +46,7 @@ class ShopState:
     cart: list[str] = field(default_factory=list)
     orders: list[list[str]] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
+    logins: list[tuple[str, str]] = field(default_factory=list)
     results_gate: Gate = field(default_factory=Gate)
     slow_release: threading.Event = field(default_factory=threading.Event)  # set at teardown
 
@@ -121,6 +122,18 @@ def create_app(state: ShopState | None = None) -> Starlette:
         return _page("Contact", '<form method="post"><label for="message">Message</label>'
                      '<textarea id="message" name="message"></textarea><button type="submit">Send</button></form>')
 
+    async def login(request: Request) -> HTMLResponse | RedirectResponse:
+        if request.method == "POST":
+            form = await request.form()
+            shop.logins.append((str(form.get("username", "")), str(form.get("password", ""))))
+            return RedirectResponse("/account", status_code=303)
+        return _page("Sign in", '<form method="post"><label for="user">Username</label>'
+                     '<input id="user" name="username" type="text"> <label for="pw">Password</label>'
+                     '<input id="pw" name="password" type="password"> <button type="submit">Sign in</button></form>')
+
+    async def account(request: Request) -> HTMLResponse:
+        return _page("Your account", f"<p>{len(shop.logins)} sign-ins</p>")
+
     async def dead(request: Request) -> HTMLResponse:
         return _page("Inventory", '<button type="button">Refresh inventory</button>'
                      '<div style="display:none"><button type="button">Secret admin</button></div>')
@@ -140,5 +153,5 @@ def create_app(state: ShopState | None = None) -> Starlette:
         Route("/product/{slug}", product), Route("/cart/add", cart_add, methods=["POST"]), Route("/cart", cart),
         Route("/checkout", checkout, methods=["POST"]), Route("/order/{number}", order),
         Route("/contact", contact, methods=["GET", "POST"]), Route("/dead", dead), Route("/tabs", tabs),
-        Route("/slow", slow),
+        Route("/slow", slow), Route("/login", login, methods=["GET", "POST"]), Route("/account", account),
     ])
