@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bench.results import GROUP_ORDER, by, tally
 from harness.episode import EpisodeResult
+from tools import secrets
 
 _STYLE = """
 body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1d1d1f;max-width:1200px}
@@ -22,6 +23,7 @@ code{background:#f5f5f7;padding:0 .25rem;border-radius:3px}.muted{color:#666}
 
 
 def _summary(results: Sequence[EpisodeResult]) -> str:
+    results = [r for r in results if r.scored]
     groups = by(results, "group")
     rows = [tally("all", results)] + [tally(g, groups[g]) for g in GROUP_ORDER if g in groups]
     body = "".join(f"<tr><td>{escape(r.label)}</td><td>{r.total}</td><td>{r.passed}</td><td>{r.rate:.1f}%</td>"
@@ -31,7 +33,8 @@ def _summary(results: Sequence[EpisodeResult]) -> str:
 
 
 def _episode(result: EpisodeResult, out_dir: Path) -> str:
-    verdict = '<span class="pass">PASS</span>' if result.passed else '<span class="fail">FAIL</span>'
+    verdict = ('<span class="pass">PASS</span>' if result.passed else '<span class="fail">FAIL</span>'
+               if result.scored else f'<span class="fail">ERROR ({escape(result.error_kind)})</span>')
     rows = []
     for number, action in enumerate(result.actions, start=1):
         shot = action.get("screenshot", "")
@@ -53,6 +56,7 @@ def _episode(result: EpisodeResult, out_dir: Path) -> str:
 
 def write_report(results: Sequence[EpisodeResult], path: Path, title: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
+    results = [EpisodeResult(**secrets.redact_value(r.to_json())) for r in results]
     episodes = "".join(_episode(r, path.parent) for r in results)
     path.write_text(f"<!doctype html><html><head><meta charset='utf-8'><title>{escape(title)}</title>"
                     f"<style>{_STYLE}</style></head><body><h1>{escape(title)}</h1>{_summary(results)}"

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from cli.demo import add_demo_command
@@ -20,24 +22,19 @@ from cli.errors import CliError
 from cli.plugins import add_plugin_commands
 from cli.render import EpisodePrinter
 from cli.run_store import UnknownThread, list_runs, load_run, save_run
-from graph.checkpoint import open_checkpointer
+from graph.checkpoint import CheckpointStoreError, Durable, open_durable, shown_location
 from graph.context import Context, ContextError
 from graph.context_flags import add_context_flags, context_from_flags
 from graph.models import ModelConfigError, model_for_role
 from graph.runs import stream_run, task_input
-from graph.state import Role
 from nodes.browser_access import AND, StartPageError, check_url
-
-
-def _roles(mode: str) -> list[Role]:
-    return {"react": ["executor"], "plan": ["planner", "executor"]}.get(mode, ["planner", "executor", "replanner"])
 
 
 def check_models(context: Context) -> None:
     """Build every model the mode needs before the browser starts, so a missing key fails fast and clearly."""
     import policies.providers  # noqa: F401  (registers scripted:/reference:/oracle: model strings)
 
-    for role in _roles(context.mode):
+    for role in context.roles():
         try:
             model_for_role(context, role)
         except ModelConfigError as exc:
@@ -51,18 +48,22 @@ def context_from(args: argparse.Namespace) -> Context:
         raise CliError(str(exc)) from exc
 
 
-async def drive(context: Context, graph_input: dict[str, Any] | None, thread_id: str, checkpoint_db: str | None,
+async def drive(context: Context, graph_input: dict[str, Any] | None, thread_id: str, durable: Durable,
                 printer: EpisodePrinter, task_id: str = "") -> dict[str, Any]:
     """Stream a run (new input) or a resume (input None) to the printer; returns the final state."""
-    async with open_checkpointer(checkpoint_db) as saver:
-        run = await stream_run(graph_input, context, thread_id=thread_id, task_id=task_id,  # type: ignore[arg-type]
-                               checkpointer=saver, on_update=printer.update)
-        return dict(run.state)
+    run = await stream_run(graph_input, context, thread_id=thread_id, task_id=task_id,  # type: ignore[arg-type]
+                           checkpointer=durable.checkpointer, store=durable.store, on_update=printer.update)
+    return dict(run.state)
 
 
-async def _thread_exists(thread_id: str, checkpoint_db: str | None) -> bool:
-    async with open_checkpointer(checkpoint_db) as saver:
-        return await saver.aget_tuple({"configurable": {"thread_id": thread_id}}) is not None
+@asynccontextmanager
+async def durable_for(args: argparse.Namespace) -> AsyncIterator[Durable]:
+    """The run's checkpoint database, or one clear line on why it cannot be used."""
+    try:
+        async with open_durable(args.checkpoint_db) as durable:
+            yield durable
+    except CheckpointStoreError as exc:
+        raise CliError(str(exc)) from exc
 
 
 async def cmd_run(args: argparse.Namespace) -> int:
@@ -74,46 +75,54 @@ async def cmd_run(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     check_models(context)
     thread_id = args.thread_id = args.thread_id or uuid.uuid4().hex[:12]
-    if await _thread_exists(thread_id, args.checkpoint_db):
-        raise CliError(f"thread {thread_id!r} already has a run; use `plan-and-act resume {thread_id}` "
-                       "or another --thread-id")
-    task = dict(task_input(args.intent, args.start_url, args.task_id or "", args.allowed_domain))
-    save_run(args.checkpoint_db, thread_id, context, task)
-    printer = EpisodePrinter()
-    printer.header(thread_id, args.intent, args.start_url, context.mode)
-    state = await drive(context, task, thread_id, args.checkpoint_db, printer, args.task_id or "")
+    async with durable_for(args) as durable:
+        if await durable.checkpointer.aget_tuple({"configurable": {"thread_id": thread_id}}) is not None:
+            raise CliError(f"thread {thread_id!r} already has a run; use `plan-and-act resume {thread_id}` "
+                           "or another --thread-id")
+        task = dict(task_input(args.intent, args.start_url, args.task_id or "", args.allowed_domain))
+        await save_run(durable.store, thread_id, context, task)
+        printer = EpisodePrinter()
+        printer.header(thread_id, args.intent, args.start_url, context.mode)
+        state = await drive(context, task, thread_id, durable, printer, args.task_id or "")
     printer.outcome(state)
     return 0 if state.get("status") == "done" else 1
 
 
 async def cmd_resume(args: argparse.Namespace) -> int:
-    try:
-        context, task = load_run(args.checkpoint_db, args.thread_id)
-    except UnknownThread as exc:
-        raise CliError(str(exc)) from exc
-    check_models(context)
-    printer = EpisodePrinter()
-    printer.header(args.thread_id, task.get("intent", ""), task.get("start_url", ""), context.mode)
-    printer.line("resuming from the last checkpoint", "yellow")
-    state = await drive(context, None, args.thread_id, args.checkpoint_db, printer, task.get("task_id", ""))
+    async with durable_for(args) as durable:
+        try:
+            context, task = await load_run(durable.store, args.thread_id, shown_location(durable.location))
+        except UnknownThread as exc:
+            raise CliError(str(exc)) from exc
+        check_models(context)
+        printer = EpisodePrinter()
+        printer.header(args.thread_id, task.get("intent", ""), task.get("start_url", ""), context.mode)
+        printer.line("resuming from the last checkpoint", "yellow")
+        state = await drive(context, None, args.thread_id, durable, printer, task.get("task_id", ""))
     printer.outcome(state)
     return 0 if state.get("status") == "done" else 1
 
 
 async def cmd_threads(args: argparse.Namespace) -> int:
     printer = EpisodePrinter()
-    runs = list_runs(args.checkpoint_db)
+    async with durable_for(args) as durable:
+        runs = await list_runs(durable.store)
+        for record in runs:
+            state = await durable.checkpointer.aget_tuple({"configurable": {"thread_id": record["thread_id"]}})
+            values = state.checkpoint["channel_values"] if state is not None else {}
+            status = values.get("status", "not started")
+            printer.line(f"{record['thread_id']}  {record['context']['mode']:<12} {status:<8} "
+                         f"{record['task'].get('intent', '')}")
     if not runs:
         printer.line("no runs recorded yet")
-    for record in runs:
-        printer.line(f"{record['thread_id']}  {record['context']['mode']:<12} {record['task'].get('intent', '')}")
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="plan-and-act", description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--checkpoint-db", default=None,
-                        help="SQLite file or postgres:// URL (default .plan_and_act/checkpoints.sqlite)")
+    parser.add_argument("--checkpoint-db", default=os.environ.get("PLAN_AND_ACT_CHECKPOINT_DB") or None,
+                        help="SQLite file or postgres:// URL holding checkpoints, run settings and the action "
+                             "journal (default .plan_and_act/checkpoints.sqlite) [PLAN_AND_ACT_CHECKPOINT_DB]")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     commands = parser.add_subparsers(dest="command", required=True)
 

@@ -122,6 +122,12 @@ class Context:
         if unknown:
             raise ContextError(f"unknown read_tools: {', '.join(sorted(unknown))} (known: {', '.join(READ_TOOLS)})")
 
+    def roles(self) -> list[Role]:
+        """The roles this mode asks a model: react = executor alone; plan adds the planner; plan_and_act both
+        and the replanner."""
+        return {"react": ["executor"], "plan": ["planner", "executor"]}.get(
+            self.mode, ["planner", "executor", "replanner"])  # type: ignore[return-value]
+
     def model_for(self, role: Role) -> tuple[str, str]:
         """The (model string, base URL) a role uses."""
         if role == "planner":

@@ -22,6 +22,7 @@ from graph.context import Context
 from graph.runs import UpdateHook, stream_run, task_input
 from graph.state import AgentState
 from policies.providers import forget_oracle, register_oracle
+from tools import secrets
 from tools.session import BrowserSession
 from webenv.evaluators import EvalContext, EvalResult, Outcome, build_evaluator
 from webenv.server import Environment, start_environment
@@ -88,10 +89,16 @@ class EpisodeResult:
     final_url: str = ""
     error: str = ""
     thread_id: str = ""
+    error_kind: str = ""  # set with status "error": what failed that was not the agent (model, browser, ...)
 
     @property
     def passed(self) -> bool:
         return self.score >= 1.0
+
+    @property
+    def scored(self) -> bool:
+        """An outcome the agent is judged on; infrastructure errors (status "error") are not."""
+        return self.status != "error"
 
     def to_json(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items()}
@@ -149,7 +156,8 @@ async def run_task(setup: EpisodeSetup, settings: Context | None = None, *, judg
     assert run.inspected is not None
     evaluation, last_url = run.inspected
     history = state.get("history", [])
-    return EpisodeResult(
+    failure = state.get("failure_kind", "")
+    result = EpisodeResult(
         task_id=int(task.task_id or 0), group=task.group, sites=list(task.sites),
         eval_types=list(task.eval.eval_types), intent=intent, policy=setup.policy_label, mode=context.mode,
         status=state.get("status", "?"), stop_reason=state.get("stop_reason", ""), answer=state.get("answer") or "",
@@ -159,6 +167,10 @@ async def run_task(setup: EpisodeSetup, settings: Context | None = None, *, judg
                   "result": s["result"][:300], "plan_step": s["plan_step"], "screenshot": s["screenshot"]}
                  for s in history],
         final_url=last_url, thread_id=run.thread_id)
+    if failure:  # the model, the browser or the site failed, not the agent: not scored
+        result.status, result.error, result.error_kind, result.score = "error", result.stop_reason, failure, 0.0
+    # Everything in a result is written to JSONL and HTML; the final URL and the checks come from the live page.
+    return EpisodeResult(**secrets.redact_value(result.to_json()))
 
 
 async def run_embedded_task(task: EmbeddedTask, policy: PolicyChoice, settings: Context | None = None,
@@ -183,4 +195,4 @@ def failed_result(config: TaskConfig, policy: PolicyChoice, mode: str, error: Ba
     return EpisodeResult(task_id=int(config.task_id or 0), group=config.group, sites=list(config.sites),
                          eval_types=list(config.eval.eval_types), intent=config.intent, policy=policy.label,
                          mode=mode, status="error", stop_reason="", answer="", score=0.0, checks=[], steps=0,
-                         seconds=0.0, error=f"{type(error).__name__}: {error}")
+                         seconds=0.0, error=secrets.redact(f"{type(error).__name__}: {error}"), error_kind="crash")

@@ -20,7 +20,7 @@ from langchain_core.tools import BaseTool
 from graph.context import Context
 from graph.models import ModelConfigError, model_for_role, usage_of
 from graph.state import AgentState, Role, RoleUsage, merge_usage
-from nodes.prompts import FACTS_KEY, PromptFacts, correction_messages, prompt_facts
+from nodes.prompts import FACTS_KEY, PromptFacts, correction_messages, probe_messages, prompt_facts
 from tools import secrets
 
 T = TypeVar("T")
@@ -93,3 +93,19 @@ async def ask_role(state: AgentState, ctx: Context, role: Role, messages: list[B
     if answer.error:
         update.update(status="failed", stop_reason=f"{role} model error: {answer.error}", failure_kind="model")
     return answer, update
+
+
+async def probe_role(ctx: Context, role: Role, timeout_s: float = 60.0) -> None:
+    """Ask the role's model one trivial question, so a sweep finds out that its model is unreachable, refuses
+    the key or does not exist before it starts a single episode. Raises ModelConfigError saying why."""
+    spec, base_url = ctx.model_for(role)
+    where = f" at {base_url}" if base_url else ""
+    model = model_for_role(ctx, role)  # ModelConfigError for a missing key or package
+    try:
+        await asyncio.wait_for(model.ainvoke(probe_messages()), timeout_s)
+    except TimeoutError as exc:
+        raise ModelConfigError(f"the {role} model {spec!r}{where} did not answer a test request within "
+                               f"{timeout_s:g} s") from exc
+    except Exception as exc:  # provider errors come in many types
+        reason = secrets.redact(f"{type(exc).__name__}: {exc}".strip().splitlines()[0])[:300]
+        raise ModelConfigError(f"the {role} model {spec!r}{where} failed a test request: {reason}") from exc

@@ -237,6 +237,11 @@ def correction_messages(output: AIMessage | str, problem: str) -> list[BaseMessa
     return [ai, HumanMessage(f"That output could not be used: {problem}. Answer again, following the format.")]
 
 
+def probe_messages() -> list[BaseMessage]:
+    """The one-line request that checks a model answers at all (before a sweep starts)."""
+    return [HumanMessage("Reply with the single word OK.")]
+
+
 # --- reading prompts back (for policies that see only the prompt; see the module docstring) ---
 
 def read_role(messages: Sequence[BaseMessage]) -> Role:
