@@ -1,8 +1,8 @@
 """"Trail Outfitters": a small multi-page shop served on 127.0.0.1 for the agent's own tests.
 
 It has what the core tests need and nothing more: links, a search form with a select, a results page, product
-pages with an add-to-cart form, a cart and checkout, a contact form, a sign-in form, a dead button (for loop detection), a hidden
-button, a page that never finishes loading, off-site links, and a link that opens a new tab. The results page can
+pages with an add-to-cart form, a cart and checkout, a contact form, a sign-in form, a dead button (for loop
+detection), a hidden button, a page that never finishes loading, off-site links, and a link that opens a new tab. The results page can
 be held shut by a gate, so a test can stop the agent at an exact point without sleeping.
 """
 
