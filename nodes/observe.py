@@ -167,6 +167,9 @@ async def _take_action(session: BrowserSession, state: AgentState, ctx: Context,
             session, seen, crash, lost = await _replace_browser(state, ctx, episode_id, call, journal, result,
                                                                 after=True, error=exc)
             notes += [crash, *lost]
+    late = session.drain_events()  # what happened after the action's own result was written (a meta refresh)
+    if late:
+        result = "; ".join([result, *late])
     if call.get("note"):
         result = f"{result} ({call['note']})"
     record = _step_record(state, call, result, seen["url"], seen["fingerprint"], started)

@@ -10,6 +10,7 @@ next turn.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Literal
 
@@ -114,12 +115,26 @@ async def _click(session: BrowserSession, id: int) -> str:
     element = await _element(session, id)
     before = session.page.url
     if await element.evaluate(_OPENS_NEW_TAB):
-        # Wait for the tab here, so the result (and the next observation) already shows it.
-        async with session.context.expect_page(timeout=session.settings.navigation_timeout_ms):
-            await element.click()
+        await _click_to_new_tab(session, element)
     else:
         await element.click()
     return await _report(session, f"clicked [{id}]", before)
+
+
+async def _click_to_new_tab(session: BrowserSession, element: Locator) -> None:
+    """Click, then wait for the new tab here, so the result (and the next observation) already shows it — or for
+    the network guard to refuse the tab's page, in which case no tab will come."""
+    timeout = session.settings.navigation_timeout_ms
+    refused = session.guard.refused
+    tab = asyncio.ensure_future(session.context.wait_for_event("page", timeout=timeout))
+    await element.click()
+    blocked = asyncio.ensure_future(session.guard.refusal_after(refused))
+    done, _ = await asyncio.wait({tab, blocked}, timeout=timeout / 1000, return_when=asyncio.FIRST_COMPLETED)
+    for waiter in (tab, blocked):
+        waiter.cancel()
+    await asyncio.gather(tab, blocked, return_exceptions=True)
+    if not done:
+        raise ActionError(f"the click was meant to open a new tab, but none opened within {timeout} ms")
 
 
 @_does("type")

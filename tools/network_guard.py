@@ -85,6 +85,7 @@ class NetworkGuard:
         self._hops: dict[Frame, int] = {}
         self._blocked: list[str] = []
         self.refused = 0  # navigations refused so far (a tool compares counts to tell that its own was refused)
+        self._refusal = asyncio.Event()
 
     async def attach(self, context: BrowserContext) -> None:
         await context.route("**/*", self._route)
@@ -111,6 +112,16 @@ class NetworkGuard:
             if remaining <= 0:
                 return
             await asyncio.wait(list(self._renavigations), timeout=remaining)
+
+    async def refusal_after(self, seen: int) -> None:
+        """Returns once more than `seen` navigations have been refused."""
+        while self.refused <= seen:
+            await self._refusal.wait()
+
+    def _count_refusal(self) -> None:
+        self.refused += 1
+        event, self._refusal = self._refusal, asyncio.Event()
+        event.set()
 
     # --- the routes ----------------------------------------------------------------------------------------
 
@@ -167,7 +178,7 @@ class NetworkGuard:
 
     async def _refuse(self, route: Route, request: Request, navigation: bool, url: str, source: str = "") -> None:
         if navigation:
-            self.refused += 1
+            self._count_refusal()
             self._report(f"redirect from {source} to {url} blocked: it is outside the allowed domains "
                          f"({self.policy.describe()})" if source else self.policy.refusal(url))
             # 204 No Content keeps the frame where it was (an abort would show Chrome's error page).
@@ -183,7 +194,7 @@ class NetworkGuard:
         hops = self._hops.get(frame, 0) + 1
         if hops > MAX_REDIRECTS:
             self._hops.pop(frame, None)
-            self.refused += 1
+            self._count_refusal()
             self._report(f"{request.url} redirected more than {MAX_REDIRECTS} times; the page stayed where it was")
             await route.fulfill(status=204, body="")
             return
