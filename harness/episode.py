@@ -17,6 +17,7 @@ from typing import Any
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models import BaseChatModel
 from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.store.base import BaseStore
 
 from graph.context import Context
 from graph.runs import UpdateHook, stream_run, task_input
@@ -131,7 +132,8 @@ class EpisodeSetup:
 
 async def run_task(setup: EpisodeSetup, settings: Context | None = None, *, judge: BaseChatModel | None = None,
                    on_update: UpdateHook | None = None, callbacks: Sequence[BaseCallbackHandler] = (),
-                   checkpointer: BaseCheckpointSaver | None = None, thread_id: str | None = None) -> EpisodeResult:
+                   checkpointer: BaseCheckpointSaver | None = None, store: BaseStore | None = None,
+                   thread_id: str | None = None) -> EpisodeResult:
     """Run one task on sites that are already up (embedded or real WebArena) and evaluate the agent's final page.
 
     `settings` are the user's (flags, environment, defaults); the task decides only what it must: its login state
@@ -151,7 +153,8 @@ async def run_task(setup: EpisodeSetup, settings: Context | None = None, *, judg
         return evaluation, last_url
 
     run = await stream_run(task_input(intent, start_url, str(task.task_id)), context, thread_id=thread_id,
-                           checkpointer=checkpointer, callbacks=callbacks, on_update=on_update, inspect=evaluate)
+                           checkpointer=checkpointer, store=store, callbacks=callbacks, on_update=on_update,
+                           inspect=evaluate)
     state = run.state
     assert run.inspected is not None
     evaluation, last_url = run.inspected

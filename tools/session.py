@@ -97,6 +97,9 @@ class BrowserSession:
         context.on("page", session._on_new_page)  # after the first tab: only later tabs are news
         return session
 
+    def __repr__(self) -> str:  # a session can end up in a trace's inputs: say what it is, show none of its state
+        return f"BrowserSession(allowed={self.policy.describe()!r}, tabs={len(self.context.pages)})"
+
     @property
     def pages(self) -> list[Page]:
         return [p for p in self.context.pages if not p.is_closed()]
