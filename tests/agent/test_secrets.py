@@ -74,3 +74,46 @@ def test_redaction_catches_every_echoed_form(monkeypatch: pytest.MonkeyPatch) ->
     assert nested == {"a": ["{{secret:PASSWORD}}", ("{{secret:PASSWORD}}",)], "n": 3}
     monkeypatch.setenv("PLAN_AND_ACT_SECRET_SHORT", "abc")  # too short to redact without mangling text
     assert secrets.redact("abc") == "abc"
+
+
+_AVERAGE = """async ([src, boxes]) => {
+  const img = new Image(); img.src = src; await img.decode();
+  const canvas = document.createElement('canvas'); canvas.width = img.width; canvas.height = img.height;
+  const ctx = canvas.getContext('2d'); ctx.drawImage(img, 0, 0);
+  return boxes.map(([x, y, w, h]) => {
+    const data = ctx.getImageData(x + 2, y + 2, Math.max(1, w - 4), Math.max(1, h - 4)).data;
+    let sum = 0; for (let i = 0; i < data.length; i += 4) sum += (data[i] + data[i + 1] + data[i + 2]) / 3;
+    return sum / (data.length / 4);
+  });
+}"""
+
+
+async def test_screenshots_paint_over_secrets_and_password_fields(browser, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import base64
+
+    from graph.context import Context
+    from nodes.browser_access import save_screenshot
+    from tools.session import BrowserSettings, DomainPolicy, sessions
+
+    monkeypatch.setenv("PLAN_AND_ACT_SECRET_PASSWORD", SECRET)
+    session = await sessions.open("mask-test", BrowserSettings(), DomainPolicy(("*",)))
+    try:
+        await session.page.set_content(
+            f"<body style='background:#fff;font:40px sans-serif'><input id=field value='{html.escape(SECRET)}'>"
+            f"<p id=text>Your password is {html.escape(SECRET)}</p><input id=pw type=password value=abcdef>"
+            "<p id=plain>nothing secret here</p></body>")
+        boxes = [await session.page.locator(f"#{name}").bounding_box() for name in ("field", "text", "pw", "plain")]
+        path = await save_screenshot(session, Context(screenshots_dir=str(tmp_path)), "ep", 0)
+        assert await session.page.locator("[data-pa-secret-mask]").count() == 0  # the marks were removed
+    finally:
+        await sessions.close("mask-test")
+    src = "data:image/jpeg;base64," + base64.b64encode(Path(path).read_bytes()).decode()
+    viewer = await browser.new_page()
+    try:
+        averages = await viewer.evaluate(_AVERAGE, [src, [[b["x"], b["y"], b["width"], b["height"]] for b in boxes]])
+    finally:
+        await viewer.close()
+    field, text, password, plain = averages
+    assert max(field, text, password) < 60, averages  # painted over (#202020)
+    assert plain > 200, averages  # ordinary text is left alone: mostly white around the letters
