@@ -27,14 +27,10 @@ GRAPH_NAME = "plan_and_act"
 # each action costs at most three supersteps (executor, observe, replan). LangGraph's own limit must therefore
 # never be what stops a run (its default of 25 would stop one at ~8 actions). The served graph cannot know a
 # run's max_steps when it is compiled, so it gets a limit no sane budget reaches; Python runs get exactly
-# `recursion_limit_for(max_steps)`.
+# `recursion_limit_for(max_steps)`. (The LangGraph API sets its own default, 10,011, on every run: max_steps up to
+# 3,333. The first observe checks that a run's limit fits its budget, so a mismatch ends the episode at once with a
+# stated reason instead of a GraphRecursionError hours later.)
 SERVED_RECURSION_LIMIT = 100_000
-
-
-def recursion_limit_for(max_steps: int) -> int:
-    """Supersteps an episode of `max_steps` actions may need: the first observe and the planner, three per
-    action, and the final observe, with room to spare."""
-    return 3 * max_steps + 10
 
 
 def build_graph(checkpointer: BaseCheckpointSaver | None = None, store: BaseStore | None = None

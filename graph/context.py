@@ -163,6 +163,12 @@ class Context:
 SETTING_NAMES: tuple[str, ...] = tuple(spec.name for spec in fields(Context))
 
 
+def recursion_limit_for(max_steps: int) -> int:
+    """Supersteps an episode of `max_steps` actions may need: the first observe and the planner, three per
+    action (executor, observe, replan), and the final observe, with room to spare."""
+    return 3 * max_steps + 10
+
+
 def declared_default(spec: Field[Any]) -> Any:
     if spec.default is not MISSING:
         return spec.default

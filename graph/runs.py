@@ -31,8 +31,8 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.store.base import BaseStore
 from langgraph.types import Command
 
-from graph.builder import build_graph, recursion_limit_for
-from graph.context import Context
+from graph.builder import build_graph
+from graph.context import Context, recursion_limit_for
 from graph.state import AgentState, TaskInput
 from nodes.lifecycle import KEEP_BROWSER
 from tools.session import BrowserSession, sessions

@@ -130,7 +130,8 @@ class AgentState(TaskInput, total=False):
     status: Status
     stop_reason: str
     # Why an episode failed when it was not the agent's doing: "model" (unreachable, refused the key), "browser"
-    # (would not start), "start_page" (did not load). Empty for outcomes the agent is scored on.
+    # (would not start), "start_page" (did not load), "settings" (a run that cannot fit its budget). Empty for
+    # outcomes the agent is scored on.
     failure_kind: str
     answer: str
     plan: Plan | None

@@ -20,7 +20,9 @@ from nodes.action_text import parse_action_text
 from nodes.model_calls import ask_role
 from nodes.toolset import executor_tools, tools_by_name
 from tools.actions import validate_call
-from tools.vocabulary import format_action
+from tools.vocabulary import ACTIONS_BY_NAME, ActionSpec, format_action
+
+NO_ARGS = ActionSpec("", "")
 
 
 def parse_tool_call(message: AIMessage, tools: dict[str, Any], page_ids: Collection[int] | None = None
@@ -47,7 +49,7 @@ def parse_tool_call(message: AIMessage, tools: dict[str, Any], page_ids: Collect
     problem = validate_call(name, args, tools)
     if problem:
         return None, problem
-    if page_ids is not None and "id" in args and int(args["id"]) not in page_ids:
+    if page_ids is not None and "id" in ACTIONS_BY_NAME.get(name, NO_ARGS).arg_names and args["id"] not in page_ids:
         return None, (f"there is no element [{args['id']}] on the current page; use an id shown in brackets in the "
                       "current page")
     call_id = (message.tool_calls[0].get("id") if message.tool_calls else None) or f"call_{uuid.uuid4().hex[:12]}"

@@ -13,11 +13,12 @@ import time
 import uuid
 from typing import Any
 
+from langgraph.config import get_config
 from langgraph.runtime import Runtime
 from langgraph.store.base import BaseStore
 from playwright.async_api import Error as PlaywrightError
 
-from graph.context import Context, settings
+from graph.context import Context, recursion_limit_for, settings
 from graph.state import AgentState, Observation, StepRecord, ToolCall
 from nodes.action_journal import ActionJournal, outcome
 from nodes.browser_access import (
@@ -102,6 +103,8 @@ async def _observe(state: AgentState, ctx: Context, store: BaseStore | None) -> 
                 "status": "done", "stop_reason": "the executor called stop"}
 
     first = state.get("observation") is None
+    if first and (problem := _budget_problem(ctx)):
+        return _failed(update, problem, "settings")
     session = sessions.get(episode_id)
     resumed = session is None and not first
     try:
@@ -138,6 +141,19 @@ async def _observe(state: AgentState, ctx: Context, store: BaseStore | None) -> 
     if update.get("status") in ENDED:
         await journal.forget()
     return update
+
+
+def _budget_problem(ctx: Context) -> str:
+    """Why this run would hit LangGraph's recursion limit before its own max_steps ("" when it would not)."""
+    try:
+        limit = int(get_config().get("recursion_limit") or 25)
+    except RuntimeError:  # called outside a running graph
+        return ""
+    needed = recursion_limit_for(ctx.max_steps)
+    if limit >= needed:
+        return ""
+    return (f"max_steps={ctx.max_steps} needs LangGraph's recursion_limit to be at least {needed}, and this run's "
+            f"is {limit}: pass recursion_limit in the run's config (graph.runs sets it for you)")
 
 
 async def _take_action(session: BrowserSession, state: AgentState, ctx: Context, episode_id: str, call: ToolCall,

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from tools import secrets
 from tools.observation import ID_ATTRIBUTE
 from tools.session import BrowserSession
-from tools.vocabulary import ACTIONS, STOP, ActionSpec, Arg
+from tools.vocabulary import ACTIONS, ACTIONS_BY_NAME, STOP, ActionSpec, Arg
 
 Session = Annotated[BrowserSession, InjectedToolArg]
 ERROR_PREFIX = "error:"
@@ -329,6 +329,11 @@ def validate_call(name: str, args: dict[str, Any], tools: dict[str, BaseTool] | 
         return f"there is no tool named {name!r}; the tools are: {', '.join(tools)}"
     if not isinstance(args, dict):
         return f"the arguments of {name} must be an object"
+    known = set(tools[name].tool_call_schema.model_fields)  # type: ignore[union-attr]
+    unknown = sorted(str(key) for key in args if key not in known)
+    if unknown and name in ACTIONS_BY_NAME:  # our actions take exactly their vocabulary's arguments
+        return (f"{name} has no argument{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; its "
+                f"arguments are: {', '.join(ACTIONS_BY_NAME[name].arg_names) or 'none'}")
     try:
         tools[name].tool_call_schema.model_validate(args)  # type: ignore[union-attr]
     except ValidationError as exc:

@@ -8,9 +8,9 @@ from dataclasses import replace
 
 import pytest
 
-from nodes.prompts import render_observation
-from nodes.browser_access import observe_page
 from graph.context import Context
+from nodes.browser_access import observe_page
+from nodes.prompts import render_observation
 from nodes.toolset import tools_by_name
 from tools.actions import ERROR_PREFIX, TOOLS_BY_NAME, run_action
 from tools.observation import ID_ATTRIBUTE, snapshot

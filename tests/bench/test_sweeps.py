@@ -65,8 +65,8 @@ def test_export_writes_webarena_configs(tmp_path: Path, capsys: pytest.CaptureFi
 def test_published_webarena_configs_run_unchanged_against_sites_the_user_names(tmp_path: Path) -> None:
     """The plumbing for real WebArena: Lite configs, placeholders pointed at running sites (here the embedded
     ones stand in), the give-up baseline as the policy, results and report written."""
-    from webenv.server import start_environment
     from tests.support.paths import WEBARENA_LITE_CONFIGS
+    from webenv.server import start_environment
 
     env = start_environment(["shopping", "shopping_admin"])
     try:

@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from bench.benchmarks_md import update_section
+from graph.runs import stream_run, task_input
 from policies.scripted import ScriptedChatModel, tool_call
 from tests.agent.graph_helpers import scripted_context
 from tests.support.hostile import Hostile, Vector, start_hostile
 from tests.support.scripting import on
-from graph.runs import stream_run, task_input
 from tools.domains import DomainPolicy
 
 

@@ -20,9 +20,8 @@ from playwright.async_api import Browser, Page, Response
 
 from webenv.evaluators import EvalContext, EvalResult, EvaluatorComb, Outcome, build_evaluator
 from webenv.server import Environment, start_environment
-from webenv.tasks.config import TaskConfig, parse_task
+from webenv.tasks.config import TaskConfig, parse_task, substitute
 from webenv.tasks.replay import ReplayResult, replay
-from webenv.tasks.config import substitute
 from webenv.tasks.solution import parse_solution
 
 Task = dict[str, Any]
