@@ -47,11 +47,13 @@ class Spec:
 
 
 passed: Counter[str] = Counter()
+order: list[str] = []  # every point passed, in order ("tool-before:3", ...)
 
 
 def _point(name: str, kill: str) -> None:
     passed[name] += 1
-    if kill == f"{name}:{passed[name]}":
+    order.append(f"{name}:{passed[name]}")
+    if kill == order[-1]:
         sys.stdout.flush()
         os.kill(os.getpid(), signal.SIGKILL)
 
@@ -114,7 +116,7 @@ async def main(spec: Spec) -> dict[str, Any]:
     state = run.state
     return {"status": state.get("status"), "stop_reason": state.get("stop_reason"), "answer": state.get("answer"),
             "score": run.inspected, "steps": len(state.get("history", [])), "resumes": state.get("resumes", 0),
-            "results": [step["result"] for step in state.get("history", [])], "passed": dict(passed)}
+            "results": [step["result"] for step in state.get("history", [])], "passed": dict(passed), "order": order}
 
 
 if __name__ == "__main__":

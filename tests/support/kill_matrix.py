@@ -45,6 +45,8 @@ class Outcome:
     steps: int
     killed: bool
     passed: dict[str, int]
+    order: list[str]
+    results: list[str]
 
     def same_as(self, other: Outcome) -> bool:
         return self.database == other.database and self.score == other.score
@@ -107,7 +109,8 @@ def killed_and_resumed(task_id: int, kill: str = "never", kill_after_s: float | 
                 report, _ = _run(_spec_file(workdir, **common, resume=True))
             assert report is not None
             return Outcome(database=digest(database), score=report["score"], status=report["status"],
-                           steps=report["steps"], killed=killed, passed=report["passed"])
+                           steps=report["steps"], killed=killed, passed=report["passed"], order=report["order"],
+                           results=report["results"])
     finally:
         env.stop()
 
@@ -118,6 +121,16 @@ def reference(task_id: int) -> Outcome:
 
 def every_point(counts: dict[str, int]) -> list[str]:
     return [f"{name}:{n}" for name, count in sorted(counts.items()) for n in range(1, count + 1)]
+
+
+def around_action(order: list[str], action: int) -> list[str]:
+    """The points from the checkpoint written before the `action`-th browser action starts to the one written
+    after it: where a kill can catch an action that ran but was not yet recorded."""
+    start = order.index(f"tool-before:{action}")
+    end = order.index(f"tool-after:{action}")
+    before = max(i for i in range(start) if order[i].startswith("checkpoint-after"))
+    after = next(i for i in range(end, len(order)) if order[i].startswith("checkpoint-after"))
+    return order[before:after + 1]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -177,4 +190,4 @@ def _duration(task_id: int) -> float:
 if __name__ == "__main__":
     sys.exit(main())
 
-__all__ = ["Outcome", "asdict", "every_point", "killed_and_resumed", "reference"]
+__all__ = ["Outcome", "around_action", "asdict", "every_point", "killed_and_resumed", "reference"]

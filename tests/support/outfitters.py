@@ -1,9 +1,10 @@
 """"Trail Outfitters": a small multi-page shop served on 127.0.0.1 for the agent's own tests.
 
 It has what the core tests need and nothing more: links, a search form with a select, a results page, product
-pages with an add-to-cart form, a cart and checkout, a contact form, a sign-in form, a dead button (for loop
-detection), a hidden button, a page that never finishes loading, off-site links, and a link that opens a new tab. The results page can
-be held shut by a gate, so a test can stop the agent at an exact point without sleeping.
+pages with an add-to-cart form, a cart and checkout, a contact form, a sign-in form, a review page with a one-time
+notice, a dead button (for loop detection), a hidden button, a page that never finishes loading, off-site links,
+and a link that opens a new tab. The results page can be held shut by a gate, so a test can stop the agent at an
+exact point without sleeping.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ class ShopState:
     orders: list[list[str]] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
     logins: list[tuple[str, str]] = field(default_factory=list)
+    notice_shown: bool = False
+    proceeded: list[str] = field(default_factory=list)
     results_gate: Gate = field(default_factory=Gate)
     slow_release: threading.Event = field(default_factory=threading.Event)  # set at teardown
 
@@ -134,6 +137,19 @@ def create_app(state: ShopState | None = None) -> Starlette:
     async def account(request: Request) -> HTMLResponse:
         return _page("Your account", f"<p>{len(shop.logins)} sign-ins</p>")
 
+    async def checkout_notice(request: Request) -> HTMLResponse:
+        """A one-time message above the buttons: reloaded, the page numbers its elements differently."""
+        notice = "" if shop.notice_shown else '<p role="status">Your cart was saved.</p><button>Dismiss</button>'
+        shop.notice_shown = True
+        return _page("Review your order", notice + '<form method="post" action="/proceed"><button name="to" '
+                     'value="checkout">Proceed to checkout</button></form><footer><a href="/">Back to shop</a>'
+                     '</footer>')
+
+    async def proceed(request: Request) -> HTMLResponse:
+        form = await request.form()
+        shop.proceeded.append(str(form.get("to", "")))
+        return _page("Checkout", "<p>Almost there.</p>")
+
     async def dead(request: Request) -> HTMLResponse:
         return _page("Inventory", '<button type="button">Refresh inventory</button>'
                      '<div style="display:none"><button type="button">Secret admin</button></div>')
@@ -154,4 +170,5 @@ def create_app(state: ShopState | None = None) -> Starlette:
         Route("/checkout", checkout, methods=["POST"]), Route("/order/{number}", order),
         Route("/contact", contact, methods=["GET", "POST"]), Route("/dead", dead), Route("/tabs", tabs),
         Route("/slow", slow), Route("/login", login, methods=["GET", "POST"]), Route("/account", account),
+        Route("/review", checkout_notice), Route("/proceed", proceed, methods=["POST"]),
     ])
