@@ -217,14 +217,11 @@ class BrowserSession:
     async def close(self) -> None:
         for task in list(self._pending):
             task.cancel()
-        try:
-            await self.context.close()
-        except PlaywrightError:
-            pass
-        try:
-            await self.browser.close()
-        except PlaywrightError:
-            pass
+        for closing in (self.context.close, self.browser.close):
+            try:
+                await asyncio.wait_for(closing(), self.settings.navigation_timeout_ms / 1000)
+            except Exception:  # already gone with its driver, or stuck: nothing left to do for it here
+                pass
 
 
 class SessionRegistry:

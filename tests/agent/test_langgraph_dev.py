@@ -161,7 +161,8 @@ async def _started(client, url: str, base_url: str, shop) -> tuple[str, str]:
     thread = await client.threads.create()
     run = await client.runs.create(thread["thread_id"], "plan_and_act", input={"intent": INTENT, "start_url": url},
                                    context={"mode": "react", "executor_model": "openai:loopback",
-                                            "base_url": base_url, "navigation_timeout_ms": 120_000})
+                                            "base_url": base_url, "navigation_timeout_ms": 120_000,
+                                            "max_steps": 30})
     assert await asyncio.to_thread(shop.results_gate.reached.wait, 180), "the run never reached the held page"
     return thread["thread_id"], run["run_id"]
 

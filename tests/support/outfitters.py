@@ -2,9 +2,9 @@
 
 It has what the core tests need and nothing more: links, a search form with a select, a results page, product
 pages with an add-to-cart form, a cart and checkout, a contact form, a sign-in form, a review page with a one-time
-notice, a dead button (for loop detection), a hidden button, a page that never finishes loading, off-site links,
-and a link that opens a new tab. The results page can be held shut by a gate, so a test can stop the agent at an
-exact point without sleeping.
+notice, a page whose button spins forever, a price list to download, a dead button (for loop detection), a hidden
+button, a page that never finishes loading, off-site links, and a link that opens a new tab. The results page can
+be held shut by a gate, so a test can stop the agent at an exact point without sleeping.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from html import escape
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 from starlette.routing import Route
 
 PRODUCTS = [
@@ -150,6 +150,17 @@ def create_app(state: ShopState | None = None) -> Starlette:
         shop.proceeded.append(str(form.get("to", "")))
         return _page("Checkout", "<p>Almost there.</p>")
 
+    async def busy(request: Request) -> HTMLResponse:
+        return _page("Busy", '<button onclick="while (true) {}">Spin forever</button>')
+
+    async def files(request: Request) -> HTMLResponse:
+        return _page("Price lists", '<a href="/files/prices.csv">Download the price list</a>')
+
+    async def price_list(request: Request) -> PlainTextResponse:
+        rows = "".join(f"{p['name']},{p['price']:.2f}\n" for p in PRODUCTS)
+        return PlainTextResponse("name,price\n" + rows, headers={"Content-Disposition": "attachment; "
+                                                                 "filename=prices.csv"})
+
     async def dead(request: Request) -> HTMLResponse:
         return _page("Inventory", '<button type="button">Refresh inventory</button>'
                      '<div style="display:none"><button type="button">Secret admin</button></div>')
@@ -170,5 +181,6 @@ def create_app(state: ShopState | None = None) -> Starlette:
         Route("/checkout", checkout, methods=["POST"]), Route("/order/{number}", order),
         Route("/contact", contact, methods=["GET", "POST"]), Route("/dead", dead), Route("/tabs", tabs),
         Route("/slow", slow), Route("/login", login, methods=["GET", "POST"]), Route("/account", account),
-        Route("/review", checkout_notice), Route("/proceed", proceed, methods=["POST"]),
+        Route("/review", checkout_notice), Route("/proceed", proceed, methods=["POST"]), Route("/busy", busy),
+        Route("/files", files), Route("/files/prices.csv", price_list),
     ])
