@@ -2,9 +2,13 @@
 
     plan-and-act-bench sweep --policy oracle                 # every task through the real graph (should be 100%)
     plan-and-act-bench sweep --policy stop-at-once           # the floor (should be 0%)
+    plan-and-act-bench sweep --policy constant-answer        # guessing without browsing (floor: <= 1%)
+    plan-and-act-bench sweep --policy page-dump              # answering with every page seen (floor: <= 1%)
+    plan-and-act-bench sweep --split train --policy oracle   # the training pool
     plan-and-act-bench sweep --model openai:gpt-4o-mini      # a real model
     plan-and-act-bench ablation --model openai:gpt-4o-mini   # react / plan / plan_and_act, one table
-    plan-and-act-bench export tasks.json                     # the suite in WebArena's config format
+    plan-and-act-bench export tasks.json [--split train]     # the suite in WebArena's config format
+    plan-and-act-bench observation                           # observation vs aria snapshot: speed, recall
     plan-and-act-bench webarena test_webarena_lite.raw.json --site __SHOPPING__=http://host:7770 ... --model M
 """
 
@@ -13,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import os
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -20,30 +25,22 @@ from pathlib import Path
 
 from bench.benchmarks_md import update_section
 from bench.report import write_report
-from bench.results import append_jsonl, failures, read_jsonl, summary_table, write_jsonl
+from bench.results import append_jsonl, failures, read_jsonl, summary_table, template_table, write_jsonl
 from bench.selection import select
 from bench.sweep import ResultHook, SweepAborted, sweep
 from cli.plugins import add_plugin_commands
 from graph.context import MODES, Context, ContextError
 from graph.context_flags import add_context_flags, context_from_flags, given_settings
 from graph.models import ModelConfigError, load_chat_model
-from harness.episode import EpisodeResult, PolicyChoice
+from harness.episode import POLICY_KINDS, EpisodeResult, PolicyChoice
 from nodes.model_calls import probe_role
 from webenv.judges import OfflineJudge
+from webenv.tasks.authoring import SPLITS
 from webenv.tasks.suite import export_suite, load_suite
-
-_ROLE_MODELS = ("planner_model", "executor_model", "replanner_model")
 
 
 def _policy(args: argparse.Namespace) -> PolicyChoice:
-    """Real models when --model or a role's model flag is given (--model fills the roles not named), else the
-    chosen built-in policy."""
-    given = given_settings(args)
-    if args.model or any(given.get(name) for name in _ROLE_MODELS):
-        return PolicyChoice.models(args.model, planner=given.get("planner_model", ""),
-                                   executor=given.get("executor_model", ""),
-                                   replanner=given.get("replanner_model", ""), base_url=given.get("base_url", ""))
-    return PolicyChoice(kind=args.policy or "oracle")
+    return PolicyChoice.from_settings(args.model, given_settings(args), args.policy or "oracle")
 
 
 def _settings(args: argparse.Namespace, out: Path, mode: str | None = None) -> Context:
@@ -57,8 +54,17 @@ def _settings(args: argparse.Namespace, out: Path, mode: str | None = None) -> C
     return context_from_flags(args, **overrides)
 
 
+_warned_offline_judge = False
+
+
 def _judge(args: argparse.Namespace):
+    global _warned_offline_judge
     if not args.judge_model:
+        if _policy(args).kind == "models" and not _warned_offline_judge:
+            _warned_offline_judge = True
+            print("warning: no --judge-model, so fuzzy_match checks (published WebArena configs) use the offline "
+                  "judge, which accepts only answers containing the reference words; the embedded suite's strict "
+                  "checks need no judge", file=sys.stderr)
         return OfflineJudge()
     return load_chat_model(args.judge_model, base_url=given_settings(args).get("base_url", ""), role="planner")
 
@@ -95,7 +101,7 @@ async def _run_sweep(args: argparse.Namespace, settings: Context, out: Path,
 
 
 async def _sweep_once(args: argparse.Namespace, settings: Context, out: Path) -> list[EpisodeResult]:
-    tasks = select(load_suite(), ids=args.tasks, groups=args.group or (), sample=args.sample)
+    tasks = select(load_suite(args.split), ids=args.tasks, groups=args.group or (), sample=args.sample)
     policy = _policy(args)
 
     async def run(done: set[int], on_result: ResultHook) -> list[EpisodeResult]:
@@ -136,7 +142,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         return _interrupted(out, settings.mode, f"{policy.label} / {settings.mode}")
     elapsed = time.monotonic() - started
-    table = summary_table(results)
+    templates = {task.task_id: task.template_id for task in load_suite(args.split)}
+    table = summary_table(results) + "\n\nPer intent template:\n\n" + template_table(results, templates)
     print(table)
     for line in failures(results):
         print("  " + line)
@@ -145,6 +152,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         command = " ".join(["plan-and-act-bench", *sys.argv[1:]])
         update_section(Path(args.benchmarks_md), args.benchmarks_section,
                        f"`{command}` — {dt.date.today().isoformat()}, policy {policy.label}, mode {settings.mode}, "
+                       f"{args.split} split, "
                        f"{len(results)} tasks in {elapsed / 60:.1f} min wall clock ({args.workers} workers, "
                        f"2-core machine), judge {args.judge_model or 'offline containment judge'}\n\n{table}")
     errors = [r for r in results if not r.scored]
@@ -185,6 +193,19 @@ def cmd_perf(args: argparse.Namespace) -> int:
     if args.benchmarks_section:
         update_section(Path(args.benchmarks_md), args.benchmarks_section,
                        f"`plan-and-act-bench {' '.join(sys.argv[1:])}` — {dt.date.today().isoformat()}\n\n{report}")
+    return 0
+
+
+def cmd_observation(args: argparse.Namespace) -> int:
+    from bench.observation_bench import observation_benchmark, report
+
+    before = os.getloadavg()[0]
+    results = asyncio.run(observation_benchmark(args.repeats))
+    text = report(results, (before, os.getloadavg()[0]))
+    print(text)
+    if args.benchmarks_section:
+        update_section(Path(args.benchmarks_md), args.benchmarks_section,
+                       f"`plan-and-act-bench {' '.join(sys.argv[1:])}` — {dt.date.today().isoformat()}\n\n{text}")
     return 0
 
 
@@ -252,8 +273,8 @@ def cmd_webarena(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    count = export_suite(Path(args.path))
-    print(f"wrote {count} tasks to {args.path}")
+    count = export_suite(Path(args.path), args.split)
+    print(f"wrote {count} {args.split} tasks to {args.path}")
     return 0
 
 
@@ -262,9 +283,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     for name, handler in (("sweep", cmd_sweep), ("ablation", cmd_ablation)):
         command = commands.add_parser(name)
-        command.add_argument("--policy", choices=("oracle", "stop-at-once"), default="oracle")
+        command.add_argument("--policy", choices=POLICY_KINDS, default="oracle")
         command.add_argument("--model", default="", help="a real model for every role (init_chat_model string)")
         command.add_argument("--judge-model", default="", help="fuzzy_match judge (default: offline judge)")
+        command.add_argument("--split", choices=SPLITS, default="test", help="the test suite or the training pool")
         command.add_argument("--tasks", default="", help="task ids, e.g. 0-9,15")
         command.add_argument("--group", action="append", help="site group(s): shopping, reddit, ..., multi")
         command.add_argument("--sample", action="store_true", help="one task per site group and eval type")
@@ -297,6 +319,12 @@ def build_parser() -> argparse.ArgumentParser:
     perf.add_argument("--benchmarks-section", default="")
     perf.add_argument("--benchmarks-md", default="BENCHMARKS.md")
     perf.set_defaults(handler=cmd_perf)
+    observation = commands.add_parser(
+        "observation", help="observation vs Playwright's aria snapshot: latency, recall, token counts per page")
+    observation.add_argument("--repeats", type=int, default=7)
+    observation.add_argument("--benchmarks-section", default="")
+    observation.add_argument("--benchmarks-md", default="BENCHMARKS.md")
+    observation.set_defaults(handler=cmd_observation)
     checkpoints = commands.add_parser("checkpoints", help="checkpoint size against actions on the longest tasks")
     checkpoints.add_argument("--count", type=int, default=3, help="how many of the longest tasks")
     checkpoints.add_argument("--benchmarks-section", default="")
@@ -305,6 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_plugin_commands(commands, "plan_and_act.bench_commands")
     export = commands.add_parser("export", help="write the embedded suite as WebArena config JSON")
     export.add_argument("path")
+    export.add_argument("--split", choices=SPLITS, default="test", help="the test suite or the training pool")
     export.set_defaults(handler=cmd_export)
     return parser
 

@@ -15,16 +15,11 @@ from tools.chromium import launch_chromium
 from tools.observation import ObservationOptions, snapshot
 from tools.session import sessions
 from webenv.server import start_environment
+from webenv.sites import all_specs
 from webenv.tasks.suite import load_suite
 
-# (site, path) pages an agent meets often: listings, detail pages, forms.
-PAGES = (
-    ("shopping", "/"), ("shopping", "/catalogsearch/result/?q=case"), ("shopping", "/sales/order/history/"),
-    ("shopping_admin", "/sales/order/"), ("shopping_admin", "/catalog/product/"),
-    ("reddit", "/"), ("reddit", "/f/books"),
-    ("gitlab", "/a11yproject/a11yproject.com/-/issues"), ("gitlab", "/byteblaze/dotfiles"),
-    ("map", "/directions?engine=fossgis_osrm_car&route=40.4443%2C-79.9436%3B40.4406%2C-79.9959"),
-)
+# (site, path) pages an agent meets often (listings, detail pages, forms), as each site's spec names them.
+PAGES = tuple((spec.name, path) for spec in all_specs() for path in spec.perf_pages)
 
 
 @dataclass(frozen=True)

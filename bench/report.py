@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
-from bench.results import GROUP_ORDER, by, tally
+from bench.results import by, ordered_groups, tally
 from harness.episode import EpisodeResult
 from tools import secrets
 
@@ -25,7 +25,7 @@ code{background:#f5f5f7;padding:0 .25rem;border-radius:3px}.muted{color:#666}
 def _summary(results: Sequence[EpisodeResult]) -> str:
     results = [r for r in results if r.scored]
     groups = by(results, "group")
-    rows = [tally("all", results)] + [tally(g, groups[g]) for g in GROUP_ORDER if g in groups]
+    rows = [tally("all", results)] + [tally(g, groups[g]) for g in ordered_groups(groups)]
     body = "".join(f"<tr><td>{escape(r.label)}</td><td>{r.total}</td><td>{r.passed}</td><td>{r.rate:.1f}%</td>"
                    f"<td>{r.mean_steps:.1f}</td></tr>" for r in rows)
     return ("<table><tr><th>tasks</th><th>n</th><th>passed</th><th>success</th><th>mean steps</th></tr>"

@@ -5,14 +5,22 @@ from __future__ import annotations
 import json
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from harness.episode import EpisodeResult
 from tools import secrets
+from webenv.sites import group_order
 
-GROUP_ORDER = ("shopping", "shopping_admin", "reddit", "gitlab", "map", "multi")
+GROUP_ORDER = group_order()  # the site registry's order
+
+
+def ordered_groups(names: Iterable[str]) -> list[str]:
+    """Groups in the registry's order, then any other group (a published config's site, a new site's group)
+    alphabetically: a group missing from the order is listed last, never dropped."""
+    present = set(names)
+    return [name for name in GROUP_ORDER if name in present] + sorted(present - set(GROUP_ORDER))
 
 
 @dataclass(frozen=True)
@@ -48,7 +56,7 @@ def summary_table(results: Sequence[EpisodeResult]) -> str:
     results = [r for r in results if r.scored]
     rows = [tally("all", results)]
     groups = by(results, "group")
-    rows += [tally(name, groups[name]) for name in GROUP_ORDER if name in groups]
+    rows += [tally(name, groups[name]) for name in ordered_groups(groups)]
     types = by(results, "eval_types")
     rows += [tally(f"eval: {name}", items) for name, items in sorted(types.items())]
     lines = ["| tasks | n | passed | success % | mean steps |", "|---|---:|---:|---:|---:|"]
@@ -57,6 +65,19 @@ def summary_table(results: Sequence[EpisodeResult]) -> str:
         kinds = ", ".join(f"{kind or 'crash'} {len(items)}" for kind, items in sorted(by(errors, "error_kind").items()))
         lines += ["", f"Not scored: {len(errors)} episode{'s' if len(errors) > 1 else ''} ended by an infrastructure "
                       f"error ({kinds}); see the results file."]
+    return "\n".join(lines)
+
+
+def template_table(results: Sequence[EpisodeResult], templates: Mapping[int, int]) -> str:
+    """One compact row per intent template (`templates`: task id -> template id), so a sweep shows which kinds of
+    task a policy solves, not only how many."""
+    per: dict[int, list[EpisodeResult]] = defaultdict(list)
+    for result in (r for r in results if r.scored):  # infrastructure errors say nothing about a template
+        per[templates.get(result.task_id, -1)].append(result)
+    lines = ["| template | n | passed | success % |", "|---:|---:|---:|---:|"]
+    for template in sorted(per):
+        row = tally(str(template) if template >= 0 else "?", per[template])
+        lines.append(f"| {row.label} | {row.total} | {row.passed} | {row.rate:.0f} |")
     return "\n".join(lines)
 
 

@@ -30,6 +30,7 @@ from langgraph.runtime import Runtime
 from graph.state import Mode, Role
 
 MODES: tuple[str, ...] = get_args(Mode)
+ObservationMode = Literal["text", "screenshot", "both"]
 ENV_PREFIX = "PLAN_AND_ACT_"
 READ_TOOLS = ("extract_text", "extract_hyperlinks")
 _SECRET_DOMAIN = re.compile(r"\s*[A-Za-z0-9_]+\s*=\s*\S+\s*")
@@ -69,6 +70,9 @@ class Context:
     viewport_only: bool = field(default=False, metadata={
         "description": "Observe only what is on screen (the paper's setting) instead of the whole page."})
     observation_tokens: int = field(default=6000, metadata={"description": "Token budget of one observation."})
+    observation_mode: ObservationMode = field(default="text", metadata={
+        "description": "What the models see of the page: text (the element lines), screenshot (the viewport "
+                       "with element ids drawn on it, plus a legend of those elements), or both."})
     link_urls: bool = field(default=True, metadata={"description": "Show link targets in observations."})
     cot: bool = field(default=False, metadata={
         "description": "Planner and executor reason before answering (the paper's CoT variant)."})
@@ -89,6 +93,9 @@ class Context:
                        "secret with no entry may be typed only on the start URLs' own origins."})
     downloads_dir: str = field(default="", metadata={
         "description": "Keep files the agent downloads here; empty = report them (name and size) and discard."})
+    settle_ms: int = field(default=2_000, metadata={
+        "description": "After an action, wait up to this long (ms) for the page to stop changing before it is "
+                       "observed; the executor's wait action asks for more."})
     storage_state: str = field(default="", metadata={
         "description": "Path of a Playwright storage-state JSON to start from (e.g. logged-in cookies)."})
     screenshots_dir: str = field(default="", metadata={

@@ -40,7 +40,7 @@ _providers: dict[str, ProviderFactory] = {}
 # Modules that register providers when imported; tried lazily when a prefix is unknown, so a server that
 # only loads graph/builder.py can still resolve "scripted:" / "reference:" / "oracle:" strings.
 PROVIDER_PLUGINS = ("policies.providers",)
-_cache: dict[tuple[str, str, float], BaseChatModel] = {}
+_cache: dict[tuple[Any, ...], BaseChatModel] = {}
 _cache_lock = threading.Lock()
 
 # Environment variables that hold each provider's key (for the "missing key" message).
@@ -72,9 +72,11 @@ def _registered(prefix: str) -> ProviderFactory | None:
     return _providers.get(prefix)
 
 
-def load_chat_model(spec: str, *, base_url: str = "", temperature: float = 0.0,
-                    role: Role = "executor") -> BaseChatModel:
-    """A chat model for a role. Cached per (spec, base_url, temperature): clients are reused across steps."""
+def load_chat_model(spec: str, *, base_url: str = "", temperature: float = 0.0, role: Role = "executor",
+                    **options: Any) -> BaseChatModel:
+    """A chat model for a role. Cached per (spec, base_url, temperature, options): clients are reused across steps.
+    `options` go to `init_chat_model` for remote models (e.g. `max_retries=0` for a caller that retries itself,
+    `timeout=`); registered providers ignore them."""
     spec = spec.strip()
     if not spec:
         raise ModelConfigError(f"no {role} model given: pass a model string such as openai:gpt-4o-mini")
@@ -82,20 +84,22 @@ def load_chat_model(spec: str, *, base_url: str = "", temperature: float = 0.0,
     factory = _registered(prefix)
     if factory is not None:
         return factory(ModelRequest(spec=spec, name=name, base_url=base_url, temperature=temperature, role=role))
-    key = (spec, base_url, temperature)
+    key = (spec, base_url, temperature, tuple(sorted(options.items())))
     with _cache_lock:
         if key not in _cache:
-            _cache[key] = _init_remote(spec, prefix, base_url, temperature, role)
+            _cache[key] = _init_remote(spec, prefix, base_url, temperature, role, options)
         return _cache[key]
 
 
-def _init_remote(spec: str, prefix: str, base_url: str, temperature: float, role: Role) -> BaseChatModel:
+def _init_remote(spec: str, prefix: str, base_url: str, temperature: float, role: Role,
+                 options: dict[str, Any]) -> BaseChatModel:
     from langchain.chat_models import init_chat_model
 
     kwargs: dict[str, Any] = {"temperature": temperature}
     if prefix in ("openai", "azure_openai"):
         # Streamed answers (`stream_mode="messages"` on the LangGraph API) carry token usage only when asked for.
         kwargs["stream_usage"] = True
+    kwargs.update(options)  # the user's model options win
     if base_url:
         kwargs["base_url"] = base_url
         if prefix in ("openai", "") and not os.environ.get("OPENAI_API_KEY"):

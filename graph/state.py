@@ -54,6 +54,7 @@ class Observation(TypedDict):
     truncated: bool
     fingerprint: str  # changes when anything visible changes (loop detection)
     tokens: int
+    screenshot: str  # path of the set-of-marks screenshot (observation_mode screenshot/both), or ""; never bytes
 
 
 class PageView(TypedDict):

@@ -30,11 +30,14 @@ from webenv.server import Environment, start_environment
 from webenv.tasks.config import TaskConfig, substitute
 from webenv.tasks.suite import EmbeddedTask
 
+POLICY_KINDS = ("oracle", "stop-at-once", "constant-answer", "page-dump")  # besides real models
+
 
 @dataclass(frozen=True)
 class PolicyChoice:
-    """Who plays the roles: the task's reference solution ("oracle"), the give-up baseline ("stop-at-once"), or
-    real models (init_chat_model strings, optionally behind an OpenAI-compatible `base_url`)."""
+    """Who plays the roles: the task's reference solution ("oracle"), a floor baseline ("stop-at-once",
+    "constant-answer", "page-dump"; see policies.baselines), or real models (init_chat_model strings, optionally
+    behind an OpenAI-compatible `base_url`)."""
 
     kind: str = "oracle"
     planner_model: str = ""
@@ -48,6 +51,16 @@ class PolicyChoice:
         return cls(kind="models", planner_model=planner or model, executor_model=executor or model,
                    replanner_model=replanner, base_url=base_url)
 
+    @classmethod
+    def from_settings(cls, model: str, given: dict[str, Any], default_kind: str = "oracle") -> PolicyChoice:
+        """What a command line asks for: real models when `model` (every role) or a role's model setting is
+        given — `model` fills the roles not named — else the built-in policy `default_kind`."""
+        roles = ("planner_model", "executor_model", "replanner_model")
+        if model or any(given.get(name) for name in roles):
+            return cls.models(model, planner=given.get("planner_model", ""), executor=given.get("executor_model", ""),
+                              replanner=given.get("replanner_model", ""), base_url=given.get("base_url", ""))
+        return cls(kind=default_kind)
+
     @property
     def label(self) -> str:
         if self.kind != "models":
@@ -58,13 +71,15 @@ class PolicyChoice:
     def model_settings(self, task: EmbeddedTask | None = None, placeholders: dict[str, str] | None = None,
                        key: str = "") -> dict[str, str]:
         """Context settings for the roles; the oracle registers the task's reference policy under `key`."""
-        if self.kind == "oracle":
+        if self.kind == "page-dump" and task is not None and "string_match" not in task.config.eval.eval_types:
+            return {"planner_model": "stop-at-once:", "executor_model": "stop-at-once:"}  # see policies.baselines
+        if self.kind in ("oracle", "page-dump"):
             if task is None:
-                raise ValueError("the oracle policy needs a task with a reference solution")
-            name = register_oracle(key, task.solution, placeholders or {})
+                raise ValueError(f"the {self.kind} policy needs a task with a reference solution")
+            name = register_oracle(key, task.solution, placeholders or {}, page_dump=self.kind == "page-dump")
             return {"planner_model": name, "executor_model": name}
-        if self.kind == "stop-at-once":
-            return {"planner_model": "stop-at-once:", "executor_model": "stop-at-once:"}
+        if self.kind in ("stop-at-once", "constant-answer"):
+            return {"planner_model": f"{self.kind}:", "executor_model": f"{self.kind}:"}
         return {"planner_model": self.planner_model, "executor_model": self.executor_model,
                 "replanner_model": self.replanner_model, "base_url": self.base_url}
 

@@ -13,15 +13,18 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page
 
 from graph.context import Context
 from graph.state import AgentState, Observation, StepRecord
 from nodes.page_elements import carry_over
-from tools import secrets
+from tools import secrets, tokens
 from tools.actions import run_action
 from tools.domains import DomainPolicy
-from tools.observation import ObservationOptions, snapshot
+from tools.marks import marked_screenshot
+from tools.observation import ObservationOptions, Snapshot, legend, snapshot
 from tools.session import BrowserSession, BrowserSettings
+from tools.settle import settle
 from tools.vocabulary import format_action
 
 AND = " |AND| "
@@ -60,7 +63,7 @@ def secret_domains(ctx: Context, state: AgentState) -> tuple[tuple[str, tuple[st
 def browser_settings(ctx: Context, state: AgentState | None = None) -> BrowserSettings:
     return BrowserSettings(
         headless=ctx.headless, navigation_timeout_ms=ctx.navigation_timeout_ms,
-        action_timeout_ms=ctx.action_timeout_ms, storage_state=ctx.storage_state or None,
+        action_timeout_ms=ctx.action_timeout_ms, storage_state=ctx.storage_state or None, settle_ms=ctx.settle_ms,
         block_offsite_requests=ctx.block_offsite_requests, subresource_domains=tuple(ctx.subresource_domains),
         downloads_dir=ctx.downloads_dir, secret_domains=secret_domains(ctx, state or {}))
 
@@ -88,8 +91,8 @@ async def open_start_pages(session: BrowserSession, urls: list[str]) -> None:
     session.drain_events()
 
 
-async def restore(session: BrowserSession, state: AgentState, ctx: Context,
-                  url: str = "") -> tuple[Observation, list[str]]:
+async def restore(session: BrowserSession, state: AgentState, ctx: Context, url: str = "",
+                  image_path: Path | None = None) -> tuple[Observation, list[str]]:
     """Bring a fresh browser back to the episode's last page (or `url`) and re-type what was typed on it.
 
     Returns the page as it now is and what could not be restored. A field typed into is found again by its role
@@ -101,7 +104,7 @@ async def restore(session: BrowserSession, state: AgentState, ctx: Context,
         await session.page.goto(target, wait_until="load")
     except PlaywrightError as exc:
         raise StartPageError(f"could not reload {target} to resume: {str(exc).splitlines()[0]}") from exc
-    seen = await observe_page(session, ctx)
+    seen = await observe_page(session, ctx, image_path)
     lost: list[str] = []
     if target == last:
         for step in _typed_on_current_page(state.get("history", []), last):
@@ -113,7 +116,7 @@ async def restore(session: BrowserSession, state: AgentState, ctx: Context,
             await run_action(session, step["action"], {**step["args"], "id": element_id})
         session.drain_events()
         if state.get("history"):
-            seen = await observe_page(session, ctx)
+            seen = await observe_page(session, ctx, image_path)
     return seen, lost
 
 
@@ -128,20 +131,50 @@ def _typed_on_current_page(history: list[StepRecord], url: str) -> list[StepReco
             and not s["args"].get("press_enter") and "id" in s["args"]]
 
 
-async def observe_page(session: BrowserSession, ctx: Context) -> Observation:
-    """Snapshot the active tab; a page caught mid-navigation is waited for and read again, and a page whose
-    scripts keep the browser busy is stopped instead of waited on forever."""
+IMAGES_DIR = Path(".plan_and_act") / "images"  # observation screenshots when no screenshots_dir is set
+
+
+def observation_image_path(ctx: Context, episode_id: str, actions_taken: int) -> Path | None:
+    """Where the set-of-marks screenshot of this observation goes (None in text mode): a file, referenced from
+    state by its path, so no checkpoint or trace ever holds image bytes."""
+    if ctx.observation_mode == "text":
+        return None
+    return (Path(ctx.screenshots_dir or IMAGES_DIR) / episode_id / f"page-{actions_taken:03d}.png").absolute()
+
+
+async def _look(page: Page, ctx: Context, image_path: Path | None) -> tuple[Snapshot, str]:
+    """The page's snapshot and, with `image_path`, its set-of-marks screenshot (path, or "")."""
+    snap = await snapshot(page, observation_options(ctx))
+    if image_path is None:
+        return snap, ""
+    return snap, str(await marked_screenshot(page, snap, image_path))
+
+
+async def observe_page(session: BrowserSession, ctx: Context, image_path: Path | None = None) -> Observation:
+    """Snapshot the active tab (and, with `image_path`, a set-of-marks screenshot); a page caught mid-navigation
+    is waited for and read again, and a page whose scripts keep the browser busy is stopped instead of waited on
+    forever."""
     last_error = ""
     notes: list[str] = []
     for _attempt in range(3):
         page = session.page
+        # A navigation an action left in progress is waited for here, with the full page-load timeout.
+        settled = await settle(page, navigation_timeout_ms=ctx.navigation_timeout_ms, settle_ms=ctx.settle_ms,
+                               after_action=False)
         try:
-            snap = await asyncio.wait_for(snapshot(page, observation_options(ctx)), ctx.page_timeout_ms / 1000)
-            text = "\n".join([*(f"({note})" for note in notes), snap.text])
+            snap, screenshot = await asyncio.wait_for(_look(page, ctx, image_path), ctx.page_timeout_ms / 1000)
+            text, ids, count = snap.text, snap.ids, snap.tokens
+            if image_path is not None and ctx.observation_mode == "screenshot":  # the image, and a legend of its marks
+                text, ids = legend(snap)
+                count = tokens.count(text)
+            if settled.navigating:
+                text = f"({settled.note()}; this is the page before it)\n{text}"
+            text = "\n".join([*(f"({note})" for note in notes), text])
             # Redacted before it enters state (checkpointed, traced, reported), URL and tabs included.
             observation: Observation = {
-                "url": snap.url, "title": snap.title, "text": text, "ids": snap.ids, "tabs": await session.tabs(),
-                "truncated": snap.truncated, "fingerprint": snap.fingerprint, "tokens": snap.tokens}  # type: ignore[typeddict-item]
+                "url": snap.url, "title": snap.title, "text": text, "ids": ids, "tabs": await session.tabs(),
+                "truncated": snap.truncated, "fingerprint": snap.fingerprint, "tokens": count,
+                "screenshot": screenshot}
             return secrets.redact_value(observation)
         except TimeoutError:
             done = await session.unfreeze(page)
@@ -156,7 +189,8 @@ async def observe_page(session: BrowserSession, ctx: Context) -> Observation:
     url = session.page.url
     unread: Observation = {
         "url": url, "title": "", "text": f"(the page could not be read: {last_error})", "ids": [],
-        "tabs": await session.tabs(), "truncated": False, "fingerprint": f"unreadable:{url}", "tokens": 0}
+        "tabs": await session.tabs(), "truncated": False, "fingerprint": f"unreadable:{url}", "tokens": 0,
+        "screenshot": ""}
     return secrets.redact_value(unread)
 
 

@@ -20,6 +20,7 @@ from langchain_core.tools import BaseTool
 from graph.context import Context
 from graph.models import ModelConfigError, model_for_role, usage_of
 from graph.state import AgentState, Role, RoleUsage, merge_usage
+from nodes.inline_images import InlineImages
 from nodes.prompts import FACTS_KEY, PromptFacts, correction_messages, probe_messages, prompt_facts
 from tools import secrets
 
@@ -82,7 +83,10 @@ async def ask_role(state: AgentState, ctx: Context, role: Role, messages: list[B
     such call makes: token usage, the count of unusable outputs, and — if the model failed — the episode's end.
     The caller adds what a usable answer means for its role."""
     try:
-        model: BaseChatModel | Runnable = model_for_role(ctx, role)
+        chat_model = model_for_role(ctx, role)
+        if ctx.observation_mode != "text":
+            chat_model = InlineImages(inner=chat_model)  # screenshots stay file references until the provider call
+        model: BaseChatModel | Runnable = chat_model
         if tools:
             model = model.bind_tools(list(tools))  # type: ignore[union-attr]
     except (ModelConfigError, NotImplementedError) as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 from langgraph.config import get_config
@@ -25,6 +26,7 @@ from nodes.browser_access import (
     StartPageError,
     browser_settings,
     domain_policy,
+    observation_image_path,
     observe_page,
     open_start_pages,
     restore,
@@ -126,10 +128,11 @@ async def _observe(state: AgentState, ctx: Context, store: BaseStore | None) -> 
 
     try:
         if call is None:  # the first look at the start page, or a resume between two actions
+            image = observation_image_path(ctx, episode_id, len(state.get("history", [])))
             if resumed:
-                update["observation"], update["feedback"] = await restore(session, state, ctx)
+                update["observation"], update["feedback"] = await restore(session, state, ctx, image_path=image)
             else:
-                update["observation"] = await observe_page(session, ctx)
+                update["observation"] = await observe_page(session, ctx, image)
             return update
         update.update(await _take_action(session, state, ctx, episode_id, call, journal, resumed))
     except StartPageError as exc:  # the page to resume on no longer loads
@@ -159,12 +162,13 @@ def _budget_problem(ctx: Context) -> str:
 async def _take_action(session: BrowserSession, state: AgentState, ctx: Context, episode_id: str, call: ToolCall,
                        journal: ActionJournal, resumed: bool) -> dict[str, Any]:
     started = time.time()
+    image = observation_image_path(ctx, episode_id, len(state.get("history", [])) + 1)
     notes: list[str] = []
     result = ""
     seen: Observation | None = None
     if resumed:  # the pending action may have run before the process stopped: settle it, never replay blindly
         verdict = outcome(await journal.read(call["id"]), call, "the episode was stopped")
-        seen, notes = await restore(session, state, ctx, url=verdict.landing_url)
+        seen, notes = await restore(session, state, ctx, url=verdict.landing_url, image_path=image)
         if not verdict.rerun:
             result = verdict.explanation
         else:
@@ -174,14 +178,15 @@ async def _take_action(session: BrowserSession, state: AgentState, ctx: Context,
         result = await _act(session, ctx, call, journal)
         seen = None
         if not session.alive:  # Chromium or its driver died during the action
-            session, seen, result, lost = await _replace_browser(state, ctx, episode_id, call, journal, result)
+            session, seen, result, lost = await _replace_browser(state, ctx, episode_id, call, journal, result,
+                                                                 image=image)
             notes += [result, *lost]
     if seen is None:
         try:
-            seen = await observe_page(session, ctx)
+            seen = await observe_page(session, ctx, image)
         except (PlaywrightError, RuntimeError) as exc:  # died between the action and the look
             session, seen, crash, lost = await _replace_browser(state, ctx, episode_id, call, journal, result,
-                                                                after=True, error=exc)
+                                                                after=True, error=exc, image=image)
             notes += [crash, *lost]
     late = session.drain_events()  # what happened after the action's own result was written (a meta refresh)
     if late:
@@ -229,18 +234,19 @@ async def _act(session: BrowserSession, ctx: Context, call: ToolCall, journal: A
 
 
 async def _replace_browser(state: AgentState, ctx: Context, episode_id: str, call: ToolCall, journal: ActionJournal,
-                           result: str, *, after: bool = False, error: BaseException | None = None
-                           ) -> tuple[BrowserSession, Observation, str, list[str]]:
+                           result: str, *, after: bool = False, error: BaseException | None = None,
+                           image: Path | None = None) -> tuple[BrowserSession, Observation, str, list[str]]:
     """A new browser where the interrupted action left the episode; returns it, the page, the step's result and
     what could not be restored."""
     await sessions.close(episode_id)
     session = await _open(state, ctx, episode_id)
     if after:  # the action had finished; its own result stands
-        seen, lost = await restore(session, state, ctx, url=outcome(journal.entry, call, "").landing_url)
+        seen, lost = await restore(session, state, ctx, url=outcome(journal.entry, call, "").landing_url,
+                                   image_path=image)
         return session, seen, (f"{result} (then the browser stopped: {str(error).splitlines()[0] if error else ''}; "
                                f"it was restarted at {seen['url']})"), lost
     verdict = outcome(journal.entry, call, "the browser crashed")
-    seen, lost = await restore(session, state, ctx, url=verdict.landing_url)
+    seen, lost = await restore(session, state, ctx, url=verdict.landing_url, image_path=image)
     if verdict.rerun:
         return session, seen, (f"{ERROR_PREFIX} the browser crashed during {format_action(call['name'], call['args'])}"
                                f" before it reached the server; a new browser was started at {seen['url']}. Do it "

@@ -197,3 +197,10 @@ def _parse_block(title: str, body: list[str], number: int, problems: list[str]) 
     elif title and not reasoning:
         reasoning = title
     return {"reasoning": reasoning, "instruction": instruction}
+
+
+def step_heading_number(line: str) -> int | None:
+    """The step number if `line` starts a step block (`## Step 3`, `**Step 3:**`), else None. Readers of
+    annotated plans (synth/) use it so that what counts as a step heading is decided here only."""
+    match = _HEADING.match(line)
+    return int(match.group(1)) if match else None

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any, TypedDict
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
@@ -165,36 +166,53 @@ def _join(*sections: str) -> str:
     return "\n\n".join(section for section in sections if section)
 
 
-def _planner_messages(intent: str, observation: Mapping[str, Any] | None, *, cot: bool = False) -> list[BaseMessage]:
+def _page_message(text: str, observation: Mapping[str, Any] | None, images: bool) -> HumanMessage:
+    """The turn's message: plain text, or (with a screenshot observation) a text block and an image block that
+    references the screenshot file; the model call turns the reference into bytes, so state and traces never
+    hold them (`nodes.inline_images`)."""
+    path = (observation or {}).get("screenshot") or ""
+    if not (images and path):
+        return HumanMessage(text)
+    return HumanMessage(content=[{"type": "text", "text": text}, image_block(path)])
+
+
+def image_block(path: str) -> dict[str, Any]:
+    """A standard LangChain image block that points at a file (file: URL) instead of carrying its bytes."""
+    return {"type": "image", "url": Path(path).as_uri(), "mime_type": "image/png"}
+
+
+def _planner_messages(intent: str, observation: Mapping[str, Any] | None, *, cot: bool = False,
+                      images: bool = False) -> list[BaseMessage]:
     return [
         SystemMessage(PLANNER_SYSTEM + (COT_PLANNER if cot else "")),
-        HumanMessage(_join(f"## Task\n{intent}", "## Current page\n" + render_observation(observation),
-                           "## Your turn\nWrite the plan.")),
+        _page_message(_join(f"## Task\n{intent}", "## Current page\n" + render_observation(observation),
+                            "## Your turn\nWrite the plan."), observation, images),
     ]
 
 
 def _replanner_messages(intent: str, plan: Plan | None, history: Sequence[StepRecord],
-                       observation: Mapping[str, Any] | None, *, cot: bool = False) -> list[BaseMessage]:
+                       observation: Mapping[str, Any] | None, *, cot: bool = False,
+                       images: bool = False) -> list[BaseMessage]:
     previous = render_plan(plan["steps"], plan["notes"]) if plan else "(no plan yet)"
     return [
         SystemMessage(REPLANNER_SYSTEM + (COT_PLANNER if cot else "")),
-        HumanMessage(_join(f"## Task\n{intent}", "## Previous plan\n" + previous.replace("## ", "### "),
-                           render_history(history), "## Current page\n" + render_observation(observation),
-                           "## Your turn\nWrite the updated plan.")),
+        _page_message(_join(f"## Task\n{intent}", "## Previous plan\n" + previous.replace("## ", "### "),
+                            render_history(history), "## Current page\n" + render_observation(observation),
+                            "## Your turn\nWrite the updated plan."), observation, images),
     ]
 
 
 def _executor_messages(intent: str, plan: Plan | None, mode: Mode, history: Sequence[StepRecord],
                       observation: Mapping[str, Any] | None, feedback: Sequence[str] = (), *, window: int = 8,
-                      cot: bool = False, secret_names: Sequence[str] = ()) -> list[BaseMessage]:
+                      cot: bool = False, secret_names: Sequence[str] = (), images: bool = False) -> list[BaseMessage]:
     notes = _render_notes(plan["notes"]) if plan and mode != "react" else ""
     problems = ("## Feedback\n" + "\n".join(f"- {item}" for item in feedback)) if feedback else ""
     return [
         SystemMessage(EXECUTOR_SYSTEM.format(plan_clause=_PLAN_CLAUSES[mode]) + (COT_EXECUTOR if cot else "")),
-        HumanMessage(_join(f"## Task\n{intent}", _render_plan_for_executor(plan, mode), notes,
-                           render_history(history, window), _secrets_hint(secret_names),
-                           "## Current page\n" + render_observation(observation), problems,
-                           "## Your turn\nCall exactly one tool for the next action.")),
+        _page_message(_join(f"## Task\n{intent}", _render_plan_for_executor(plan, mode), notes,
+                            render_history(history, window), _secrets_hint(secret_names),
+                            "## Current page\n" + render_observation(observation), problems,
+                            "## Your turn\nCall exactly one tool for the next action."), observation, images),
     ]
 
 
@@ -202,13 +220,15 @@ def build_messages(role: Role, state: AgentState, context: Context) -> list[Base
     """The exact messages `role` gets in this state under these settings (a pure function of its inputs)."""
     intent = state.get("intent", "")
     observation = state.get("observation")
+    images = context.observation_mode != "text"
     if role == "planner":
-        return _planner_messages(intent, observation, cot=context.cot)
+        return _planner_messages(intent, observation, cot=context.cot, images=images)
     if role == "replanner":
-        return _replanner_messages(intent, state.get("plan"), state.get("history", []), observation, cot=context.cot)
+        return _replanner_messages(intent, state.get("plan"), state.get("history", []), observation, cot=context.cot,
+                                   images=images)
     return _executor_messages(intent, state.get("plan"), context.mode, state.get("history", []), observation,
                              state.get("feedback", []), window=context.history_window, cot=context.cot,
-                             secret_names=state.get("secret_names", []))
+                             secret_names=state.get("secret_names", []), images=images)
 
 
 class PromptFacts(TypedDict):
@@ -245,7 +265,7 @@ def probe_messages() -> list[BaseMessage]:
 # --- reading prompts back (for policies that see only the prompt; see the module docstring) ---
 
 def read_role(messages: Sequence[BaseMessage]) -> Role:
-    system = next((str(m.content) for m in messages if isinstance(m, SystemMessage)), "")
+    system = next((m.text for m in messages if isinstance(m, SystemMessage)), "")
     if system.startswith("You are the PLANNER"):
         return "planner"
     if system.startswith("You are the REPLANNER"):
@@ -254,7 +274,7 @@ def read_role(messages: Sequence[BaseMessage]) -> Role:
 
 
 def _last_human(messages: Sequence[BaseMessage]) -> str:
-    humans = [str(m.content) for m in messages if isinstance(m, HumanMessage)]
+    humans = [m.text for m in messages if isinstance(m, HumanMessage)]
     return humans[0] if humans else ""
 
 

@@ -6,6 +6,8 @@
 - `oracle:NAME` — a reference policy registered with `register_oracle` under a name (the embedded
   environment's runner does this per episode, with the placeholders of the environment it started).
 - `stop-at-once:` — gives up at once with an empty answer (the floor of any benchmark).
+- `constant-answer:[TEXT]` — stops at once with TEXT (default: yes, no and every number up to 100).
+- page dump — registered per episode like the oracle (`register_oracle(..., page_dump=True)`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 from langchain_core.language_models import BaseChatModel
 
 from graph.models import ModelConfigError, ModelRequest, register_provider
-from policies.baselines import StopAtOnce
+from policies.baselines import DEFAULT_CONSTANT, ConstantAnswer, PageDump, StopAtOnce
 from policies.reference import ReferencePolicy
 from webenv.tasks.solution import ReferenceSolution, SolutionError, parse_solution
 
@@ -31,10 +33,13 @@ def register_scripted(name: str, model: BaseChatModel) -> str:
     return f"scripted:{name}"
 
 
-def register_oracle(name: str, solution: ReferenceSolution, placeholders: dict[str, str]) -> str:
+def register_oracle(name: str, solution: ReferenceSolution, placeholders: dict[str, str], *,
+                    page_dump: bool = False) -> str:
     """Make `oracle:<name>` resolve to the reference policy of one task in one environment (episodes running
-    side by side each register their own name); returns the model string."""
-    _oracles[name] = ReferencePolicy(solution=solution, placeholders=dict(placeholders))
+    side by side each register their own name) — or, with `page_dump`, to the page-dump baseline that follows
+    the same navigation; returns the model string."""
+    policy = PageDump if page_dump else ReferencePolicy
+    _oracles[name] = policy(solution=solution, placeholders=dict(placeholders))
     return f"oracle:{name}"
 
 
@@ -77,3 +82,4 @@ register_provider("scripted", _scripted_model)
 register_provider("reference", _reference_model)
 register_provider("oracle", _oracle_model)
 register_provider("stop-at-once", lambda request: StopAtOnce())
+register_provider("constant-answer", lambda request: ConstantAnswer(answer=request.name or DEFAULT_CONSTANT))

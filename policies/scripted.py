@@ -41,7 +41,7 @@ def plan_text(*instructions: str, notes: Sequence[str] = ()) -> str:
 
 
 def _estimate_tokens(messages: Sequence[BaseMessage]) -> int:
-    return math.ceil(sum(len(str(m.content)) for m in messages) / 4)
+    return math.ceil(sum(len(m.text) for m in messages) / 4)  # text blocks only: images are file references
 
 
 class ScriptedChatModel(BaseChatModel):

@@ -13,17 +13,21 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
 fi
 
-# Reinstall only when pyproject.toml changed since the last successful install.
+# Extras: dev (tests) and train (torch, transformers, TRL, PEFT: the fine-tuning tests need them; the CPU torch
+# wheel is pinned in pyproject.toml). PLAN_AND_ACT_EXTRAS=dev skips the ~1.5 GB training stack.
+EXTRAS="${PLAN_AND_ACT_EXTRAS:-dev,train}"
+
+# Reinstall only when pyproject.toml or the extras changed since the last successful install.
 stamp="$VENV/.plan-and-act-installed"
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  echo "setup: installing plan-and-act[dev] into $VENV"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ "$(cat "$stamp")" != "$EXTRAS" ]; then
+  echo "setup: installing plan-and-act[$EXTRAS] into $VENV"
   log="$VENV/pip-install.log"
-  if ! { "$VENV/bin/python" -m pip install --upgrade pip && "$VENV/bin/python" -m pip install -e '.[dev]'; } >"$log" 2>&1; then
+  if ! { "$VENV/bin/python" -m pip install --upgrade pip && "$VENV/bin/python" -m pip install -e ".[$EXTRAS]"; } >"$log" 2>&1; then
     tail -n 40 "$log" >&2
     echo "setup: pip install failed (full log: $log)" >&2
     exit 1
   fi
-  touch "$stamp"
+  echo "$EXTRAS" >"$stamp"
 fi
 
 find_chromium() {
@@ -50,6 +54,10 @@ if ! find_chromium >/dev/null; then
     echo "       Or set PLAN_AND_ACT_CHROMIUM to a Chrome/Chromium binary." >&2
     exit 1
   }
+fi
+# Large real-world pages nobody here wrote, served on loopback by the observation tests and benchmark.
+if [ ! -f /usr/share/doc/python3.11/html/library/functions.html ]; then
+  apt_install python3.11-doc "large static pages for the observation tests" || exit 1
 fi
 
 # PostgreSQL's server binaries (initdb, pg_ctl): the Postgres checkpointer is tested against a real server that

@@ -11,6 +11,7 @@ next turn.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Literal
 
@@ -20,9 +21,10 @@ from playwright.async_api import Locator, Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
-from tools import secrets
-from tools.observation import ID_ATTRIBUTE
+from tools import date_input, page_hooks, secrets
+from tools.page_scan import ID_ATTRIBUTE, frame_of
 from tools.session import BrowserSession
+from tools.settle import settle
 from tools.vocabulary import ACTIONS, ACTIONS_BY_NAME, STOP, ActionSpec, Arg
 
 Session = Annotated[BrowserSession, InjectedToolArg]
@@ -44,8 +46,24 @@ def _first_line(exc: BaseException) -> str:
 
 
 async def _element(session: BrowserSession, element_id: int, *, must_be_visible: bool = True) -> Locator:
-    locator = session.page.locator(f'[{ID_ATTRIBUTE}="{int(element_id)}"]')
-    if await locator.count() == 0:
+    """The element with this id in the active tab: in the frame the latest observation saw it in, else in the
+    main document, else in any frame (ids are page-wide, frames included)."""
+    page = session.page
+    selector = f'[{ID_ATTRIBUTE}="{int(element_id)}"]'
+    known = frame_of(page, element_id)
+    candidates = [known] if known is not None else []
+    candidates.append(page.main_frame)
+    locator = None
+    for frame in candidates:
+        if await frame.locator(selector).count():
+            locator = frame.locator(selector)
+            break
+    if locator is None:
+        for frame in page.frames:
+            if frame not in candidates and not frame.is_detached() and await frame.locator(selector).count():
+                locator = frame.locator(selector)
+                break
+    if locator is None:
         raise ActionError(f"there is no element [{element_id}] on the current page; use an id from the latest "
                           "observation")
     if must_be_visible and not await locator.first.is_visible():
@@ -54,22 +72,20 @@ async def _element(session: BrowserSession, element_id: int, *, must_be_visible:
     return locator.first
 
 
-async def _settle(session: BrowserSession) -> str:
-    """Wait for whatever the action started (a navigation, a form post) to finish loading."""
-    page = session.page
-    try:
-        await page.wait_for_load_state("load", timeout=session.settings.navigation_timeout_ms)
-    except PlaywrightTimeout:
-        return f" (the page was still loading after {session.settings.navigation_timeout_ms} ms)"
-    except PlaywrightError:
-        pass  # the page closed or navigated again; the next observation shows where we are
-    return ""
+async def _settled_note(session: BrowserSession) -> str:
+    """Wait for whatever the action started (a navigation, a form post, a script filling the page) to finish,
+    within bounds; say so if it did not."""
+    settings = session.settings
+    result = await settle(session.page, navigation_timeout_ms=settings.navigation_timeout_ms,
+                          quiet_ms=settings.quiet_ms, settle_ms=settings.settle_ms)
+    note = result.note()
+    return f" ({note})" if note else ""
 
 
 async def _report(session: BrowserSession, done: str, url_before: str) -> str:
     """One line for the executor: what happened, where the page is now, and any side events."""
     await session.settled()  # redirect hops the network guard is following, downloads being saved
-    note = await _settle(session)
+    note = await _settled_note(session)
     page = session.page
     parts = [done + note]
     if page.url != url_before:
@@ -117,7 +133,9 @@ async def _click(session: BrowserSession, id: int) -> str:
     if await element.evaluate(_OPENS_NEW_TAB):
         await _click_to_new_tab(session, element)
     else:
-        await element.click()
+        # Playwright would wait for a navigation the click starts and call a slow one a failed click; the
+        # settling below waits for it instead, and reports it as still in progress if it outlasts the timeout.
+        await element.click(no_wait_after=True)
     return await _report(session, f"clicked [{id}]", before)
 
 
@@ -137,14 +155,64 @@ async def _click_to_new_tab(session: BrowserSession, element: Locator) -> None:
         raise ActionError(f"the click was meant to open a new tab, but none opened within {timeout} ms")
 
 
+_FIELD_FACTS = """el => ({tag: el.tagName, type: (el.type || '').toLowerCase(), readOnly: !!el.readOnly,
+  disabled: !!el.disabled})"""
+_FIELD_VALUE = "el => el.isContentEditable ? el.innerText.replace(/\\n$/, '') : (el.value ?? '')"
+
+
+def _alnum(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _shown(value: str, password: bool) -> str:
+    return f"{len(value)} characters (hidden)" if password else repr(secrets.redact(value))
+
+
+def _did_not_take(id: int, text: str, wanted: str, held: str, password: bool) -> str | None:
+    """Why the typed text did not take (the field is empty, or kept only a part), or None if it did."""
+    if held == wanted or not wanted:
+        return None
+    if not held:
+        return (f"typed {text!r} into [{id}] but the field is still empty: it did not accept the text "
+                "(does it take only a particular format, or is it filled some other way?)")
+    if wanted.startswith(held):
+        return f"typed {text!r} into [{id}] but the field kept only {_shown(held, password)} (a length limit?)"
+    return None
+
+
 @_does("type")
 async def _type(session: BrowserSession, id: int, text: str, press_enter: bool = False) -> str:
     element = await _element(session, id)
     before = session.page.url
-    await element.fill(await _with_secrets(session, element, id, text))
+    facts = await element.evaluate(_FIELD_FACTS)
+    kind = facts["type"] if facts["tag"] == "INPUT" else ""
+    if facts["disabled"] or facts["readOnly"]:
+        state = "disabled" if facts["disabled"] else "read-only"
+        raise ActionError(f"field [{id}] is {state}; it cannot be typed into")
+    value = await _with_secrets(session, element, id, text)
+    converted = ""
+    if kind in date_input.FORMATS:
+        try:
+            value = date_input.normalize(kind, value)
+        except date_input.DateInputError as exc:
+            raise ActionError(f"[{id}] is a {kind} field (format {date_input.FORMATS[kind]}): {exc}") from None
+        if value != text.strip():
+            converted = f" as {value}"
+    await element.fill(value)
+    # Read back what the field holds: a field that silently refused the text is an error the executor must see.
+    held = str(await element.evaluate(_FIELD_VALUE))
+    password = kind == "password"
+    problem = _did_not_take(id, text, value, held, password)
+    if problem:
+        raise ActionError(problem)
+    typed = f"typed {text!r} into [{id}]{converted}"
+    if held != value:
+        same_characters = _alnum(held) == _alnum(value)
+        typed += f" (shown as {_shown(held, password)})" if same_characters else \
+            f"; the field now holds {_shown(held, password)}"
     if press_enter:
-        await element.press("Enter")
-    typed = f"typed {text!r} into [{id}]" + (" and pressed Enter" if press_enter else "")
+        await element.press("Enter", no_wait_after=True)
+        typed += " and pressed Enter"
     return await _report(session, typed, before)
 
 
@@ -196,7 +264,17 @@ async def _select_option(session: BrowserSession, id: int, option: str) -> str:
             raise ActionError(f"dropdown [{id}] has no option {option!r}; its options are: "
                               + ", ".join(repr(label) for label in labels[:30]))
         await element.select_option(label=matches[0])
-    return await _report(session, f"selected {option!r} in [{id}]", before)
+    # Read back what the dropdown shows: a page script may have changed it back.
+    chosen: list[str] = await element.evaluate(
+        "el => [...el.selectedOptions].map(o => o.label || o.textContent.trim())")
+    wanted = {option.strip().lower()} | {
+        label.strip().lower() for label, value in zip(labels, values) if value == option}
+    if not any(label.strip().lower() in wanted for label in chosen):
+        shown = ", ".join(repr(label) for label in chosen) or "nothing"
+        raise ActionError(f"tried to select {option!r} in [{id}] but the dropdown shows {shown} (the page changed "
+                          "it back, or the option is disabled)")
+    shown = "" if option in chosen else f" (now showing {', '.join(repr(label) for label in chosen)})"
+    return await _report(session, f"selected {option!r} in [{id}]{shown}", before)
 
 
 @_does("press")
@@ -214,7 +292,44 @@ async def _scroll(session: BrowserSession, direction: str) -> str:
              return [Math.round(window.scrollY), window.innerHeight,
                      document.documentElement.scrollHeight]; }""", sign)
     top, height, total = position
-    return f"scrolled {direction}; showing {top}-{min(top + height, total)} px of {total} px"
+    note = await _settled_note(session)  # scrolling often loads more (lazy images, infinite lists)
+    return f"scrolled {direction}; showing {top}-{min(top + height, total)} px of {total} px{note}"
+
+
+# Resolves true when the DOM changes after `since` (performance.now() in the page), false after `limit` ms.
+_WAIT_FOR_CHANGE = """([limit]) => new Promise((resolve) => {
+  const hooks = window[Symbol.for('plan-and-act.hooks')];
+  const since = performance.now();
+  const tick = () => {
+    if (hooks && hooks.lastChange > since) resolve(true);
+    else if (performance.now() - since >= limit) resolve(false);
+    else setTimeout(tick, 50);
+  };
+  tick();
+})"""
+
+
+@_does("wait")
+async def _wait(session: BrowserSession, seconds: int = 3) -> str:
+    """The model's way to ask for more time than the automatic settling gives (a slow search, a late menu)."""
+    page = session.page
+    started = time.monotonic()
+    before = page.url
+    await page_hooks.ensure(page)
+    try:
+        changed = await asyncio.wait_for(page.evaluate(_WAIT_FOR_CHANGE, [seconds * 1000]), seconds + 2)
+    except PlaywrightError:
+        changed = True  # the document was replaced: a navigation happened while we waited
+    except TimeoutError:
+        changed = False  # the page's own script did not yield
+    note = await _settled_note(session)
+    waited = time.monotonic() - started
+    what = "the page changed" if changed else "the page did not change"
+    parts = [f"waited {waited:.1f} s; {what}{note}"]
+    if page.url != before:
+        parts.append(f"the page is now {page.url}")
+    parts.extend(session.drain_events())
+    return "; ".join(parts)
 
 
 @_does("goto")
@@ -231,11 +346,11 @@ async def _goto(session: BrowserSession, url: str) -> str:
         # The guard answered a redirect itself: it refused the target, or is navigating there hop by hop.
         response = None
         await session.settled()
-        await _settle(session)
+        await _settled_note(session)
     if session.guard.refused > refused:
         raise ActionError("; ".join(session.drain_events()))
     status = f" (HTTP {response.status})" if response is not None and response.status >= 400 else ""
-    return "; ".join([f"opened {page.url}{status}", *session.drain_events()])
+    return "; ".join([f"opened {page.url}{status}{await _settled_note(session)}", *session.drain_events()])
 
 
 @_does("go_back")
@@ -243,7 +358,7 @@ async def _go_back(session: BrowserSession) -> str:
     response = await session.page.go_back(wait_until="load")
     if response is None and session.page.url in ("", "about:blank"):
         raise ActionError("there is no previous page in this tab")
-    return f"went back to {session.page.url}"
+    return f"went back to {session.page.url}{await _settled_note(session)}"
 
 
 @_does("go_forward")
@@ -252,7 +367,7 @@ async def _go_forward(session: BrowserSession) -> str:
     await session.page.go_forward(wait_until="load")
     if session.page.url == before:
         raise ActionError("there is no next page in this tab's history")
-    return f"went forward to {session.page.url}"
+    return f"went forward to {session.page.url}{await _settled_note(session)}"
 
 
 @_does("new_tab")

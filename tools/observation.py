@@ -3,336 +3,229 @@
 Why this shape:
 - Ids are attributes injected into the DOM (BrowserGym's approach), not positions in a list: an element keeps its
   id for the life of the document, so an id printed in one observation still names the same element after the
-  page re-renders around it, and an action resolves it with a plain CSS selector.
-- Roles and names come from Chrome's own accessibility tree (CDP `Accessibility.getFullAXTree`), the source
-  WebArena's observation uses, so "button 'Add to Cart'" means what a screen reader would announce, and
-  Playwright's `get_by_role` (used to check reference solutions) agrees with what the agent sees.
-- Pruning keeps what a person would read: invisible and decorative nodes go, unnamed wrappers collapse, text
-  that only repeats its parent's name is dropped, long option lists are cut. A token budget caps the rest.
+  page re-renders around it, and an action resolves it with a plain CSS selector (in whichever frame holds it).
+- One walk of the DOM inside the page (`page_scan`) gives roles and names as ARIA defines them (what Playwright's
+  `get_by_role` and a screen reader use), every frame and open shadow root, and the interactive elements the
+  accessibility tree leaves unnamed (script-made clickables). It is several times faster than fetching Chrome's
+  full accessibility tree, which matters on big pages.
+- Lines are WebArena's: `[12] button "Add to cart"`, with value/checked/selected state, link targets, headings
+  and text kept, invisible nodes pruned. A budget in real tokens (o200k) caps the text; when it cuts, the last
+  line says what was cut, and only the ids actually printed are listed.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
 import re
-import weakref
-from collections.abc import Iterator
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
-from playwright.async_api import CDPSession, Page
+from playwright.async_api import Page
 
-ID_ATTRIBUTE = "data-pa-id"
+from tools import secrets, tokens
+from tools.date_input import FORMATS as DATE_FORMATS
+from tools.page_scan import ELEMENT, FRAME, ID_ATTRIBUTE, TEXT, Box, Node, PageScan, scan_page
 
-# Marks every element that has no id yet with the next free number. The counter lives on the document element,
-# so ids never repeat within a document and elements that survive a re-render keep theirs.
-_INJECT_IDS = """(attr) => {
-  const root = document.documentElement;
-  if (!root) return 0;
-  let next = Number(root.getAttribute('data-pa-next') || '1');
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT);
-  for (let el = walker.currentNode; el; el = walker.nextNode()) {
-    if (!el.hasAttribute(attr)) el.setAttribute(attr, String(next++));
-  }
-  root.setAttribute('data-pa-next', String(next));
-  return next - 1;
-}"""
+__all__ = ["ID_ATTRIBUTE", "ObservationOptions", "Snapshot", "snapshot", "render", "legend"]
 
-_VIEWPORT = "() => [window.scrollX, window.scrollY, window.innerWidth, window.innerHeight]"
-
-# Roles that only group other nodes: printed only when they carry a name.
-_WRAPPER_ROLES = frozenset({
-    "none", "generic", "presentation", "group", "Section", "LineBreak", "paragraph", "list", "listitem",
-    "ListMarker", "table", "rowgroup", "div", "Canvas", "Pre", "Abbr", "Ruby", "strong", "emphasis",
-    "time", "sectionheader", "sectionfooter", "blockquote", "figure", "DescriptionList", "term", "definition",
-    "contentinfo", "banner", "complementary", "form", "navigation", "main", "region", "article", "search",
-    "code", "subscript", "superscript", "mark", "insertion", "deletion", "caption", "legend", "Iframe",
-})
-# Nodes whose subtree is their value (a text field's inner text) or noise.
-_SKIP_SUBTREE_ROLES = frozenset({"InlineTextBox", "ScrollBar", "Canvas"})
-_VALUE_ROLES = frozenset({"textbox", "searchbox", "combobox", "spinbutton", "slider", "ComboBoxMenuButton"})
-_TEXT_ROLES = frozenset({"StaticText", "text"})
-_BOOLEAN_PROPS = ("focused", "disabled", "required", "expanded", "selected", "pressed", "multiselectable")
 MAX_OPTIONS = 25
 _FOCUSED = re.compile(r" focused(?=\s|$)", re.M)
+_LINE_ID = re.compile(r"^\s*\[(\d+)\] ")
+# Roles a person acts on: these get a mark (their id drawn on the element) in set-of-marks screenshots.
+MARKED_ROLES = frozenset({"button", "link", "textbox", "searchbox", "combobox", "listbox", "checkbox", "radio",
+                          "switch", "slider", "spinbutton", "tab", "menuitem", "menuitemcheckbox", "menuitemradio",
+                          "treeitem", "gridcell", "clickable", "focusable"})  # options: their dropdown is marked
+_FLAGS = ("checked", "selected", "expanded", "pressed", "disabled", "readonly", "required", "focused", "clickable")
 
 
 @dataclass(frozen=True)
 class ObservationOptions:
     """viewport_only: only what is on screen now (the paper's executor sees the viewport). token_budget: cut
-    the text after roughly this many tokens (4 characters a token; no tokenizer download needed)."""
+    the text after this many o200k tokens. timeout_s: the longest one frame may take to read."""
 
     viewport_only: bool = False
     token_budget: int = 6000
     link_urls: bool = True
+    timeout_s: float = 10.0
 
 
 @dataclass
 class Snapshot:
     url: str
     title: str
-    text: str  # the element lines only; `render` adds the page header
-    ids: list[int]
+    text: str  # the element lines only; the prompt adds the page header
+    ids: list[int]  # ids printed in `text`, in order
     truncated: bool
     fingerprint: str  # changes when anything the model can see changes (loop detection compares these)
-    tokens: int = 0
+    tokens: int = 0  # o200k tokens of `text`
     tabs: list[dict[str, Any]] = field(default_factory=list)
-
-
-def estimate_tokens(text: str) -> int:
-    return math.ceil(len(text) / 4)
-
-
-async def inject_ids(page: Page) -> int:
-    """Give every element of the current document a stable id; returns the highest id in use."""
-    return int(await page.evaluate(_INJECT_IDS, ID_ATTRIBUTE))
-
-
-_cdp_sessions: weakref.WeakKeyDictionary[Page, CDPSession] = weakref.WeakKeyDictionary()
-
-
-async def _cdp(page: Page) -> CDPSession:
-    """One DevTools session per page, opened on first use and dropped with the page."""
-    session = _cdp_sessions.get(page)
-    if session is None:
-        session = _cdp_sessions[page] = await page.context.new_cdp_session(page)
-    return session
-
-
-@dataclass
-class _Dom:
-    """What DOMSnapshot tells us per backend node: our id attribute, link target, and layout box."""
-
-    ids: dict[int, int]
-    hrefs: dict[int, str]
-    boxes: dict[int, tuple[float, float, float, float]]
-
-
-async def _dom_facts(cdp: CDPSession) -> _Dom:
-    snap = await cdp.send("DOMSnapshot.captureSnapshot", {"computedStyles": []})
-    strings: list[str] = snap["strings"]
-    document = snap["documents"][0]
-    nodes = document["nodes"]
-    backend_ids: list[int] = nodes["backendNodeId"]
-    ids: dict[int, int] = {}
-    hrefs: dict[int, str] = {}
-    for index, attributes in enumerate(nodes.get("attributes", [])):
-        for k in range(0, len(attributes), 2):
-            name = strings[attributes[k]]
-            if name == ID_ATTRIBUTE:
-                value = strings[attributes[k + 1]]
-                if value.isdigit():
-                    ids[backend_ids[index]] = int(value)
-            elif name == "href":
-                hrefs[backend_ids[index]] = strings[attributes[k + 1]]
-    layout = document["layout"]
-    boxes = {backend_ids[i]: tuple(b) for i, b in zip(layout["nodeIndex"], layout["bounds"])}
-    return _Dom(ids=ids, hrefs=hrefs, boxes=boxes)  # type: ignore[arg-type]
+    boxes: dict[int, Box] = field(default_factory=dict)  # printed id -> its box, for those in the viewport
+    marks: dict[int, Box] = field(default_factory=dict)  # the interactive ones among them (set-of-marks)
+    sensitive: list[Box] = field(default_factory=list)  # boxes showing a password or a secret's value (masked)
+    viewport: Box = (0.0, 0.0, 0.0, 0.0)
+    problems: list[str] = field(default_factory=list)
 
 
 def _quote(text: str) -> str:
     return '"' + " ".join(text.split()).replace('"', "'") + '"'
 
 
-def _short_url(href: str, page_url: str) -> str:
+def _short_url(absolute: str, page_url: str) -> str:
     """Same-origin links as a path (fewer tokens), others absolute."""
-    absolute = urljoin(page_url, href)
     here, there = urlsplit(page_url), urlsplit(absolute)
-    if (here.scheme, here.netloc) == (there.scheme, there.netloc):
-        return there.path + (f"?{there.query}" if there.query else "") or "/"
+    if (here.scheme, here.netloc) == (there.scheme, there.netloc) and there.scheme in ("http", "https"):
+        return (there.path or "/") + (f"?{there.query}" if there.query else "")
     return absolute
 
 
-class _Formatter:
-    """Walks Chrome's accessibility tree and writes one line per element worth reading."""
+def _props(node: Node, page_url: str, options: ObservationOptions) -> str:
+    props = node.props
+    parts: list[str] = []
+    kind = props.get("type")
+    if kind in DATE_FORMATS:
+        parts.append(f"type={kind} format={DATE_FORMATS[kind]}")
+    if "value" in props:
+        parts.append(f"value={_quote(str(props['value']))}")
+    if "password" in props:
+        parts.append(f"value=\"{'•' * min(int(props['password']), 12)}\"")
+    for flag in _FLAGS:
+        value = props.get(flag)
+        if value is True or value == "true":
+            parts.append(flag)
+        elif value == "mixed":
+            parts.append(f"{flag}=mixed")
+    if node.role == "link" and options.link_urls:
+        url = str(props.get("url") or "")
+        if url and not url.startswith(("javascript:", "#")) and "#" not in url[:1]:
+            parts.append(f"url={_short_url(url, page_url)}")
+    return (" " + " ".join(parts)) if parts else ""
 
-    def __init__(self, ax_nodes: list[dict[str, Any]], dom: _Dom, page_url: str, options: ObservationOptions,
-                 viewport: tuple[float, float, float, float]):
-        self.nodes = {node["nodeId"]: node for node in ax_nodes}
-        self.dom = dom
-        self.page_url = page_url
-        self.options = options
-        self.viewport = viewport
-        self.ids: list[int] = []
-        self.control_names = {
-            self._name(n) for n in ax_nodes
-            if self._role(n) in _VALUE_ROLES | {"checkbox", "radio", "button", "switch"} and self._name(n)
-        }
 
-    @staticmethod
-    def _role(node: dict[str, Any]) -> str:
-        return str(node.get("role", {}).get("value", ""))
+def _line(node: Node, page_url: str, options: ObservationOptions) -> str:
+    indent = "  " * node.depth
+    if node.kind == TEXT:
+        if node.role == "more":
+            return f"{indent}{node.name}"
+        return f"{indent}StaticText {_quote(node.name)}"
+    name = f" {_quote(node.name)}" if node.name else ""
+    return f"{indent}[{node.id}] {node.role}{name}{_props(node, page_url, options)}"
 
-    @staticmethod
-    def _name(node: dict[str, Any]) -> str:
-        return " ".join(str(node.get("name", {}).get("value", "") or "").split())
 
-    def _in_viewport(self, node: dict[str, Any]) -> bool | None:
-        box = self.dom.boxes.get(node.get("backendDOMNodeId", -1))
-        if box is None:
-            return None
-        x, y, w, h = box
-        sx, sy, vw, vh = self.viewport
-        return w > 0 and h > 0 and x < sx + vw and x + w > sx and y < sy + vh and y + h > sy
-
-    def _props(self, node: dict[str, Any], role: str) -> str:
-        props: dict[str, Any] = {p["name"]: p.get("value", {}).get("value") for p in node.get("properties", [])}
-        parts: list[str] = []
-        if role in _VALUE_ROLES:
-            value = node.get("value", {}).get("value")
-            if value not in (None, ""):
-                parts.append(f"value={_quote(str(value))}")
-        checked = props.get("checked")
-        if checked not in (None, "false", False):
-            parts.append("checked" if checked in ("true", True) else f"checked={checked}")
-        for name in _BOOLEAN_PROPS:
-            value = props.get(name)
-            if value in (True, "true"):
-                if name == "focused" and role == "RootWebArea":
-                    continue
-                parts.append(name)
-            elif name == "expanded" and value in (False, "false") and role == "combobox":
-                continue
-        if role == "link" and self.options.link_urls:
-            href = self.dom.hrefs.get(node.get("backendDOMNodeId", -1))
-            if href and not href.startswith(("javascript:", "#")):
-                parts.append(f"url={_short_url(href, self.page_url)}")
-        return (" " + " ".join(parts)) if parts else ""
-
-    def lines(self) -> list[str]:
-        root = next((n for n in self.nodes.values() if self._role(n) == "RootWebArea"), None)
-        if root is None:
-            return []
-        return list(self._walk(root, depth=-1, parent_name=self._name(root)))
-
-    def _children(self, node: dict[str, Any]) -> Iterator[dict[str, Any]]:
-        for child_id in node.get("childIds", []):
-            child = self.nodes.get(child_id)
-            if child is not None:
-                yield child
-
-    def _walk(self, node: dict[str, Any], depth: int, parent_name: str) -> Iterator[str]:
-        """Yields the lines of this node and its subtree; `depth` is the indentation of printed ancestors."""
-        role = self._role(node)
-        if role in _SKIP_SUBTREE_ROLES:
-            return
-        name = self._name(node)
-        backend = node.get("backendDOMNodeId", -1)
-        element_id = self.dom.ids.get(backend)
-        ignored = bool(node.get("ignored"))
-        if role == "RootWebArea":
-            yield from self._walk_children(node, depth, name)
-            return
-        if role == "LabelText" and self._text_of(node) in self.control_names:
-            return  # the label's text is already the name of the control it labels
-        if ignored or (role in _WRAPPER_ROLES and not name) or role in ("LabelText", "MenuListPopup"):
-            yield from self._walk_children(node, depth, parent_name)
-            return
-        if role in _TEXT_ROLES:
-            return  # text is merged and emitted by the parent (see _walk_children)
-        if self.options.viewport_only and self._in_viewport(node) is False and not self._has_visible_descendant(node):
-            return
-        indent = "  " * (depth + 1)
-        label = f"[{element_id}] " if element_id is not None else ""
-        if element_id is not None:
-            self.ids.append(element_id)
-        shown_name = f" {_quote(name)}" if name else ""
-        yield f"{indent}{label}{role}{shown_name}{self._props(node, role)}"
-        if role in _VALUE_ROLES - {"combobox"}:
-            return  # a text field's subtree is its own value, already printed
-        if role == "combobox":
-            yield from self._options(node, depth + 1)
-            return
-        yield from self._walk_children(node, depth + 1, name)
-
-    def _has_visible_descendant(self, node: dict[str, Any]) -> bool:
-        for child in self._children(node):
-            if self._in_viewport(child) or self._has_visible_descendant(child):
-                return True
+def _visible(box: Box, clip: Box) -> bool:
+    x, y, w, h = box
+    cx, cy, cw, ch = clip
+    if w <= 0 and h <= 0:
         return False
+    return x < cx + cw and x + max(w, 1) > cx and y < cy + ch and y + max(h, 1) > cy
 
-    def _text_of(self, node: dict[str, Any]) -> str:
-        parts: list[str] = []
-        for child in self._children(node):
-            if self._role(child) in _TEXT_ROLES:
-                parts.append(str(child.get("name", {}).get("value", "")))
-            elif self._role(child) not in _SKIP_SUBTREE_ROLES:
-                parts.append(self._text_of(child))
-        return " ".join("".join(parts).split())
 
-    def _options(self, combobox: dict[str, Any], depth: int) -> Iterator[str]:
-        options: list[dict[str, Any]] = []
-        stack = list(self._children(combobox))
-        while stack:
-            child = stack.pop(0)
-            if self._role(child) == "option":
-                options.append(child)
-            else:
-                stack[:0] = list(self._children(child))
-        indent = "  " * (depth + 1)
-        for option in options[:MAX_OPTIONS]:
-            element_id = self.dom.ids.get(option.get("backendDOMNodeId", -1))
-            if element_id is not None:
-                self.ids.append(element_id)
-            label = f"[{element_id}] " if element_id is not None else ""
-            yield f"{indent}{label}option {_quote(self._name(option))}{self._props(option, 'option')}"
-        if len(options) > MAX_OPTIONS:
-            yield f"{indent}… {len(options) - MAX_OPTIONS} more options"
+def _on_screen(nodes: list[Node]) -> list[Node]:
+    """Nodes in the viewport, plus the ancestors that give them context."""
+    parents: list[int] = []
+    stack: list[int] = []  # indices of the open ancestors
+    for index, node in enumerate(nodes):
+        while stack and nodes[stack[-1]].depth >= node.depth:
+            stack.pop()
+        parents.append(stack[-1] if stack else -1)
+        stack.append(index)
+    keep = [False] * len(nodes)
+    for index, node in enumerate(nodes):
+        if not _visible(node.box, node.clip):
+            continue
+        while index >= 0 and not keep[index]:
+            keep[index] = True
+            index = parents[index]
+    return [node for node, kept in zip(nodes, keep) if kept]
 
-    def _walk_children(self, node: dict[str, Any], depth: int, parent_name: str) -> Iterator[str]:
-        """Children in order; runs of adjacent text nodes become one StaticText line (unless they only repeat
-        the parent's name, as a link's own text does)."""
-        pending: list[dict[str, Any]] = []
 
-        def flush() -> Iterator[str]:
-            if not pending:
-                return
-            text = " ".join("".join(str(t.get("name", {}).get("value", "")) for t in pending).split())
-            visible = not self.options.viewport_only or any(self._in_viewport(t) for t in pending)
-            pending.clear()
-            if text and visible and text != parent_name and text not in self.control_names:
-                yield f"{'  ' * (depth + 1)}StaticText {_quote(text)}"
+def _cut_notice(cut: list[Node], budget: int) -> str:
+    """What the budget left out, so the model knows whether to scroll, search, or narrow the page."""
+    roles = Counter(n.role for n in cut if n.kind != TEXT)
+    text_lines = sum(1 for n in cut if n.kind == TEXT)
+    counted = ", ".join(f"{count} {role}{'s' if count > 1 else ''}" for role, count in roles.most_common(6))
+    headings = [n.name[:60] for n in cut if n.role == "heading" and n.name][:5]
+    parts = [f"… {len(cut)} more lines not shown (observation budget {budget} tokens)"]
+    if counted:
+        parts.append(f"they include {counted}" + (f" and {text_lines} text lines" if text_lines else ""))
+    if headings:
+        parts.append("sections: " + "; ".join(_quote(h) for h in headings))
+    parts.append("scroll, search or open a narrower page to see them")
+    return "; ".join(parts)
 
-        for child in self._children(node):
-            if self._role(child) in _TEXT_ROLES and not child.get("ignored"):
-                pending.append(child)
-                continue
-            yield from flush()
-            yield from self._walk(child, depth, parent_name)
-        yield from flush()
+
+def _fit(nodes: list[Node], lines: list[str], budget: int) -> tuple[int, str, int]:
+    """Keep whole lines while the text stays within `budget` real tokens, the cut notice included.
+    Returns (lines kept, the notice or "", exact token count of the result)."""
+    costs = tokens.count_each([line + "\n" for line in lines])
+    if sum(costs) <= budget + 16:  # per-line counts are within a few tokens of the joined text's
+        total = tokens.count("\n".join(lines))
+        if total <= budget:
+            return len(lines), "", total
+    reserve = tokens.count(_cut_notice(nodes, budget)) + 8  # the notice when everything is cut is about the longest
+    keep, used = 0, 0
+    for cost in costs:
+        if used + cost > budget - reserve:
+            break
+        used += cost
+        keep += 1
+    while True:
+        notice = _cut_notice(nodes[keep:], budget)
+        total = tokens.count("\n".join(lines[:keep] + [notice]))
+        if total <= budget or keep == 0:
+            return keep, notice, total
+        keep -= 1  # the per-line sum was a hair optimistic: drop one more line
+
+
+def _sensitive(nodes: list[Node]) -> list[Box]:
+    """Boxes in view that show a password field or any configured secret's value (a field or echoed text)."""
+    values = [v for v in secrets.available_secrets().values() if v]
+    found = []
+    for node in nodes:
+        shown = f"{node.name}\n{node.props.get('value', '')}"
+        if ("password" in node.props or any(v in shown for v in values)) and _visible(node.box, node.clip):
+            found.append(node.box)
+    return found
+
+
+def render(scan: PageScan, page_url: str, options: ObservationOptions) -> tuple[str, list[int], bool, int,
+                                                                               dict[int, Box]]:
+    """(text, printed ids, truncated, tokens, boxes of printed ids in view) for a scan."""
+    nodes = [n for n in scan.nodes if n.kind != FRAME or n.id is not None]
+    if options.viewport_only:
+        nodes = _on_screen(nodes)
+    lines = [_line(node, page_url, options) for node in nodes]
+    keep, notice, count = _fit(nodes, lines, options.token_budget)
+    shown = nodes[:keep]
+    text = "\n".join(lines[:keep] + ([notice] if notice else []))
+    ids = [n.id for n in shown if n.id is not None and n.kind in (ELEMENT, FRAME)]
+    boxes = {n.id: n.box for n in shown if n.id is not None and _visible(n.box, n.clip)}
+    return text, ids, bool(notice), count, boxes
 
 
 async def snapshot(page: Page, options: ObservationOptions | None = None) -> Snapshot:
-    """Inject ids, read the accessibility tree, and render it as WebArena-style lines within the budget."""
+    """Read the page (every frame), render WebArena-style lines within the budget, and fingerprint them."""
     options = options or ObservationOptions()
-    await inject_ids(page)
-    cdp = await _cdp(page)
-    dom = await _dom_facts(cdp)
-    ax = await cdp.send("Accessibility.getFullAXTree")
-    viewport = tuple(await page.evaluate(_VIEWPORT))
-    formatter = _Formatter(ax["nodes"], dom, page.url, options, viewport)  # type: ignore[arg-type]
-    lines = formatter.lines()
-    text, truncated = _fit(lines, options.token_budget)
-    title = await page.title()
+    await tokens.ready()
+    scan = await scan_page(page, timeout_s=options.timeout_s, max_options=MAX_OPTIONS)
+    text, ids, truncated, count, boxes = render(scan, page.url, options)
+    interactive = {n.id for n in scan.nodes if n.id in boxes and (n.role in MARKED_ROLES or n.props.get("clickable"))}
+    title = scan.title
     # Focus moves with every click; it must not make an action that changed nothing look like progress.
     visible = _FOCUSED.sub("", text)
     fingerprint = hashlib.sha256(f"{page.url}\n{visible}".encode()).hexdigest()[:16]
-    return Snapshot(url=page.url, title=title, text=text, ids=formatter.ids, truncated=truncated,
-                    fingerprint=fingerprint, tokens=estimate_tokens(text))
+    return Snapshot(url=page.url, title=title, text=text, ids=ids, truncated=truncated, fingerprint=fingerprint,
+                    tokens=count, boxes=boxes, marks={i: boxes[i] for i in ids if i in interactive},
+                    sensitive=_sensitive(scan.nodes), viewport=scan.viewport, problems=scan.problems)
 
 
-def _fit(lines: list[str], budget: int) -> tuple[str, bool]:
-    """Keep whole lines up to the budget and say how much was cut, so the model knows to scroll or search."""
-    kept: list[str] = []
-    used = 0
-    for index, line in enumerate(lines):
-        cost = estimate_tokens(line) + 1
-        if used + cost > budget:
-            kept.append(f"… {len(lines) - index} more lines not shown (observation budget {budget} tokens); "
-                        "scroll or narrow the page to see them")
-            return "\n".join(kept), True
-        kept.append(line)
-        used += cost
-    return "\n".join(kept), False
+def legend(snap: Snapshot) -> tuple[str, list[int]]:
+    """The marked elements' lines (what the ids drawn on a screenshot are), unindented: (text, ids)."""
+    lines, ids = [], []
+    for line in snap.text.splitlines():
+        match = _LINE_ID.match(line)
+        if match and int(match.group(1)) in snap.marks:
+            lines.append(line.strip())
+            ids.append(int(match.group(1)))
+    return "\n".join(lines) or "(no interactive elements in view)", ids

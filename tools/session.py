@@ -31,6 +31,7 @@ from playwright.async_api import (
 )
 from playwright.async_api import Error as PlaywrightError
 
+from tools import page_hooks, settle
 from tools.chromium import launch_chromium
 from tools.domains import DomainPolicy
 from tools.network_guard import NetworkGuard
@@ -50,6 +51,8 @@ class BrowserSettings:
     downloads_dir: str = ""  # keep downloaded files here ("" = report them, then discard them)
     # secret name -> the domains it may be typed on (DomainPolicy entries); a secret missing here is refused
     secret_domains: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    settle_ms: int = settle.SETTLE_MS  # after an action, wait up to this long for the page to stop changing
+    quiet_ms: int = settle.QUIET_MS  # ... where "stopped" means no DOM change for this long
 
     def secret_policies(self) -> dict[str, DomainPolicy]:
         return {name: DomainPolicy(entries) for name, entries in self.secret_domains}
@@ -87,6 +90,7 @@ class BrowserSession:
                                  subresource_domains=settings.subresource_domains,
                                  timeout_ms=settings.navigation_timeout_ms)
             await guard.attach(context)
+            await page_hooks.install(context)
             session = cls(browser=browser, context=context, policy=policy, settings=settings, guard=guard,
                           events=events)
             page = await context.new_page()
@@ -120,6 +124,7 @@ class BrowserSession:
     async def _watch(self, page: Page) -> None:
         page.on("dialog", self._on_dialog)
         page.on("download", self._on_download)
+        settle.watch(page)
         try:  # opened now, while the page still answers: it is how a page stuck in a script is stopped later
             self._cdp[page] = await self.context.new_cdp_session(page)
         except PlaywrightError:

@@ -88,6 +88,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
                         '"PageDown".', (Arg("keys", str, "Playwright key names joined with +, e.g. Control+a."),)),
     ActionSpec("scroll", "Scroll the page one screen up or down.",
                (Arg("direction", str, "up or down.", choices=("up", "down")),)),
+    ActionSpec("wait", "Wait for the page to finish changing (results or a menu still loading, \"Loading…\" "
+                       "shown); returns when it changes and settles, or after `seconds`.",
+               (Arg("seconds", int, "The longest to wait, in seconds.", default=3, minimum=1, maximum=30),)),
     ActionSpec("goto", "Open this URL in the current tab.", (Arg("url", str, "An absolute http(s) URL."),)),
     ActionSpec("go_back", "Go back to the previous page in this tab."),
     ActionSpec("go_forward", "Go forward to the next page in this tab's history."),

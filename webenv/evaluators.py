@@ -16,6 +16,10 @@ Where we differ from VisualAgentBench, it is to be fairer to a correct agent, ne
 - literal `program_html` URLs open in a new tab of the agent's browser context, so the agent's own page — and
   any unsaved form on it, which `url: "last"` checks read — is left as it was;
 - page HTML (locator "") is HTML-unescaped before matching, as in WebArena's own evaluator.
+
+A config whose eval block says `"scoring": "strict"` (the embedded suite) is scored by `StrictStringEvaluator`
+(the typed answer, `webenv.strict`) and `StrictURLEvaluator` (the set of acceptable pages, `webenv.url_sets`)
+instead; program_html checks are the same in both modes.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
 from webenv import eval_funcs
+from webenv.answers import Answer
 from webenv.eval_text import (
     clean_answer,
     compare_inequality,
@@ -44,7 +49,9 @@ from webenv.eval_text import (
     split_or,
 )
 from webenv.judges import ask_fuzzy, ask_unachievable
+from webenv.strict import score_answer
 from webenv.tasks.config import PLACEHOLDER_PATTERN, HtmlTarget, MatchRule, TaskConfig, TaskConfigError, substitute
+from webenv.url_sets import UrlPage, listing_difference, match_page, page
 
 NOT_ACHIEVABLE = "N/A"
 DEFAULT_URL_NOTE = "GOLD in PRED"
@@ -255,6 +262,46 @@ class StringEvaluator:
         return EvalResult.of(await _check_rules(rules, source, ctx))
 
 
+class StrictStringEvaluator:
+    """The agent's final answer against a typed reference answer (strict scoring, `webenv.strict`)."""
+
+    name = "string_match"
+
+    def __init__(self, answer: Answer, intent: str) -> None:
+        self.answer, self.intent = answer, intent
+
+    async def evaluate(self, outcome: Outcome, page: Page | None, ctx: EvalContext) -> EvalResult:
+        excerpt = _excerpt(outcome.answer)
+        return EvalResult.of([CheckResult(self.name, f"strict/{finding.rule}", "answer", finding.expected, excerpt,
+                                          float(finding.passed), finding.reason)
+                              for finding in score_answer(self.answer, outcome.answer, self.intent)])
+
+
+class StrictURLEvaluator:
+    """The URL the agent ended on must be one of the acceptable pages: same site and path, equal listing
+    parameters (see `webenv.url_sets`)."""
+
+    name = "url_match"
+
+    def __init__(self, pages: Sequence[UrlPage]) -> None:
+        self.pages = tuple(pages)
+
+    async def evaluate(self, outcome: Outcome, page: Page | None, ctx: EvalContext) -> EvalResult:
+        actual = outcome.last_url or (page.url if page is not None else "")
+        try:
+            for gold in self.pages:
+                how = match_page(gold, actual, ctx.resolve)
+                if how:
+                    return EvalResult.of([CheckResult(self.name, "strict", "final URL", ctx.resolve(gold.url),
+                                                      actual, 1.0, how)])
+            expected = " |OR| ".join(ctx.resolve(gold.url) for gold in self.pages)
+            why = "; or ".join(listing_difference(gold, actual, ctx.resolve) for gold in self.pages)
+        except TaskConfigError as exc:
+            return _config_failure(self.name, "final URL", exc)
+        return EvalResult.of([CheckResult(self.name, "strict", "final URL", expected, actual, 0.0,
+                                          f"not an acceptable page: {why}")])
+
+
 def clean_url(url: str) -> str:
     """Trailing "/" dropped and `localhost` read as 127.0.0.1, on both sides of every URL comparison."""
     return url.strip().replace("localhost", "127.0.0.1").rstrip("/")
@@ -427,12 +474,17 @@ class EvaluatorComb:
 
 
 def build_evaluator(task: TaskConfig) -> EvaluatorComb:
-    """The evaluator for a task config: one per entry of `eval_types`, in order."""
+    """The evaluator for a task config: one per entry of `eval_types`, in order, under the config's scoring mode."""
     spec = task.eval
     evaluators: list[Evaluator] = []
     for eval_type in spec.eval_types:
-        if eval_type == "string_match":
+        if eval_type == "string_match" and spec.strict and spec.answer is not None:
+            evaluators.append(StrictStringEvaluator(spec.answer, task.intent))
+        elif eval_type == "string_match":
             evaluators.append(StringEvaluator(spec.reference_answers, task.intent, spec.string_note))
+        elif eval_type == "url_match" and spec.strict:
+            pages = spec.acceptable_urls or tuple(page(url) for url in split_or(spec.reference_url))
+            evaluators.append(StrictURLEvaluator(pages))
         elif eval_type == "url_match":
             evaluators.append(URLEvaluator(spec.reference_url, spec.url_note))
         elif eval_type == "program_html":

@@ -9,6 +9,11 @@ lets `OfflineJudge` — a deterministic stand-in used by the oracle sweep and th
 back without a model. The offline judge is NOT a language model: it says "correct" exactly when every reference
 phrase occurs, as whole words, in the answer. That is right for answers copied from pages and wrong for
 paraphrases, so scores produced with it are a lower bound on what a real judge would give.
+
+Declaring a task unachievable has one form everywhere — the executor prompt asks for it, strict scoring accepts
+it, and the offline unachievable judge agrees: the answer begins with "N/A", then gives the reason. The offline
+judge cannot weigh a reason, so it accepts any reason in that form (and, as before, one that quotes the actual
+reason); a real judge compares the reasons.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
+from webenv.answer_text import starts_not_achievable
 from webenv.eval_text import phrase_in_text
 
 _SYSTEM = "You grade the results of tasks done on websites. Judge meaning, not wording, and answer tersely."
@@ -120,11 +126,13 @@ def _tag(text: str, tag: str) -> str | None:
 
 def offline_verdict(prompt: str) -> str:
     """What `OfflineJudge` replies to one of this module's prompts: whole-word containment of every
-    reference point (fuzzy) or of the actual reason (unachievable) in the answer."""
+    reference point in the answer (fuzzy); for unachievable tasks, "same" when the report is in the declared form
+    ("N/A", then a reason) or quotes the actual reason."""
     actual = _tag(prompt, "actual_reason")
     if actual is not None:
         reported = _tag(prompt, "reported_reason") or ""
-        return "same" if phrase_in_text(actual, reported) else "different"
+        agrees = starts_not_achievable(reported) or phrase_in_text(actual, reported)
+        return "same" if agrees else "different"
     reference = _tag(prompt, "reference_answer")
     answer = _tag(prompt, "student_answer")
     if reference is None or answer is None:

@@ -119,7 +119,10 @@ async def test_failures_are_results_not_exceptions(shop) -> None:
     await session.page.goto(f"{url}/dead")
     unknown = await act(session, "click", id=99999)
     assert unknown.startswith(f"{ERROR_PREFIX} there is no element [99999]")
+    # An id the model saw, on an element the page hid afterwards (only printed elements carry ids).
+    await session.page.evaluate("document.querySelector('div[style]').style.display = 'block'")
     await snapshot(session.page)
+    await session.page.evaluate("document.querySelector('div[style]').style.display = 'none'")
     hidden_id = int(await session.page.get_attribute("text=Secret admin", ID_ATTRIBUTE))  # type: ignore[arg-type]
     hidden = await act(session, "click", id=hidden_id)
     assert hidden.startswith(f"{ERROR_PREFIX} element [{hidden_id}] is hidden")

@@ -57,7 +57,7 @@ async def test_malformed_output_is_fed_back_and_the_episode_recovers(outfitters)
         "That output could not be used: there was no tool call; call exactly one of the tools. Answer again, "
         "following the format.",
         "That output could not be used: there is no tool named 'teleport'; the tools are: click, type, hover, "
-        "select_option, press, scroll, goto, go_back, go_forward, new_tab, tab_focus, close_tab, stop. Answer "
+        "select_option, press, scroll, wait, goto, go_back, go_forward, new_tab, tab_focus, close_tab, stop. Answer "
         "again, following the format.",
         "That output could not be used: bad arguments for click: id: Input should be a valid integer, unable to "
         "parse string as an integer. Answer again, following the format.",

@@ -83,3 +83,50 @@ def test_published_webarena_configs_run_unchanged_against_sites_the_user_names(t
     missing = bench_main(["webarena", str(WEBARENA_LITE_CONFIGS), "--site", "__SHOPPING__=http://127.0.0.1:1",
                           "--policy", "stop-at-once", "--tasks", "0"])
     assert missing == 2
+
+
+async def test_the_floor_baselines_solve_nothing() -> None:
+    """A constant answer naming yes, no and every number to 100, and the text of every page the reference
+    navigation shows, both score 0 on the sample (they scored 8 % and 92 % of answer tasks under substring rules)."""
+    answer_tasks = [t for t in SAMPLE if "string_match" in t.config.eval.eval_types]  # elsewhere both give up
+    for kind in ("constant-answer", "page-dump"):
+        results = await sweep(answer_tasks, PolicyChoice(kind), Context(), workers=2, judge=OfflineJudge(),
+                              show_progress=False)
+        assert [r.task_id for r in results if r.score > 0] == [], kind
+        answered = [r for r in results if "string_match" in r.eval_types and not r.answer.startswith("N/A")]
+        assert answered and all(r.answer for r in answered), kind  # they did answer, and were judged wrong
+
+
+def test_a_group_missing_from_the_order_is_listed_not_dropped() -> None:
+    from bench.results import ordered_groups, template_table
+    from harness.episode import EpisodeResult
+
+    def result(task_id: int, group: str, score: float) -> EpisodeResult:
+        return EpisodeResult(task_id=task_id, group=group, sites=[group], eval_types=["string_match"], intent="q",
+                             policy="p", mode="plan_and_act", status="done", stop_reason="", answer="", score=score,
+                             checks=[], steps=1, seconds=0.1)
+
+    results = [result(1, "map", 1.0), result(2, "wikipedia", 0.0), result(3, "aardvark", 1.0)]
+    assert ordered_groups({"wikipedia", "map", "aardvark"}) == ["map", "aardvark", "wikipedia"]
+    table = summary_table(results)
+    assert "| wikipedia | 1 | 0 |" in table and "| aardvark | 1 | 1 |" in table
+    assert "| 5000 | 2 | 1 | 50 |" in template_table(results, {1: 5000, 2: 5000, 3: 9000})
+
+
+def test_export_of_the_training_pool(tmp_path: Path) -> None:
+    out = tmp_path / "train.json"
+    assert bench_main(["export", str(out), "--split", "train"]) == 0
+    exported = json.loads(out.read_text())
+    assert len(exported) == len(load_suite("train")) and all(c["split"] == "train" for c in exported)
+    assert not {c["intent"] for c in exported} & {t.config.intent for t in load_suite()}
+
+
+def test_a_model_sweep_without_a_judge_warns_once(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import cli
+
+    cli._warned_offline_judge = False
+    args = cli.build_parser().parse_args(["sweep", "--model", "openai:gpt-4o-mini"])
+    assert isinstance(cli._judge(args), OfflineJudge) and isinstance(cli._judge(args), OfflineJudge)
+    assert capsys.readouterr().err.count("warning: no --judge-model") == 1
+    cli._judge(cli.build_parser().parse_args(["sweep", "--policy", "oracle"]))
+    assert "warning" not in capsys.readouterr().err

@@ -2,11 +2,14 @@
 
 It lets tests drive the real `langchain-openai` client over real HTTP (request shape, tool calls, `usage`,
 streaming) with deterministic answers. The policy sees LangChain messages and returns an AIMessage, so any
-chat model — the reference policy, a scripted model — can sit behind it.
+chat model — the reference policy, a scripted model — can sit behind it. A policy may also answer with a
+`Fault` (an HTTP error such as 429 or 500, with headers like Retry-After) or a `Delay` (an answer that comes
+late, to exercise client timeouts): what a real provider does to a data pipeline on a bad day.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import threading
@@ -24,7 +27,25 @@ from starlette.routing import Route
 
 from nodes import prompts
 
-Policy = Callable[[list[BaseMessage]], AIMessage]
+
+@dataclass(frozen=True)
+class Fault:
+    """An HTTP error instead of a completion, in OpenAI's error shape."""
+
+    status: int
+    message: str = "scripted fault"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Delay:
+    """Answer `then` only after `seconds` (a client with a shorter timeout gives up first)."""
+
+    seconds: float
+    then: AIMessage | Fault
+
+
+Policy = Callable[[list[BaseMessage]], "AIMessage | Fault | Delay"]
 
 
 @dataclass
@@ -41,7 +62,10 @@ class Served:
 @dataclass
 class CompletionLog:
     served: list[Served] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)  # every image URL a request carried (data: URLs)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    requests: int = 0  # every request, answered or faulted
+    faults: int = 0
 
     def usage_by_role(self) -> dict[str, dict[str, int]]:
         totals: dict[str, dict[str, int]] = {}
@@ -83,7 +107,21 @@ def create_app(policy: Policy, log: CompletionLog) -> Starlette:
     async def completions(request: Request) -> Any:
         body = await request.json()
         messages = to_langchain(body.get("messages", []))
+        with log.lock:
+            log.images.extend(part["image_url"]["url"] for message in body.get("messages", [])
+                              if isinstance(message.get("content"), list) for part in message["content"]
+                              if isinstance(part, dict) and part.get("type") == "image_url")
         answer = policy(messages)
+        with log.lock:
+            log.requests += 1
+        if isinstance(answer, Delay):
+            await asyncio.sleep(answer.seconds)
+            answer = answer.then
+        if isinstance(answer, Fault):
+            with log.lock:
+                log.faults += 1
+            return JSONResponse({"error": {"message": answer.message, "type": "scripted", "code": answer.status}},
+                                status_code=answer.status, headers=answer.headers)
         prompt_tokens = math.ceil(sum(len(str(m.content)) for m in messages) / 4)
         completion_tokens = math.ceil(len(str(answer.content)) / 4) + 12 * len(answer.tool_calls)
         with log.lock:

@@ -27,6 +27,11 @@ from webenv.tasks.solution import parse_solution
 Task = dict[str, Any]
 
 
+def only_test_split(tasks: Sequence[Task]) -> list[Task]:
+    """The test-split configs of a builder's output (builders return the training pool too)."""
+    return [task for task in tasks if task.get("split") != "train"]
+
+
 def task_label(task: Task) -> str:
     """A task's template id and the start of its intent, as a test id or at the head of a failure report."""
     return f"{task['intent_template_id']}-{re.sub(r'[^a-z0-9]+', '-', task['intent'].lower())[:48]}"

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.async_api import Browser, Page
 
-from tests.webenv.task_checks import check_configs, fresh_run, solve_all, task_label
+from tests.webenv.task_checks import check_configs, fresh_run, only_test_split, solve_all, task_label
 from webenv.evaluators import build_evaluator
 from webenv.judges import OfflineJudge
 from webenv.server import template_database
@@ -19,7 +19,7 @@ from webenv.sites.shop import ADMIN
 from webenv.sites.shop import admin_tasks as tasks
 from webenv.tasks.config import parse_task
 
-TASKS = tasks.build_tasks(template_database(ADMIN))
+TASKS = only_test_split(tasks.build_tasks(template_database(ADMIN)))
 
 
 def test_suite_meets_the_brief() -> None:

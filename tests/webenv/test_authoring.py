@@ -11,7 +11,7 @@ import pytest
 
 from webenv.sites import SITE_PACKAGES, all_specs
 from webenv.tasks.authoring import (
-    EVAL_KEYS,
+    WEBARENA_EVAL_KEYS,
     Plan,
     TaskSite,
     click,
@@ -27,10 +27,10 @@ pytestmark = pytest.mark.unit  # no browser, no server
 
 def test_string_fields_are_filled_in_webarena_key_order() -> None:
     padded = with_string_fields(html_eval(html_check("last", ""), reference_url="__MAP__/"))
-    assert list(padded) == list(EVAL_KEYS)
+    assert list(padded) == list(WEBARENA_EVAL_KEYS)
     assert padded["string_note"] == padded["reference_answer_raw_annotation"] == ""
     answer = string_eval(fuzzy="N/A", raw="N/A", note="no such page", reference_url="__MAP__/")
-    assert with_string_fields(answer) == answer and list(answer) == list(EVAL_KEYS)
+    assert with_string_fields(answer) == answer and list(answer) == list(WEBARENA_EVAL_KEYS)
 
 
 def test_a_task_site_fills_in_what_its_tasks_share() -> None:

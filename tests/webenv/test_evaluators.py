@@ -261,3 +261,14 @@ async def test_func_calls_are_parsed_not_evaluated(expression: str, problem: str
 def test_the_registry_holds_every_helper_webarena_lite_uses() -> None:
     assert {"shopping_get_latest_order_url", "reddit_get_post_url", "gitlab_get_project_memeber_role"} <= set(
         eval_funcs.REGISTRY)
+
+
+async def test_n_a_then_a_reason_agrees_everywhere() -> None:
+    """The executor is told to answer "N/A" first, then the reason: the offline unachievable judge accepts that
+    form whatever the wording of the reason (it cannot weigh reasons), and still rejects other answers."""
+    evaluator = StringEvaluator(rules(fuzzy_match=["N/A"]), "Call customer service", "There is no phone number")
+    ctx = EvalContext(judge=OfflineJudge())
+    assert await score(evaluator, "N/A: the contact page only has a message form", ctx) == 1.0
+    assert await score(evaluator, "n/a - nothing listed", ctx) == 1.0
+    assert await score(evaluator, "Call 412-555-0100", ctx) == 0.0
+    assert offline_verdict(unachievable_prompt("t", "No phone number", "It timed out").pop().text) == "different"

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 from playwright.async_api import Browser
 
-from tests.webenv.task_checks import check_configs, fresh_run, solve_all
+from tests.webenv.task_checks import check_configs, fresh_run, only_test_split, solve_all
 from webenv.evaluators import EvalContext, Outcome, build_evaluator
 from webenv.server import start_environment, template_database
 from webenv.sites.forum import FORUM, queries
@@ -21,7 +21,7 @@ from webenv.sites.forum.seed import DEFAULT_USER
 from webenv.sites.forum.tasks import build_tasks
 from webenv.tasks.config import parse_task
 
-TASKS = build_tasks(template_database(FORUM))
+TASKS = only_test_split(build_tasks(template_database(FORUM)))
 COUNTED = ("submissions", "comments", "submission_votes", "forums", "subscriptions")
 
 

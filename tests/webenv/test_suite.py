@@ -9,7 +9,9 @@ from collections import Counter
 import pytest
 
 from tests.support.paths import WEBARENA_LITE_CONFIGS
+from webenv.sites import TaskGroup, lazy
 from webenv.tasks.config import KNOWN_PLACEHOLDERS, TaskConfigError, load_tasks
+from webenv.tasks.ids import Ledger
 from webenv.tasks.suite import _databases, build_suite, load_suite
 
 pytestmark = pytest.mark.unit  # no browser, no server
@@ -101,4 +103,5 @@ def test_seed_data_is_big_enough_for_search_filters_and_pagination() -> None:
 
 def test_an_invalid_config_stops_the_build_and_names_the_task_and_field() -> None:
     with pytest.raises(TaskConfigError, match=r"task 1: field 'eval\.eval_types' has unknown eval type 'vibes_match'"):
-        build_suite([("map", "tests.webenv.fixtures.broken_tasks", ("map",))])
+        build_suite([TaskGroup("map", lazy("tests.webenv.fixtures.broken_tasks", "build_tasks"), ("map",))],
+                    ledger=Ledger())

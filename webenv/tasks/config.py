@@ -16,18 +16,24 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from os import PathLike
 from pathlib import Path
 from typing import Any
+
+from webenv.answers import Answer, AnswerSpecError
+from webenv.url_sets import UrlPage, UrlSpecError, pages_from_json
 
 KNOWN_PLACEHOLDERS = frozenset(
     {"__SHOPPING__", "__SHOPPING_ADMIN__", "__REDDIT__", "__GITLAB__", "__MAP__", "__WIKIPEDIA__", "__HOMEPAGE__"}
 )
 KNOWN_SITES = frozenset({"shopping", "shopping_admin", "reddit", "gitlab", "map", "wikipedia", "homepage"})
+# WebArena's names above; a site added to the registry (`webenv.sites`) is known too, see `known_sites()`.
 EVAL_TYPES = frozenset({"string_match", "url_match", "program_html"})
 ANSWER_RULES = frozenset({"exact_match", "must_include", "must_exclude", "one_of", "required_values", "fuzzy_match"})
 CONTENT_RULES = frozenset({"exact_match", "must_include", "must_exclude", "required_values", "fuzzy_match"})
 URL_NOTES = frozenset({"GOLD in PRED", "EXACT"})
+SCORING_MODES = frozenset({"webarena", "strict"})  # absent = "webarena" (VisualAgentBench's rules, as published)
 LOCATOR_PREFIXES = ("document.", "[...document.", "lambda:", "func:")
 START_URL_SEPARATOR = " |AND| "
 
@@ -37,12 +43,30 @@ _SUBSTITUTED_FIELDS = ("start_url", "intent", "eval")
 _TASK_FIELDS = frozenset({
     "sites", "task_id", "require_login", "storage_state", "start_url", "geolocation", "intent_template",
     "instantiation_dict", "intent", "require_reset", "eval", "intent_template_id", "old_task_id",
-    "reference_solution",
+    "reference_solution", "split",
 })
 _EVAL_FIELDS = frozenset({
     "eval_types", "reference_answers", "reference_url", "program_html", "string_note", "url_note",
-    "reference_answer_raw_annotation",
+    "reference_answer_raw_annotation", "scoring", "answer", "acceptable_urls",
 })
+
+
+@lru_cache(maxsize=1)
+def _registered() -> tuple[frozenset[str], frozenset[str]]:
+    from webenv.sites import all_specs  # the registry imports nothing of this module; imported on first use
+
+    specs = all_specs()
+    return frozenset(spec.name for spec in specs), frozenset(spec.placeholder for spec in specs)
+
+
+def known_sites() -> frozenset[str]:
+    """WebArena's site names and every registered site's."""
+    return KNOWN_SITES | _registered()[0]
+
+
+def known_placeholders() -> frozenset[str]:
+    """WebArena's URL placeholders and every registered site's."""
+    return KNOWN_PLACEHOLDERS | _registered()[1]
 
 
 class TaskConfigError(ValueError):
@@ -78,7 +102,12 @@ class HtmlTarget:
 
 @dataclass(frozen=True)
 class EvalSpec:
-    """The `eval` block, typed. Unknown keys are kept in `extra`."""
+    """The `eval` block, typed. Unknown keys are kept in `extra`.
+
+    `scoring` says which rules apply: "webarena" (VisualAgentBench's, for published configs) or "strict" (the
+    embedded suite's: `answer` is the typed reference, `acceptable_urls` the gold pages; see `webenv.strict` and
+    `webenv.url_sets`). A strict url_match without `acceptable_urls` reads each `reference_url` alternative as
+    one exact page."""
 
     eval_types: tuple[str, ...]
     reference_answers: tuple[MatchRule, ...] = ()
@@ -87,7 +116,14 @@ class EvalSpec:
     string_note: str = ""
     url_note: str | None = None
     reference_answer_raw_annotation: str | None = None
+    scoring: str = "webarena"
+    answer: Answer | None = None
+    acceptable_urls: tuple[UrlPage, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def strict(self) -> bool:
+        return self.scoring == "strict"
 
 
 @dataclass(frozen=True)
@@ -193,8 +229,8 @@ def parse_task(raw: Any, index: int | None = None) -> TaskConfig:
         raise TaskConfigError(f"{where}: a task config must be a JSON object, got {_json_type(type(raw))}")
     for path, text in _strings_with_paths(raw):
         for match in PLACEHOLDER_PATTERN.finditer(text):
-            if match.group(0) not in KNOWN_PLACEHOLDERS:
-                known = ", ".join(sorted(KNOWN_PLACEHOLDERS))
+            if match.group(0) not in known_placeholders():
+                known = ", ".join(sorted(known_placeholders()))
                 raise TaskConfigError(
                     f"{where}: field '{path}': unknown placeholder {match.group(0)} (known: {known})"
                 )
@@ -249,8 +285,8 @@ def _parse(raw: Mapping[str, Any], where: str) -> TaskConfig:
     if not sites:
         raise fields.error("sites", "must name at least one site")
     for site in sites:
-        if site not in KNOWN_SITES:
-            raise fields.error("sites", f"names unknown site {site!r} (known: {', '.join(sorted(KNOWN_SITES))})")
+        if site not in known_sites():
+            raise fields.error("sites", f"names unknown site {site!r} (known: {', '.join(sorted(known_sites()))})")
     eval_raw = fields.get("eval", Mapping, required=True)
     solution = fields.get("reference_solution", Mapping)
     return TaskConfig(
@@ -293,6 +329,20 @@ def _parse_eval(raw: Mapping[str, Any], where: str) -> EvalSpec:
     url_note = fields.get("url_note", str)
     if url_note and url_note not in URL_NOTES:
         raise fields.error("url_note", f"must be one of {', '.join(sorted(URL_NOTES))}, got {url_note!r}")
+    scoring = fields.get("scoring", str, default="webarena")
+    if scoring not in SCORING_MODES:
+        raise fields.error("scoring", f"must be one of {', '.join(sorted(SCORING_MODES))}, got {scoring!r}")
+    answer: Answer | None = None
+    pages: tuple[UrlPage, ...] = ()
+    try:
+        if "answer" in raw:
+            answer = Answer.from_json(raw["answer"])
+        if "acceptable_urls" in raw:
+            pages = pages_from_json(raw["acceptable_urls"])
+    except (AnswerSpecError, UrlSpecError) as exc:
+        raise TaskConfigError(f"{where}: {exc}") from exc
+    if scoring == "strict" and "string_match" in eval_types and answer is None:
+        raise fields.error("answer", "is required for strict string_match (the typed reference answer)")
     targets_raw = fields.get("program_html", list, default=[])
     targets = tuple(_parse_target(item, where, f"eval.program_html[{i}].") for i, item in enumerate(targets_raw))
     if "program_html" in eval_types and not targets:
@@ -305,6 +355,9 @@ def _parse_eval(raw: Mapping[str, Any], where: str) -> EvalSpec:
         string_note=fields.get("string_note", str, default=""),
         url_note=url_note or None,
         reference_answer_raw_annotation=fields.get("reference_answer_raw_annotation", str),
+        scoring=scoring,
+        answer=answer,
+        acceptable_urls=pages,
         extra={key: value for key, value in raw.items() if key not in _EVAL_FIELDS},
     )
 

@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 ActionName = Literal[
-    "click", "type", "hover", "select_option", "press", "scroll", "goto", "go_back", "go_forward",
+    "click", "type", "hover", "select_option", "press", "scroll", "wait", "goto", "go_back", "go_forward",
     "new_tab", "tab_focus", "close_tab", "stop",
 ]
 ACTION_NAMES: tuple[str, ...] = ActionName.__args__  # type: ignore[attr-defined]
@@ -70,6 +70,7 @@ class RefAction:
     direction: str | None = None
     url: str | None = None
     index: int | None = None
+    seconds: int | None = None
     answer: str | None = None
 
     def describe(self) -> str:

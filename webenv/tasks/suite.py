@@ -1,35 +1,29 @@
-"""The embedded task suite: every site's generated tasks, numbered, validated, with their reference solutions.
+"""The embedded task suite: every group's generated tasks, with stable ids, validated, in two splits.
 
-Tasks are generated from the seed databases by each site's `build_tasks` (answers come from the data, never from
-a hand-typed table), then numbered in a fixed order so a task id means the same task on every machine. Each one
-is checked on the way in: a config the loader rejects, or a solution that breaks the format, stops the build
-with an error naming the task and the field.
+Tasks are generated from the seed databases by each group's builder (answers come from the data, never from a
+hand-typed table; the groups and their builders come from the site registry, `webenv.sites.task_groups`). Each
+builder returns test and training tasks together (`webenv.tasks.authoring.Template.split`); ids come from the
+ledger (`webenv.tasks.ids`), so a task id means the same task on every machine and after any site or task is
+added. Each task is checked on the way in: a config the loader rejects, or a solution that breaks the format,
+stops the build with an error naming the task and the field; so does an intent asked in both splits.
 """
 
 from __future__ import annotations
 
-import importlib
+import copy
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from webenv.server import template_database
-from webenv.sites import all_specs
+from webenv.sites import TaskGroup, all_specs, task_groups
+from webenv.tasks.authoring import SPLITS, Split
 from webenv.tasks.config import TaskConfig, parse_task
+from webenv.tasks.ids import Ledger
 from webenv.tasks.solution import ReferenceSolution, parse_solution
-
-# (site key, module with build_tasks, database stems it reads) in the order ids are assigned.
-TASK_SOURCES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("shopping", "webenv.sites.shop.storefront_tasks", ("shop",)),
-    ("shopping_admin", "webenv.sites.shop.admin_tasks", ("shop",)),
-    ("reddit", "webenv.sites.forum.tasks", ("forum",)),
-    ("gitlab", "webenv.sites.codehost.tasks", ("codehost",)),
-    ("map", "webenv.sites.map.tasks", ("map",)),
-    ("multi", "webenv.tasks.multisite", ("shop", "forum", "codehost", "map")),
-)
 
 
 @dataclass(frozen=True)
@@ -37,6 +31,7 @@ class EmbeddedTask:
     config: TaskConfig
     solution: ReferenceSolution
     raw: dict[str, Any]  # the config as JSON (with "task_id" and "reference_solution")
+    group: str = ""  # the registry group that built it ("shopping", ..., "multi")
 
     @property
     def task_id(self) -> int:
@@ -47,8 +42,12 @@ class EmbeddedTask:
         return list(self.config.sites)
 
     @property
-    def group(self) -> str:
-        return self.config.group
+    def split(self) -> Split:
+        return "train" if self.raw.get("split") == "train" else "test"
+
+    @property
+    def template_id(self) -> int:
+        return int(self.config.intent_template_id or 0)
 
 
 def _databases() -> dict[str, Path]:
@@ -59,45 +58,81 @@ def _databases() -> dict[str, Path]:
     return paths
 
 
-def _call_builder(module: str, stems: tuple[str, ...], databases: dict[str, Path]) -> list[dict[str, Any]]:
-    build: Callable[..., list[dict[str, Any]]] = importlib.import_module(module).build_tasks
-    if len(stems) == 1:
-        return build(databases[stems[0]])
-    return build({stem: databases[stem] for stem in stems})
+def _call_builder(group: TaskGroup, databases: Mapping[str, Path]) -> list[dict[str, Any]]:
+    missing = [stem for stem in group.databases if stem not in databases]
+    if missing:
+        raise LookupError(f"task group {group.name!r} reads databases no site provides: {missing}")
+    paths = tuple((stem, databases[stem]) for stem in group.databases)
+    return copy.deepcopy(_built(group, paths))  # callers own their configs
 
 
-def build_suite(sources: Iterable[tuple[str, str, tuple[str, ...]]] = TASK_SOURCES) -> list[dict[str, Any]]:
-    """All task configs as JSON dicts, numbered from 0, each validated (config and reference solution)."""
+@lru_cache(maxsize=32)
+def _built(group: TaskGroup, paths: tuple[tuple[str, Path], ...]) -> list[dict[str, Any]]:
+    """A group's configs, generated once per process for given databases (generation is deterministic; seed
+    databases are content-addressed, so a changed seed is another path)."""
+    if len(paths) == 1:
+        return group.build_tasks(paths[0][1])
+    return group.build_tasks(dict(paths))
+
+
+def build_splits(groups: Iterable[TaskGroup] | None = None, ledger: Ledger | None = None
+                 ) -> dict[Split, tuple[EmbeddedTask, ...]]:
+    """Both splits, each in id order, every config numbered and validated."""
     databases = _databases()
-    configs: list[dict[str, Any]] = []
-    for _site, module, stems in sources:
-        for raw in _call_builder(module, stems, databases):
-            numbered = {"task_id": len(configs), **{k: v for k, v in raw.items() if k != "task_id"}}
-            parse_task(numbered)
-            parse_solution(numbered.get("reference_solution"), str(numbered["task_id"]))
-            configs.append(numbered)
-    return configs
+    ledger = ledger if ledger is not None else Ledger.load()
+    built: dict[Split, list[tuple[str, dict[str, Any]]]] = {split: [] for split in SPLITS}
+    for group in (task_groups() if groups is None else groups):
+        for raw in _call_builder(group, databases):
+            split: Split = "train" if raw.get("split") == "train" else "test"
+            built[split].append((group.name, raw))
+    result: dict[Split, tuple[EmbeddedTask, ...]] = {}
+    for split, entries in built.items():
+        ids, _new = ledger.assign([raw for _, raw in entries], split)
+        tasks = []
+        for task_id, (group_name, raw) in zip(ids, entries):
+            numbered = {"task_id": task_id, **{k: v for k, v in raw.items() if k != "task_id"}}
+            config = parse_task(numbered)
+            solution = parse_solution(numbered.get("reference_solution"), str(task_id))
+            tasks.append(EmbeddedTask(config=config, solution=solution, raw=numbered, group=group_name))
+        result[split] = tuple(sorted(tasks, key=lambda task: task.task_id))
+    shared = {t.config.intent for t in result["test"]} & {t.config.intent for t in result["train"]}
+    if shared:
+        raise ValueError(f"{len(shared)} intent(s) are asked in both the test and the training split, e.g. "
+                         f"{sorted(shared)[0]!r}")
+    return result
+
+
+def build_suite(groups: Iterable[TaskGroup] | None = None, split: Split = "test",
+                ledger: Ledger | None = None) -> list[dict[str, Any]]:
+    """One split's task configs as JSON dicts, in id order, each validated (config and reference solution)."""
+    return [task.raw for task in build_splits(groups, ledger)[split]]
 
 
 @lru_cache(maxsize=1)
-def load_suite() -> tuple[EmbeddedTask, ...]:
-    """The suite, built once per process (generation reads the seed databases)."""
-    return tuple(
-        EmbeddedTask(config=parse_task(raw), solution=parse_solution(raw["reference_solution"], str(raw["task_id"])),
-                     raw=raw)
-        for raw in build_suite()
-    )
+def _splits() -> dict[Split, tuple[EmbeddedTask, ...]]:
+    return build_splits()
+
+
+def load_suite(split: Split = "test") -> tuple[EmbeddedTask, ...]:
+    """One split of the suite (the test split unless asked), built once per process (generation reads the seed
+    databases)."""
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {', '.join(SPLITS)}, got {split!r}")
+    return _splits()[split]
 
 
 def task_by_id(task_id: int | str) -> EmbeddedTask:
-    for task in load_suite():
-        if str(task.task_id) == str(task_id):
-            return task
-    raise KeyError(f"no embedded task {task_id!r} (ids 0..{len(load_suite()) - 1})")
+    """A task of either split by id (training ids have their own range)."""
+    for split in SPLITS:
+        for task in load_suite(split):
+            if str(task.task_id) == str(task_id):
+                return task
+    test = load_suite()
+    raise KeyError(f"no embedded task {task_id!r} (test ids {test[0].task_id}..{test[-1].task_id})")
 
 
-def export_suite(path: Path) -> int:
-    """Write the suite as one WebArena-format JSON list (loadable by any WebArena-style harness)."""
-    tasks = [task.raw for task in load_suite()]
+def export_suite(path: Path, split: Split = "test") -> int:
+    """Write one split as a WebArena-format JSON list (loadable by any WebArena-style harness)."""
+    tasks = [task.raw for task in load_suite(split)]
     path.write_text(json.dumps(tasks, indent=2, ensure_ascii=False) + "\n")
     return len(tasks)

@@ -34,6 +34,10 @@ GITLAB = SiteSpec(
         Account("abisubramanya27", "hello1234"),
         Account("ericwbailey", "hello1234"),
     ),
+    build_tasks=lazy("webenv.sites.codehost.tasks", "build_tasks"),
+    title="code host",
+    summary="29 projects, 215 issues, 81 merge requests, members and roles, stars, files",
+    perf_pages=("/a11yproject/a11yproject.com/-/issues", "/byteblaze/dotfiles"),
 )
 
 SPECS = (GITLAB,)

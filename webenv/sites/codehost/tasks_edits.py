@@ -11,8 +11,9 @@ from typing import Any
 
 from webenv.sites.codehost import queries, writes
 from webenv.sites.codehost.clock import human_date
-from webenv.sites.codehost.task_kit import HOME, finish, task
+from webenv.sites.codehost.task_kit import HOME, created_under, finish, task
 from webenv.sites.codehost.task_steps import ME, World, open_issue, open_merge_request, open_project
+from webenv.answers import not_achievable
 from webenv.tasks.authoring import Plan, click, html_check, html_eval, select, string_eval, type_into
 
 Task = dict[str, Any]
@@ -49,7 +50,7 @@ def invite_members(world: World) -> list[Task]:
                        notes=["No user matches 'Linus'"])
     tasks.append(task(
         4006, template, {"person": nobody, "project": "dotfiles", "role": "Developer"},
-        string_eval(fuzzy="N/A", raw="N/A", note=f"There is no user named {nobody} on this GitLab"),
+        string_eval(not_achievable(), fuzzy="N/A", raw="N/A", note=f"There is no user named {nobody} on this GitLab"),
         finish(plan, "N/A", reasoning="There is no such user to invite, so the task cannot be done.")))
     return tasks
 
@@ -138,7 +139,7 @@ def open_assigned_issues(world: World) -> list[Task]:
                            must_include=[human_date(due)]),
                 html_check("last", "document.querySelector('.block.assignee').outerText",
                            must_include=[world.me["name"]]),
-                reference_url=f"{HOME}/{full_path}/-/issues",
+                reference_url=created_under(f"/{full_path}/-/issues"),
             ),
             finish(plan), require_reset=True))
     return tasks
@@ -284,7 +285,7 @@ def submit_merge_request(world: World) -> list[Task]:
             html_check("last", f"{description}[0].outerText", exact_match=branch),
             html_check("last", f"{description}[1].outerText", exact_match="main"),
             html_check("last", "document.querySelector('.block.reviewer').outerText", must_include=[reviewer]),
-            reference_url=f"{HOME}/{full_path}/-/merge_requests",
+            reference_url=created_under(f"/{full_path}/-/merge_requests"),
         ),
         finish(plan), require_reset=True)]
 

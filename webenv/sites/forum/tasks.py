@@ -15,10 +15,23 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from webenv.answers import count, name, not_achievable
 from webenv.sites.common import connect
 from webenv.sites.forum import queries
 from webenv.sites.forum.seed import DEFAULT_USER
-from webenv.tasks.authoring import Plan, TaskSite, click, goto, html_check, html_eval, string_eval, type_into
+from webenv.tasks.authoring import (
+    Plan,
+    Split,
+    TaskSite,
+    Template,
+    click,
+    goto,
+    html_check,
+    html_eval,
+    string_eval,
+    type_into,
+)
+from webenv.url_sets import UrlPage, page
 
 SITE = "__REDDIT__"
 task = TaskSite("reddit", home=SITE, storage_state="./.auth/reddit_state.json", string_fields=True).task
@@ -28,6 +41,12 @@ FIRST_COMMENT = "document.querySelector('.comment__body').outerText"
 REPLYING_TO = "document.querySelector('.comment__replying-to').outerText"
 BIO = 'document.querySelector(".user-bio__biography").outerText'
 LAST_POST = "func:reddit_get_post_url('__last_url__')"
+
+
+def in_forum(path: str) -> UrlPage:
+    """A forum or a post and any page below it (a new post's page, a comment's permalink): where an agent ends up
+    after posting or replying there; what the page holds is checked by program_html."""
+    return page(f"{SITE}{path}", subpages=True, any_query=True)
 
 
 def _open_forum(plan: Plan, forum: dict[str, Any], why: str) -> Plan:
@@ -60,13 +79,13 @@ QUESTIONS = (  # (question, the forum where it belongs, what the forum is about,
 def post_question(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     template = 'Post my question, "{{question}}", in a subreddit where I\'m likely to get an answer'
     tasks = []
-    for question, name, topic in QUESTIONS:
-        forum = _forum(conn, name)
+    for question, forum_name, topic in QUESTIONS:
+        forum = _forum(conn, forum_name)
         plan = _open_forum(Plan(), forum,
                            f"The question is about {topic}; the forum list shows which forum covers that.")
         plan.step(
             "A forum's own submit link pre-selects the forum, so only the title is left to fill in.",
-            f"Start a new post in /f/{name} with the question as its title and submit it.",
+            f"Start a new post in /f/{forum_name} with the question as its title and submit it.",
             click("link", "Submit a new post"),
             type_into("textbox", "Title", question),
             click("button", "Create submission"),
@@ -74,7 +93,7 @@ def post_question(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         solution = plan.finish("The post page shows the question in the chosen forum; nothing else was asked.",
                                "Finish: the question is posted.")
         tasks.append(task(3000, template, {"question": question}, html_eval(
-            html_check(LAST_POST, POST_TEXT, must_include=[question]), reference_url=f"{SITE}/f/{name}",
+            html_check(LAST_POST, POST_TEXT, must_include=[question]), reference_url=in_forum(f"/f/{forum_name}"),
         ), solution))
     return tasks
 
@@ -98,7 +117,7 @@ def post_review(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         )
         solution = plan.finish("The post page shows the book and the comment.", "Finish: the review is posted.")
         tasks.append(task(3001, template, {"book": book, "content": content}, html_eval(
-            html_check(LAST_POST, POST_TEXT, must_include=[book, content]), reference_url=f"{SITE}/f/books",
+            html_check(LAST_POST, POST_TEXT, must_include=[book, content]), reference_url=in_forum("/f/books"),
         ), solution))
     return tasks
 
@@ -132,7 +151,7 @@ def reply_to_comment(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         tasks.append(task(3002, template, {"user": comment["author"], "content": content}, html_eval(
             html_check("last", FIRST_COMMENT, exact_match=content),
             html_check("last", REPLYING_TO, must_include=[f"comment #{comment['id']} by {comment['author']}"]),
-            reference_url=f"{SITE}{post['path']}",
+            reference_url=in_forum(post["path"]),
         ), solution, start_url=f"{SITE}{post['path']}"))
     return tasks
 
@@ -149,7 +168,7 @@ def reply_to_post(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     )
     solution = plan.finish("The new comment's page shows it.", "Finish: the comment is posted.")
     return [task(3003, template, {"content": content}, html_eval(
-        html_check("last", FIRST_COMMENT, exact_match=content), reference_url=f"{SITE}{post['path']}",
+        html_check("last", FIRST_COMMENT, exact_match=content), reference_url=in_forum(post["path"]),
     ), solution, start_url=f"{SITE}{post['path']}")]
 
 
@@ -163,22 +182,22 @@ def _vote_check(post: dict[str, Any], direction: str) -> dict[str, Any]:
 def upvote_newest(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     template = "Upvote the newest post in {{forum}} subreddit"
     tasks = []
-    for name in ("books", "Cyberpunk"):
-        forum = _forum(conn, name)
-        post = queries.newest_submission(conn, name)
-        plan = _open_forum(Plan(), forum, f"The newest post is found in /f/{name} sorted by New.")
+    for forum_name in ("books", "Cyberpunk"):
+        forum = _forum(conn, forum_name)
+        post = queries.newest_submission(conn, forum_name)
+        plan = _open_forum(Plan(), forum, f"The newest post is found in /f/{forum_name} sorted by New.")
         plan.step(
             "Sorting by New puts the most recent submission first.",
             "Sort the forum by New.",
             click("link", "New"),
-            notes=[f"The newest post in {name} is \"{post['title']}\" by {post['author']}."],
+            notes=[f"The newest post in {forum_name} is \"{post['title']}\" by {post['author']}."],
         ).step(
             "Each post's vote buttons are named after it, so the first post's Upvote button is unambiguous.",
             f"Upvote \"{post['title']}\".",
             click("button", f"Upvote {post['title']}"),
         )
         solution = plan.finish("The Upvote button now shows as pressed.", "Finish: the post is upvoted.")
-        tasks.append(task(3004, template, {"forum": name}, html_eval(_vote_check(post, "up")), solution))
+        tasks.append(task(3004, template, {"forum": forum_name}, html_eval(_vote_check(post, "up")), solution))
     return tasks
 
 
@@ -286,7 +305,7 @@ def subscribe_trending(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     solution = plan.finish("The button now reads Unsubscribe, so the subscription is in place.", "Finish: subscribed.")
     return [task(3008, template, {"forum": "machine learning"}, html_eval(
         html_check(f"{SITE}/", 'document.querySelector("#sidebar > section").outerText', must_include=[forum["name"]]),
-        reference_url=f"{SITE}/f/{forum['name']}",
+        reference_url=in_forum(f"/f/{forum['name']}"),
     ), solution)]
 
 
@@ -319,31 +338,44 @@ def edit_own_post(conn: sqlite3.Connection) -> list[dict[str, Any]]:
 
 
 def top_post_comments(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    template = "How many comments does the top post of all time in the {{forum}} forum have?"
-    tasks = []
-    for name in ("nyc", "MachineLearning"):
-        forum = _forum(conn, name)
-        post = queries.top_submission(conn, name)
-        count = queries.comment_count(conn, post["id"])
+    template = Template(3011, "How many comments does the top post of all time in the {{forum}} forum have?")
+    cases = ["nyc", "MachineLearning"]
+    more = [f for f in queries.forum_names(conn) if f not in cases]  # training instances
+
+    def make(forum_name: str, split: Split) -> dict[str, Any]:
+        forum = _forum(conn, forum_name)
+        top, runner_up = queries.top_submissions(conn, forum_name, 2)
+        if split == "train" and top["score"] == runner_up["score"]:
+            raise ValueError(f"the top posts of {forum_name} tie")
+        comments = queries.comment_count(conn, top["id"])
         plan = _open_forum(Plan(), forum, "The top post of all time is first when sorted by Top.")
         plan.step(
             "Each post in the listing shows its comment count.",
             "Sort by Top and read the first post's comment count.",
             click("link", "Top"),
-            notes=[f"The top post in {name} is \"{post['title']}\" with {count} comments."],
+            notes=[f"The top post in {forum_name} is \"{top['title']}\" with {comments} comments."],
         )
-        solution = plan.finish("The count is read from the listing.", f"Answer {count}.", str(count))
-        tasks.append(task(3011, template, {"forum": name}, string_eval(must_include=[str(count)], raw=str(count)),
-                          solution))
-    return tasks
+        solution = plan.finish("The count is read from the listing.", f"Answer {comments}.", str(comments))
+        # Distractors: off by one, and the comment count of the second post.
+        wrong = {comments - 1, comments + 1, queries.comment_count(conn, runner_up["id"])} - {comments}
+        return task(template.id, template.text, {"forum": forum_name},
+                    string_eval(count(comments), exclude=[count(n) for n in sorted(wrong) if n >= 0]), solution,
+                    split=split)
+
+    return template.tasks([*cases, *more], make, test=len(cases))
 
 
 def most_active_poster(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    template = "Who has posted the most submissions in the {{forum}} forum?"
-    name = "movies"
-    forum = _forum(conn, name)
-    leader, count = queries.top_poster(conn, name)
-    ranked = queries.poster_counts(conn, name)
+    template = Template(3012, "Who has posted the most submissions in the {{forum}} forum?")
+    more = [f for f in queries.forum_names(conn) if f != "movies"]  # training instances
+    return template.tasks(["movies", *more], lambda forum_name, split: _most_active(conn, template, forum_name, split),
+                          test=1)
+
+
+def _most_active(conn: sqlite3.Connection, template: Template, forum_name: str, split: Split) -> dict[str, Any]:
+    forum = _forum(conn, forum_name)
+    leader, posts = queries.top_poster(conn, forum_name)
+    ranked = queries.poster_counts(conn, forum_name)
     pages = -(-int(forum["submission_count"]) // queries.FORUM_PAGE_SIZE)
     plan = _open_forum(Plan(), forum, "Counting authors needs every submission of the forum.")
     tally = "Submissions per author: " + ", ".join(f"{user} {n}" for user, n in ranked[:4])
@@ -352,15 +384,17 @@ def most_active_poster(conn: sqlite3.Connection) -> list[dict[str, Any]]:
                   *[click("link", "Next") for _ in range(pages - 1)], notes=[tally])
     else:
         plan.note(tally)
-    solution = plan.finish(f"{leader} has the most submissions ({count}).", f"Answer {leader}.", leader)
-    return [task(3012, template, {"forum": name}, string_eval(must_include=[leader], raw=leader), solution)]
+    solution = plan.finish(f"{leader} has the most submissions ({posts}).", f"Answer {leader}.", leader)
+    runners_up = [name(user) for user, _n in ranked[1:4]]
+    return task(template.id, template.text, {"forum": forum_name}, string_eval(name(leader), exclude=runners_up),
+                solution, split=split)
 
 
 def unknowable_email(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     template = "What is the email address of the user who posted the top post of all time in {{forum}}?"
-    name = "books"
-    forum = _forum(conn, name)
-    post = queries.top_submission(conn, name)
+    forum_name = "books"
+    forum = _forum(conn, forum_name)
+    post = queries.top_submission(conn, forum_name)
     note = "The forum never shows users' email addresses (profiles show only a biography and activity)."
     plan = _open_forum(Plan(), forum, "First find who posted the top post.")
     plan.step(
@@ -371,20 +405,23 @@ def unknowable_email(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         notes=[f"The top post is \"{post['title']}\" by {post['author']}; the profile shows no email address."],
     )
     solution = plan.finish(note, "Report that the email address cannot be found.", "N/A")
-    return [task(3013, template, {"forum": name}, string_eval(fuzzy=["N/A"], raw="N/A", note=note), solution)]
+    return [task(3013, template, {"forum": forum_name},
+                 string_eval(not_achievable(), fuzzy=["N/A"], raw="N/A", note=note), solution)]
 
 
 def local_bookstores(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     template = ('Among the top {{number}} post in "{{forum}}" forum, is there any post talks about supporting '
                 "local book stores? If so, tell me the organizations involved")
-    name, number = "books", 10
-    forum = _forum(conn, name)
-    matches = [p for p in queries.top_submissions(conn, name, number)
+    forum_name, number = "books", 10
+    forum = _forum(conn, forum_name)
+    matches = [p for p in queries.top_submissions(conn, forum_name, number)
                if "local bookstore" in f"{p['title']} {p['body'] or ''}".lower() and p["url"]]
     if len(matches) != 1:
         raise ValueError(f"expected exactly one top-{number} post about local bookstores, found {len(matches)}")
     post = matches[0]
     host = urlsplit(post["url"]).netloc.removeprefix("www.")
+    top_posts = queries.top_submissions(conn, forum_name, number)
+    others = sorted({urlsplit(p["url"]).netloc.removeprefix("www.") for p in top_posts if p["url"]} - {host})
     plan = _open_forum(Plan(), forum, "The top posts are listed when the forum is sorted by Top.")
     plan.step(
         f"Read the first {number} titles under Top; one is about money going to independent bookstores.",
@@ -394,8 +431,10 @@ def local_bookstores(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         notes=[f"\"{post['title']}\" links to {post['url']} and says: {post['body']}"],
     )
     solution = plan.finish(f"The organization is {host}.", f"Answer {host}.", host)
-    return [task(3014, template, {"number": str(number), "forum": name},
-                 string_eval(must_include=[host.lower()], raw=host), solution)]
+    # Distractors: the sites the other top posts link to.
+    return [task(3014, template, {"number": str(number), "forum": forum_name},
+                 string_eval(name(host), exclude=[name(o) for o in others], must_include=[host.lower()], raw=host),
+                 solution)]
 
 
 BUILDERS: tuple[Callable[[sqlite3.Connection], list[dict[str, Any]]], ...] = (

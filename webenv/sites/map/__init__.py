@@ -18,6 +18,10 @@ MAP = SiteSpec(
     cookie_name="map_session",
     login=None,
     accounts=(),
+    build_tasks=lazy("webenv.sites.map.tasks", "build_tasks"),
+    title="map",
+    summary="144 places, a road graph, search, directions by car/bike/foot with distance and time",
+    perf_pages=("/directions?engine=fossgis_osrm_car&route=40.4443%2C-79.9436%3B40.4406%2C-79.9959",),
 )
 
 SPECS: tuple[SiteSpec, ...] = (MAP,)

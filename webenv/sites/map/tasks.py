@@ -9,18 +9,34 @@ the intended place, so a wording change in the data cannot silently make a task 
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
+from collections import Counter
+from collections.abc import Callable, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from webenv.answers import Part, code, distance, duration, name, not_achievable, number, phone
 from webenv.sites.map import queries
-from webenv.sites.map.geo import format_distance, format_duration, js_round
-from webenv.sites.map.places import Place
-from webenv.sites.map.routing import PROFILES, Profile, Route, profile_for
+from webenv.sites.map.geo import format_distance, js_round
+from webenv.sites.map.places import Place, all_places
+from webenv.sites.map.routing import PROFILES, Graph, Profile, Route, fastest_route, profile_for
 from webenv.sites.map.urls import directions_path, search_path
 from webenv.tasks.authoring import (
-    Plan, TaskSite, click, html_check, html_eval, select, string_eval, type_into, url_eval,
+    Plan,
+    Split,
+    TaskSite,
+    Template,
+    click,
+    html_check,
+    html_eval,
+    select,
+    string_eval,
+    type_into,
+    url_eval,
 )
+from webenv.url_sets import page
 
 START = "__MAP__"
 task = TaskSite("map", home=START, storage_state=None).task
@@ -31,26 +47,28 @@ HEADING_LOCATOR = "document.querySelector('#sidebar_content h1').outerText"
 SIDEBAR_LOCATOR = "document.querySelector('#sidebar_content').outerText"
 
 
-# ---------------------------------------------------------------- answer phrasing (with fair alternatives)
+# ---------------------------------------------------------------- typed answers (as the page shows them)
 
-def time_phrases(seconds: float) -> str:
-    """A travel time as the page shows it (h:mm) or as people write it ("18 min", "1h 45min")."""
-    hours, minutes = divmod(js_round(seconds / 60), 60)
-    options = [format_duration(seconds)]
-    if hours == 0:
-        options += [f"{minutes} min", f"{minutes}min"]
-    else:
-        unit = "hour" if hours == 1 else "hours"
-        options += [f"{hours}h {minutes}min", f"{hours} h {minutes} min", f"{hours} {unit} {minutes} min",
-                    f"{hours} {unit} and {minutes} min"]
-    return " |OR| ".join(options)
+WALKING = ("walk", "walking", "on foot", "by foot", "foot")
+DRIVING = ("drive", "driving", "by car", "car")
 
 
-def distance_phrases(metres: float) -> str:
-    """A distance as the page shows it ("1.4km", "653m") or with a space before the unit."""
+def shown_duration(seconds: float) -> Part:
+    """A travel time as the directions page shows it: h:mm, rounded to the minute."""
+    return duration(js_round(seconds / 60) * 60, precision=60)
+
+
+def shown_distance(metres: float) -> Part:
+    """A route length as the page shows it ("653m", "1.4km", "34km"), with the precision of that display."""
     text = format_distance(metres)
-    number = text.removesuffix("km").removesuffix("m")
-    return f"{text} |OR| {number} {text[len(number):]}"
+    if text.endswith("km"):
+        return distance(float(text[:-2]) * 1000, precision=100 if "." in text else 1000)
+    return distance(float(text[:-1]), precision=1)
+
+
+def other_modes(world: _Map, origin: Place, destination: Place, mode: str) -> list[Route]:
+    """The same trip by the other modes: their times and lengths are the distractors of a by-mode question."""
+    return [world.route(origin, destination, profile.mode) for profile in PROFILES if profile.mode != mode]
 
 
 # ---------------------------------------------------------------- plan fragments
@@ -60,18 +78,102 @@ class _Map:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self._routes: dict[tuple[int, int, str], Route] = {}
+        self._resolved: dict[str, Place | None] = {}  # searches are the slow part of building the tasks
+
+    @cached_property
+    def places(self) -> list[Place]:
+        return all_places(self.conn)
 
     def place(self, name: str) -> Place:
-        return queries.place_named(self.conn, name)
+        """The one place with exactly this name (as `queries.place_named`)."""
+        found = [place for place in self.places if place.name == name]
+        if len(found) != 1:
+            raise queries.UnknownPlace(f"{len(found)} places are named {name!r}")
+        return found[0]
+
+    def resolves_to(self, text: str) -> Place | None:
+        if text not in self._resolved:
+            self._resolved[text] = queries.resolves_to(self.conn, text)
+        return self._resolved[text]
 
     def typed(self, text: str, meant: Place) -> str:
-        found = queries.resolves_to(self.conn, text)
+        found = self.resolves_to(text)
         if found is None or found.id != meant.id:
             raise ValueError(f"typing {text!r} finds {found.name if found else 'nothing'}, not {meant.name}")
         return text
 
+    @cached_property
+    def graph(self) -> Graph:
+        return Graph.load(self.conn)
+
     def route(self, origin: Place, destination: Place, mode: str) -> Route:
-        return queries.route(self.conn, origin, destination, mode)
+        """The route the directions page shows (the same search as `queries.route`, on a graph loaded once)."""
+        key = (origin.id, destination.id, mode)
+        if key not in self._routes:
+            found = fastest_route(self.graph, origin.node_id, destination.node_id, profile_for(mode))
+            if found is None:
+                raise LookupError(f"no {mode} route from {origin.name} to {destination.name}")
+            self._routes[key] = found
+        return self._routes[key]
+
+    @cached_property
+    def landmarks(self) -> list[Place]:
+        """Pittsburgh places a task can name by name alone: the name is unique and the search box resolves it to
+        that place (cities and towns left out). The training pool draws its instances from these."""
+        counts = Counter(place.name for place in self.places)
+        found = []
+        for place in self.places:
+            if counts[place.name] != 1 or place.city != "Pittsburgh" or place.category in ("city", "town"):
+                continue
+            resolved = self.resolves_to(place.name)
+            if resolved is not None and resolved.id == place.id:
+                found.append(place)
+        return sorted(found, key=lambda place: place.name)
+
+
+# ---------------------------------------------------------------- training candidates (beyond the test cases)
+
+def _chosen(items: Sequence[Any], salt: str, count: int, exclude: Sequence[Any]) -> list[Any]:
+    """`count` items in a stable pseudo-random order (the same on every machine), leaving out the test cases."""
+    fresh = [item for item in items if item not in exclude]
+    return sorted(fresh, key=lambda item: hashlib.blake2b(f"{salt}|{item!r}".encode(), digest_size=8).digest())[:count]
+
+
+def _route_cases(world: _Map, template: int, cases: Sequence[tuple[str, str, str, str]],
+                 modes: Sequence[tuple[str, str]], per_mode: int) -> list[tuple[str, str, str, str]]:
+    """(word, mode, origin, destination) between landmarks, `per_mode` for each (word, mode)."""
+    names = [place.name for place in world.landmarks]
+    found: list[tuple[str, str, str, str]] = []
+    for word, mode in modes:
+        pairs = [(word, mode, a, b) for a in names for b in names if a != b]
+        found += _chosen(pairs, f"{template}/{mode}", per_mode, cases)
+    return found
+
+
+def _place_cases(world: _Map, template: int, cases: Sequence[str], count: int,
+                 usable: Callable[[Place], bool]) -> list[str]:
+    return _chosen([p.name for p in world.landmarks if usable(p)], str(template), count, cases)
+
+
+_CATEGORY_WORDS = (("hotel", "hotels"), ("cafe", "cafes"), ("supermarket", "supermarkets"), ("hospital", "hospitals"),
+                   ("museum", "museums"), ("pharmacy", "pharmacies"), ("library", "libraries"), ("park", "parks"))
+
+
+def _closest_cases(world: _Map, cases: Sequence[tuple[str, str, str]], count: int) -> list[tuple[str, str, str]]:
+    triples = [(c, plural, p.name) for c, plural in _CATEGORY_WORDS for p in world.landmarks if p.category != c]
+    return _chosen(triples, "5004", count, cases)
+
+
+def _triple_cases(world: _Map, cases: Sequence[tuple[str, str, str]], count: int) -> list[tuple[str, str, str]]:
+    names = [p.name for p in world.landmarks]
+    triples = [(o, a, b) for o in names[::3] for a in names[1::3] for b in names[2::3] if len({o, a, b}) == 3]
+    return _chosen(triples, "5005", count, cases)
+
+
+def _around_cases(world: _Map, cases: Sequence[tuple[str, str, str]], count: int) -> list[tuple[str, str, str]]:
+    triples = [(plural, c, p.name) for c, plural in _CATEGORY_WORDS for p in world.landmarks if p.category != c]
+    return _chosen(triples, "5010", count, cases)
 
 
 def _route_note(origin: Place, destination: Place, profile: Profile, route: Route) -> str:
@@ -117,7 +219,7 @@ def _open_place(plan: Plan, world: _Map, place: Place, query: str) -> None:
 
 # ---------------------------------------------------------------- templates
 
-TRAVEL_TIME = "How long does it take to {{mode}} from {{origin}} to {{destination}}?"
+TRAVEL_TIME = Template(5000, "How long does it take to {{mode}} from {{origin}} to {{destination}}?")
 TRAVEL_TIME_CASES = (("drive", "car", "Carnegie Mellon University", "Randyland"),
                      ("drive", "car", "Homewood Suites by Hilton Southpointe", "PPG Paints Arena"),
                      ("drive", "car", "Pittsburgh", "Philadelphia"),
@@ -127,8 +229,8 @@ TRAVEL_TIME_CASES = (("drive", "car", "Carnegie Mellon University", "Randyland")
 
 
 def travel_time_tasks(world: _Map) -> list[dict[str, Any]]:
-    tasks = []
-    for verb, mode, origin_name, destination_name in TRAVEL_TIME_CASES:
+    def make(case: Any, split: Split) -> dict[str, Any]:
+        verb, mode, origin_name, destination_name = case
         origin, destination = world.place(origin_name), world.place(destination_name)
         plan = Plan()
         _open_directions(plan)
@@ -137,12 +239,15 @@ def travel_time_tasks(world: _Map) -> list[dict[str, Any]]:
                                "Report the travel time from the route summary",
                                route.duration_text)
         values = {"mode": verb, "origin": origin_name, "destination": destination_name}
-        evaluation = string_eval(must_include=[time_phrases(route.duration_s)], raw=route.duration_text)
-        tasks.append(task(5000, TRAVEL_TIME, values, evaluation, solution))
-    return tasks
+        wrong = [shown_duration(r.duration_s) for r in other_modes(world, origin, destination, mode)]
+        evaluation = string_eval(shown_duration(route.duration_s), exclude=wrong, raw=route.duration_text)
+        return task(TRAVEL_TIME.id, TRAVEL_TIME.text, values, evaluation, solution, split=split)
+
+    extra = _route_cases(world, 5000, TRAVEL_TIME_CASES, (("drive", "car"), ("walk", "foot"), ("bike", "bike")), 10)
+    return TRAVEL_TIME.tasks([*TRAVEL_TIME_CASES, *extra], make, test=len(TRAVEL_TIME_CASES))
 
 
-DISTANCE = "What is the {{mode}} distance from {{origin}} to {{destination}}?"
+DISTANCE = Template(5001, "What is the {{mode}} distance from {{origin}} to {{destination}}?")
 DISTANCE_CASES = (("driving", "car", "Carnegie Mellon University", "Pittsburgh International Airport"),
                   ("driving", "car", "Carnegie Mellon University", "TD Garden"),
                   ("walking", "foot", "Carnegie Mellon University", "Phipps Conservatory and Botanical Gardens"),
@@ -150,8 +255,8 @@ DISTANCE_CASES = (("driving", "car", "Carnegie Mellon University", "Pittsburgh I
 
 
 def distance_tasks(world: _Map) -> list[dict[str, Any]]:
-    tasks = []
-    for adjective, mode, origin_name, destination_name in DISTANCE_CASES:
+    def make(case: Any, split: Split) -> dict[str, Any]:
+        adjective, mode, origin_name, destination_name = case
         origin, destination = world.place(origin_name), world.place(destination_name)
         plan = Plan()
         _open_directions(plan)
@@ -160,51 +265,75 @@ def distance_tasks(world: _Map) -> list[dict[str, Any]]:
                                "Report the route distance from the summary",
                                route.distance_text)
         values = {"mode": adjective, "origin": origin_name, "destination": destination_name}
-        evaluation = string_eval(must_include=[distance_phrases(route.distance_m)], raw=route.distance_text)
-        tasks.append(task(5001, DISTANCE, values, evaluation, solution))
-    return tasks
+        # Distractors: the other modes' route lengths and the straight-line distance.
+        wrong = [shown_distance(r.distance_m) for r in other_modes(world, origin, destination, mode)]
+        wrong.append(shown_distance(queries.straight_line_m(origin, destination)))
+        gold = shown_distance(route.distance_m)
+        evaluation = string_eval(gold, exclude=[w for w in wrong if w.value != gold.value], raw=route.distance_text)
+        return task(DISTANCE.id, DISTANCE.text, values, evaluation, solution, split=split)
+
+    extra = _route_cases(world, 5001, DISTANCE_CASES, (("driving", "car"), ("walking", "foot"), ("cycling", "bike")), 8)
+    return DISTANCE.tasks([*DISTANCE_CASES, *extra], make, test=len(DISTANCE_CASES))
 
 
-ADDRESS = "Tell me the full address of {{place}}"
+ADDRESS = Template(5002, "Tell me the full address of {{place}}")
 ADDRESS_CASES = ("Carnegie Music Hall", "Fuku Tea", "Pittsburgh International Airport")
 
 
+def _neighbour_addresses(world: _Map, place: Place) -> list[Part]:
+    """Addresses a wrong reading would give: other house numbers on the same street, other zip codes of the
+    same city."""
+    others = [p for p in world.places if p.id != place.id]
+    numbers = {f"{p.housenumber} {p.street}" for p in others if p.street == place.street and p.housenumber and
+               p.housenumber != place.housenumber}
+    zips = {p.postcode for p in others if p.city == place.city and p.postcode and p.postcode != place.postcode}
+    return [*(name(n) for n in sorted(numbers)), *(code(z) for z in sorted(zips))]
+
+
 def address_tasks(world: _Map) -> list[dict[str, Any]]:
-    tasks = []
-    for name in ADDRESS_CASES:
-        place = world.place(name)
+    def make(case: Any, split: Split) -> dict[str, Any]:
+        name_ = case
+        place = world.place(name_)
         plan = Plan()
-        _search(plan, world.typed(name, place), "Searching by name finds the place and links to its page.")
-        _open_place(plan, world, place, name)
+        _search(plan, world.typed(name_, place), "Searching by name finds the place and links to its page.")
+        _open_place(plan, world, place, name_)
         solution = plan.finish("The Address line is the full address.",
                                "Report the address shown on the place page", place.display_name)
         parts = [part for part in (place.housenumber, place.street, place.city or place.county, place.postcode)
                  if part]
-        tasks.append(task(5002, ADDRESS, {"place": name}, string_eval(must_include=parts, raw=place.display_name),
-                          solution))
-    return tasks
+        street = " ".join(part for part in (place.housenumber, place.street) if part)
+        answer = [name(street), name(place.city or place.county), code(place.postcode)]
+        return task(ADDRESS.id, ADDRESS.text, {"place": name_}, string_eval(
+            answer, exclude=_neighbour_addresses(world, place), must_include=parts, raw=place.display_name),
+            solution, split=split)
+
+    extra = _place_cases(world, 5002, ADDRESS_CASES, 25, lambda p: bool(p.housenumber and p.street and p.postcode))
+    return ADDRESS.tasks([*ADDRESS_CASES, *extra], make, test=len(ADDRESS_CASES))
 
 
-ZIP_CODE = "What is the zip code of {{place}}?"
+ZIP_CODE = Template(5003, "What is the zip code of {{place}}?")
 ZIP_CASES = ("Chatham University", "Fenway Park")
 
 
 def zip_code_tasks(world: _Map) -> list[dict[str, Any]]:
-    tasks = []
-    for name in ZIP_CASES:
-        place = world.place(name)
+    def make(case: Any, split: Split) -> dict[str, Any]:
+        name_ = case
+        place = world.place(name_)
         plan = Plan()
-        _search(plan, world.typed(name, place),
+        _search(plan, world.typed(name_, place),
                 "Search results show each place's full address, which ends with the zip code.",
                 notes=(f"{place.name}: {place.display_name}",))
         solution = plan.finish("The five digits before the country are the zip code.",
                                "Report the zip code from the address", place.postcode)
-        evaluation = string_eval(must_include=[place.postcode], raw=place.display_name)
-        tasks.append(task(5003, ZIP_CODE, {"place": name}, evaluation, solution))
-    return tasks
+        wrong = [p for p in _neighbour_addresses(world, place) if p.type == "code"]
+        evaluation = string_eval(code(place.postcode), exclude=wrong, raw=place.display_name)
+        return task(ZIP_CODE.id, ZIP_CODE.text, {"place": name_}, evaluation, solution, split=split)
+
+    extra = _place_cases(world, 5003, ZIP_CASES, 20, lambda p: bool(p.postcode))
+    return ZIP_CODE.tasks([*ZIP_CASES, *extra], make, test=len(ZIP_CASES))
 
 
-CLOSEST = "What is the closest {{category}} to {{place}}?"
+CLOSEST = Template(5004, "What is the closest {{category}} to {{place}}?")
 CLOSEST_CASES = (("hotel", "hotels", "Carnegie Mellon University"),
                  ("cafe", "cafes", "University of Pittsburgh"),
                  ("supermarket", "supermarkets", "DoubleTree by Hilton Hotel Pittsburgh Airport"),
@@ -213,8 +342,8 @@ CLOSEST_CASES = (("hotel", "hotels", "Carnegie Mellon University"),
 
 
 def closest_tasks(world: _Map) -> list[dict[str, Any]]:
-    tasks = []
-    for category, plural, anchor_name in CLOSEST_CASES:
+    def make(case: Any, split: Split) -> dict[str, Any]:
+        category, plural, anchor_name = case
         anchor = world.place(anchor_name)
         world.typed(anchor_name, anchor)
         hits = queries.nearest(world.conn, category, anchor)
@@ -233,19 +362,24 @@ def closest_tasks(world: _Map) -> list[dict[str, Any]]:
                        f"next {second.place.name} ({second.distance_text})",))
         solution = plan.finish("Results are sorted by distance.", "Report the first result", first.place.name)
         values = {"category": category, "place": anchor_name}
-        tasks.append(task(5004, CLOSEST, values, string_eval(must_include=[first.place.name], raw=first.place.name),
-                          solution))
-    return tasks
+        # Distractors: the runners-up of the same search.
+        runners_up = [name(hit.place.name) for hit in hits[1:4] if hit.place.name != first.place.name]
+        return task(CLOSEST.id, CLOSEST.text, values,
+                    string_eval(name(first.place.name), exclude=runners_up, raw=first.place.name), solution,
+                    split=split)
+
+    extra = _closest_cases(world, CLOSEST_CASES, 24)
+    return CLOSEST.tasks([*CLOSEST_CASES, *extra], make, test=len(CLOSEST_CASES))
 
 
-SHORTER_DRIVE = "Which is a shorter drive from {{origin}}: {{option1}} or {{option2}}?"
+SHORTER_DRIVE = Template(5005, "Which is a shorter drive from {{origin}}: {{option1}} or {{option2}}?")
 SHORTER_DRIVE_CASES = (("Carnegie Mellon University", "PNC Park", "PPG Paints Arena"),
                        ("Harvard University", "Fenway Park", "TD Garden"))
 
 
 def shorter_drive_tasks(world: _Map) -> list[dict[str, Any]]:
-    tasks = []
-    for origin_name, first_name, second_name in SHORTER_DRIVE_CASES:
+    def make(case: Any, split: Split) -> dict[str, Any]:
+        origin_name, first_name, second_name = case
         origin, first, second = world.place(origin_name), world.place(first_name), world.place(second_name)
         plan = Plan()
         _open_directions(plan)
@@ -266,18 +400,21 @@ def shorter_drive_tasks(world: _Map) -> list[dict[str, Any]]:
         values = {"origin": origin_name, "option1": first_name, "option2": second_name}
         raw = (f"{first_name}: {first_route.distance_text}; {second_name}: {second_route.distance_text}; "
                f"longer: {longer.name}")
-        tasks.append(task(5005, SHORTER_DRIVE, values, string_eval(must_include=[shorter.name], raw=raw), solution))
-    return tasks
+        return task(SHORTER_DRIVE.id, SHORTER_DRIVE.text, values,
+                    string_eval(name(shorter.name), exclude=[name(longer.name)], raw=raw), solution, split=split)
+
+    extra = _triple_cases(world, SHORTER_DRIVE_CASES, 16)
+    return SHORTER_DRIVE.tasks([*SHORTER_DRIVE_CASES, *extra], make, test=len(SHORTER_DRIVE_CASES))
 
 
-COMPARE = "Compare the time for walking and driving from {{origin}} to {{destination}}"
+COMPARE = Template(5006, "Compare the time for walking and driving from {{origin}} to {{destination}}", held_out=True)
 COMPARE_CASES = (("Randyland", "Carnegie Mellon University"),
                  ("Carnegie Mellon University", "Pittsburgh Union Station"))
 
 
 def compare_tasks(world: _Map) -> list[dict[str, Any]]:
-    tasks = []
-    for origin_name, destination_name in COMPARE_CASES:
+    def make(case: Any, split: Split) -> dict[str, Any]:
+        origin_name, destination_name = case
         origin, destination = world.place(origin_name), world.place(destination_name)
         plan = Plan()
         _open_directions(plan)
@@ -289,14 +426,18 @@ def compare_tasks(world: _Map) -> list[dict[str, Any]]:
                   notes=(_route_note(origin, destination, profile_for("car"), drive),))
         answer = f"Walking: {walk.duration_text}; driving: {drive.duration_text}"
         solution = plan.finish("Both summaries have been read.", "Report both times", answer)
-        evaluation = string_eval(must_include=[time_phrases(walk.duration_s), time_phrases(drive.duration_s)],
-                                 raw=answer)
-        tasks.append(task(5006, COMPARE, {"origin": origin_name, "destination": destination_name}, evaluation,
-                          solution))
-    return tasks
+        # Each time must be stated with its mode: the swapped answer is wrong. The bike time is a distractor.
+        bike = world.route(origin, destination, "bike")
+        evaluation = string_eval([shown_duration(walk.duration_s).about(*WALKING),
+                                  shown_duration(drive.duration_s).about(*DRIVING)],
+                                 exclude=[shown_duration(bike.duration_s)], raw=answer)
+        return task(COMPARE.id, COMPARE.text, {"origin": origin_name, "destination": destination_name}, evaluation,
+                    solution, split=split)
+
+    return COMPARE.tasks(COMPARE_CASES, make, test=len(COMPARE_CASES))
 
 
-COORDINATES = "Tell me the coordinates of {{place}} in DD format"
+COORDINATES = Template(5007, "Tell me the coordinates of {{place}} in DD format")
 COORDINATE_CASES = ("Allegheny General Hospital",)
 
 
@@ -310,8 +451,8 @@ def _degree_phrases(value: float, positive: str, negative: str) -> str:
 
 
 def coordinate_tasks(world: _Map) -> list[dict[str, Any]]:
-    tasks = []
-    for name in COORDINATE_CASES:
+    def make(case: Any, split: Split) -> dict[str, Any]:
+        name = case
         place = world.place(name)
         plan = Plan()
         _search(plan, world.typed(name, place), "Searching by name finds the place and links to its page.")
@@ -319,38 +460,46 @@ def coordinate_tasks(world: _Map) -> list[dict[str, Any]]:
         solution = plan.finish("The place page shows latitude and longitude in decimal degrees.",
                                "Report the coordinates", place.coordinates)
         phrases = [_degree_phrases(place.lat, "N", "S"), _degree_phrases(place.lon, "E", "W")]
-        evaluation = string_eval(must_include=phrases, raw=place.coordinates)
-        tasks.append(task(5007, COORDINATES, {"place": name}, evaluation, solution))
-    return tasks
+        # Three decimals (about 100 m) are accepted; a lost sign or swapped degrees are not.
+        evaluation = string_eval([number(place.lat, tolerance=0.0005), number(place.lon, tolerance=0.0005)],
+                                 exclude=[number(-place.lat, tolerance=0.0005), number(-place.lon, tolerance=0.0005)],
+                                 must_include=phrases, raw=place.coordinates)
+        return task(COORDINATES.id, COORDINATES.text, {"place": name}, evaluation, solution, split=split)
+
+    extra = _place_cases(world, 5007, COORDINATE_CASES, 15, lambda p: True)
+    return COORDINATES.tasks([*COORDINATE_CASES, *extra], make, test=len(COORDINATE_CASES))
 
 
-PHONE = "What is the phone number of {{place}}?"
+PHONE = Template(5008, "What is the phone number of {{place}}?", held_out=True)
 PHONE_CASES = (("Western Pennsylvania Hospital", "West Penn Hospital"),)
 
 
 def phone_tasks(world: _Map) -> list[dict[str, Any]]:
-    tasks = []
-    for asked, name in PHONE_CASES:
+    def make(case: Any, split: Split) -> dict[str, Any]:
+        asked, name = case
         place = world.place(name)
         plan = Plan()
         _search(plan, world.typed(asked, place),
                 f"The map knows “{asked}” under another name; search finds it by either.")
         _open_place(plan, world, place, asked)
         solution = plan.finish("The place page lists the phone number.", "Report the phone number", place.phone)
-        area, exchange, line = place.phone.split()[1:]
-        written = f"{area} {exchange} {line} |OR| ({area}) {exchange}-{line} |OR| {area}-{exchange}-{line}"
-        tasks.append(task(5008, PHONE, {"place": asked}, string_eval(must_include=[written], raw=place.phone),
-                          solution))
-    return tasks
+        # Distractors: the phone numbers of the other places of the same kind.
+        others = [p.phone for p in world.places if p.category == place.category and p.phone
+                  and p.id != place.id]
+        return task(PHONE.id, PHONE.text, {"place": asked},
+                    string_eval(phone(place.phone), exclude=[phone(n) for n in others], raw=place.phone),
+                    solution, split=split)
+
+    return PHONE.tasks(PHONE_CASES, make, test=len(PHONE_CASES))
 
 
-SHOW_ROUTE = "Show me the route from {{origin}} to {{destination}} by {{mode}}"
+SHOW_ROUTE = Template(5009, "Show me the route from {{origin}} to {{destination}} by {{mode}}")
 SHOW_ROUTE_CASES = (("bike", "bike", "Carnegie Mellon University", "PNC Park"),)
 
 
 def show_route_tasks(world: _Map) -> list[dict[str, Any]]:
-    tasks = []
-    for word, mode, origin_name, destination_name in SHOW_ROUTE_CASES:
+    def make(case: Any, split: Split) -> dict[str, Any]:
+        word, mode, origin_name, destination_name = case
         origin, destination = world.place(origin_name), world.place(destination_name)
         plan = Plan()
         _open_directions(plan)
@@ -358,29 +507,34 @@ def show_route_tasks(world: _Map) -> list[dict[str, Any]]:
         solution = plan.finish("The route is on screen; nothing needs reporting.", "Stop on the route page")
         url = START + directions_path(profile_for(mode).engine, (origin.lat, origin.lon),
                                       (destination.lat, destination.lon))
-        tasks.append(task(5009, SHOW_ROUTE, {"mode": word, "origin": origin_name, "destination": destination_name},
-                          url_eval(url), solution))
-    return tasks
+        values = {"mode": word, "origin": origin_name, "destination": destination_name}
+        return task(SHOW_ROUTE.id, SHOW_ROUTE.text, values,
+                    url_eval(page(url)), solution, split=split)
+
+    extra = _route_cases(world, 5009, SHOW_ROUTE_CASES, (("bike", "bike"), ("car", "car"), ("foot", "foot")), 4)
+    return SHOW_ROUTE.tasks([*SHOW_ROUTE_CASES, *extra], make, test=len(SHOW_ROUTE_CASES))
 
 
-AROUND = "Find the {{category}} around {{place}}"
+AROUND = Template(5010, "Find the {{category}} around {{place}}")
 AROUND_CASES = (("hotels", "hotel", "Carnegie Music Hall"),)
 
 
 def around_tasks(world: _Map) -> list[dict[str, Any]]:
-    tasks = []
-    for plural, singular, name in AROUND_CASES:
-        place = world.place(name)
-        world.typed(name, place)
-        query = f"{plural} near {name}"
+    def make(case: Any, split: Split) -> dict[str, Any]:
+        plural, singular, name_ = case
+        place = world.place(name_)
+        world.typed(name_, place)
+        query = f"{plural} near {name_}"
         hits = queries.search_hits(world.conn, query)
         plan = Plan()
         _search(plan, query, "A “near” search lists the places of that kind around a place, closest first.",
                 notes=(f"Closest {singular}: {hits[0].place.name} ({hits[0].distance_text})",))
         solution = plan.finish("The listing is what was asked for.", "Stop on the results")
-        url = " |OR| ".join(START + search_path(f"{word} near {name}") for word in (plural, singular))
-        tasks.append(task(5010, AROUND, {"category": plural, "place": name}, url_eval(url), solution))
-    return tasks
+        gold = [page(START + search_path(f"{word} near {name_}"), ignore_case=["query"]) for word in (plural, singular)]
+        return task(AROUND.id, AROUND.text, {"category": plural, "place": name_}, url_eval(gold), solution, split=split)
+
+    extra = _around_cases(world, AROUND_CASES, 8)
+    return AROUND.tasks([*AROUND_CASES, *extra], make, test=len(AROUND_CASES))
 
 
 def _address_parts(place: Place) -> list[str]:
@@ -388,14 +542,15 @@ def _address_parts(place: Place) -> list[str]:
     return [part for part in parts if part]
 
 
-GET_DIRECTIONS = "Get directions from {{origin}} to {{destination}} using {{mode}} options."
+GET_DIRECTIONS = Template(5011, "Get directions from {{origin}} to {{destination}} using {{mode}} options.",
+                          held_out=True)
 GET_DIRECTIONS_CASES = (("driving", "car", "Carnegie Hall", "Carnegie Mellon University"),
                         ("walking", "foot", "Allentown", "Hoboken"))
 
 
 def get_directions_tasks(world: _Map) -> list[dict[str, Any]]:
-    tasks = []
-    for word, mode, origin_name, destination_name in GET_DIRECTIONS_CASES:
+    def make(case: Any, split: Split) -> dict[str, Any]:
+        word, mode, origin_name, destination_name = case
         origin, destination = world.place(origin_name), world.place(destination_name)
         plan = Plan()
         _open_directions(plan)
@@ -406,18 +561,19 @@ def get_directions_tasks(world: _Map) -> list[dict[str, Any]]:
                                html_check("last", TO_LOCATOR, must_include=_address_parts(destination)),
                                html_check("last", ENGINE_LOCATOR, exact_match=engine_index))
         values = {"mode": word, "origin": origin_name, "destination": destination_name}
-        tasks.append(task(5011, GET_DIRECTIONS, values, evaluation, solution))
-    return tasks
+        return task(GET_DIRECTIONS.id, GET_DIRECTIONS.text, values, evaluation, solution, split=split)
+
+    return GET_DIRECTIONS.tasks(GET_DIRECTIONS_CASES, make, test=len(GET_DIRECTIONS_CASES))
 
 
-PLACE_PAGE = "Pull up the description page of {{place}} on Map"
+PLACE_PAGE = Template(5012, "Pull up the description page of {{place}} on Map", held_out=True)
 PLACE_PAGE_CASES = (("Carnegie Music Hall", "Carnegie Music Hall", "Carnegie Music Hall"),
                     ("the memorial to Flight 93", "Flight 93 National Memorial", "Flight 93"))
 
 
 def place_page_tasks(world: _Map) -> list[dict[str, Any]]:
-    tasks = []
-    for asked, name, search_text in PLACE_PAGE_CASES:
+    def make(case: Any, split: Split) -> dict[str, Any]:
+        asked, name, search_text = case
         place = world.place(name)
         query = world.typed(search_text, place)
         plan = Plan()
@@ -426,18 +582,19 @@ def place_page_tasks(world: _Map) -> list[dict[str, Any]]:
         solution = plan.finish("The description page of the place is open.", "Stop on the place page")
         evaluation = html_eval(html_check("last", HEADING_LOCATOR, must_include=[place.name]),
                                html_check("last", SIDEBAR_LOCATOR, must_include=[place.county or place.postcode]))
-        tasks.append(task(5012, PLACE_PAGE, {"place": asked}, evaluation, solution))
-    return tasks
+        return task(PLACE_PAGE.id, PLACE_PAGE.text, {"place": asked}, evaluation, solution, split=split)
+
+    return PLACE_PAGE.tasks(PLACE_PAGE_CASES, make, test=len(PLACE_PAGE_CASES))
 
 
 def _not_achievable(note: str) -> dict[str, Any]:
-    return string_eval(fuzzy=["N/A"], raw="N/A", note=note)
+    return string_eval(not_achievable(), fuzzy=["N/A"], raw="N/A", note=note)
 
 
-TRANSIT = "How long does it take to get from {{origin}} to {{destination}} by {{mode}}?"
+TRANSIT = Template(5013, "How long does it take to get from {{origin}} to {{destination}} by {{mode}}?", held_out=True)
 
 
-def transit_tasks(world: _Map) -> list[dict[str, Any]]:
+def transit_tasks(world: _Map) -> list[dict[str, Any]]:  # held out: one test instance
     origin, destination = world.place("Carnegie Mellon University"), world.place("Pittsburgh International Airport")
     modes = ", ".join(profile.label for profile in PROFILES)
     plan = Plan()
@@ -448,10 +605,10 @@ def transit_tasks(world: _Map) -> list[dict[str, Any]]:
                            "Report that the map cannot answer", "N/A")
     values = {"origin": origin.name, "destination": destination.name, "mode": "public transit"}
     note = f"The map's directions offer only {modes}; it has no public transit routing"
-    return [task(5013, TRANSIT, values, _not_achievable(note), solution)]
+    return [task(TRANSIT.id, TRANSIT.text, values, _not_achievable(note), solution)]
 
 
-MISSING = "What is the walking distance from {{origin}} to the nearest {{brand}} store?"
+MISSING = Template(5014, "What is the walking distance from {{origin}} to the nearest {{brand}} store?", held_out=True)
 
 
 def missing_place_tasks(world: _Map) -> list[dict[str, Any]]:
@@ -463,7 +620,7 @@ def missing_place_tasks(world: _Map) -> list[dict[str, Any]]:
             notes=(f"Searching for {brand} finds no results",))
     solution = plan.finish(f"There is no {brand} on the map.", "Report that the map cannot answer", "N/A")
     note = f"There is no {brand} store on the map"
-    return [task(5014, MISSING, {"origin": origin.name, "brand": brand}, _not_achievable(note), solution)]
+    return [task(MISSING.id, MISSING.text, {"origin": origin.name, "brand": brand}, _not_achievable(note), solution)]
 
 
 TEMPLATES = (travel_time_tasks, distance_tasks, address_tasks, zip_code_tasks, closest_tasks,

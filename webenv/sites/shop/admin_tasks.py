@@ -18,13 +18,26 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
+from webenv.answers import Part, cents, code, count, name, names, neighbours, not_achievable
 from webenv.sites.shop import admin_queries as facts
 from webenv.sites.shop.admin import formats
 from webenv.sites.shop.admin import plans as p
 from webenv.tasks.authoring import (
-    Plan, TaskSite, click, html_check, html_eval, select, string_eval, type_into, url_eval,
+    Plan,
+    Split,
+    TaskSite,
+    Template,
+    click,
+    html_check,
+    html_eval,
+    select,
+    string_eval,
+    type_into,
+    url_eval,
 )
+from webenv.url_sets import UrlPage, page
 
 ADMIN = "__SHOPPING_ADMIN__"
 task = TaskSite("shopping_admin", home=ADMIN, storage_state="./.auth/shopping_admin_state.json").task
@@ -56,6 +69,10 @@ OPEN_CUSTOMER = 2022
 
 Task = dict[str, Any]
 
+# Words reviews use, asked about in training tasks only ("How many reviews ... mention the term X?").
+TRAINING_TERMS = ("quality", "price", "recommend", "comfortable", "broke", "battery", "smell", "size", "gift", "cheap",
+                  "sturdy", "return", "easy", "love", "waste")
+
 # program_html locators, written as WebArena writes them for Magento's product form.
 PRICE_VALUE = "document.querySelector('[name=\"product[price]\"]').value"
 QTY_VALUE = "document.querySelector('[name=\"product[quantity_and_stock_status][qty]\"]').value"
@@ -64,11 +81,17 @@ STATUS_VALUE = "document.querySelector('[name=\"product[status]\"]').value"
 
 # --- answers --------------------------------------------------------------------------------------------------
 
-def _amount(cents: int) -> str:
-    """A money answer for must_include: `890.77`, or `1234.56 |OR| 1,234.56` when a comma may appear."""
-    plain = f"{cents / 100:.2f}"
-    grouped = f"{cents / 100:,.2f}"
-    return plain if plain == grouped else f"{plain} |OR| {grouped}"
+def grid_page(path: str, filters: dict[str, str], sort: tuple[str, str]) -> UrlPage:
+    """A data grid with exactly these filters; `sort` is the grid's default (column, direction), which a URL
+    may spell out or leave out."""
+    query = urlencode(filters)
+    return page(f"{ADMIN}{path}" + (f"?{query}" if query else ""), defaults={"sort": sort[0], "dir": sort[1]})
+
+
+def product_name(full: str) -> Part:
+    """A product as people name it: its full name, or its name up to the first comma."""
+    short = facts.short_name(full)
+    return name(full, short) if short != full else name(full)
 
 
 # --- spans people talk about ----------------------------------------------------------------------------------
@@ -184,8 +207,8 @@ def top_bestsellers(conn: sqlite3.Connection) -> Iterator[Task]:
         with_canceled = facts.bestsellers_in(conn, span.range, include_canceled=True)
         for n in (3, 2):
             top = ranking[:n]
-            names = [r["name"] for r in top]
-            handles = {facts.short_name(name) for name in names}
+            top_names = [r["name"] for r in top]
+            handles = {facts.short_name(full) for full in top_names}
             clear = _clear_top(ranking, n)
             if clear is None or clear != _clear_top(with_canceled, n) or len(handles) < n:
                 continue
@@ -200,11 +223,15 @@ def top_bestsellers(conn: sqlite3.Connection) -> Iterator[Task]:
                       *p.report_period("Year", span.report_from, span.report_to),
                       notes=[f"Bestsellers {span.phrase}: {listing}; the next product sold {ranking[n]['qty']}."])
                 .finish("The first rows of the report are the answer.", f"Report the top {n} products.",
-                        ", ".join(names))
+                        ", ".join(top_names))
             )
             values = {"n": n, "period": span.phrase}
+            # Distractors: the products ranked just below the top n.
+            runners_up = [product_name(r["name"]) for r in ranking[n:n + 3] if r["name"] not in top_names]
             yield task(TOP_BESTSELLERS, template, values,
-                       string_eval(must_include=[facts.short_name(n_) for n_ in names], raw=", ".join(names)),
+                       string_eval([product_name(full) for full in top_names], exclude=runners_up,
+                                   must_include=[facts.short_name(full) for full in top_names],
+                                   raw=", ".join(top_names)),
                        solution)
             made += 1
             break
@@ -212,12 +239,15 @@ def top_bestsellers(conn: sqlite3.Connection) -> Iterator[Task]:
             return
 
 
-def reviews_mentioning(conn: sqlite3.Connection) -> Iterator[Task]:
+def reviews_mentioning(conn: sqlite3.Connection) -> list[Task]:
     template = 'How many reviews has our store received so far that mention the term "{{term}}"?'
     chosen = [t for t in ("best", "damaged", "instructions", "disappointed", "scent")
               if facts.reviews_mentioning(conn, t)][:3]
-    for term in chosen:
-        count = len(facts.reviews_mentioning(conn, term))
+    # Training instances: other words reviews use (the training pool only).
+    more = [t for t in TRAINING_TERMS if t not in chosen and facts.reviews_mentioning(conn, t)]
+
+    def make(term: str, split: Split) -> Task:
+        found = len(facts.reviews_mentioning(conn, term))
         solution = (
             Plan()
             .step("All Reviews lists reviews of every status, and its Review filter searches the review text.",
@@ -225,18 +255,25 @@ def reviews_mentioning(conn: sqlite3.Connection) -> Iterator[Task]:
             .step(f"Filtering the review text by '{term}' leaves exactly the reviews that mention it; the grid "
                   "reports how many records it found.", f"Filter the Review column by '{term}'.",
                   type_into("textbox", "Review", term, enter=True),
-                  notes=[f"{count} records found for reviews mentioning '{term}'."])
-            .finish("The record count is the number of matching reviews.", "Report the count.", str(count))
+                  notes=[f"{found} records found for reviews mentioning '{term}'."])
+            .finish("The record count is the number of matching reviews.", "Report the count.", str(found))
         )
-        yield task(REVIEWS_MENTIONING, template, {"term": term},
-                   string_eval(must_include=[str(count)], raw=str(count)), solution)
+        # Distractors: off by one, and the count of approved reviews only (what the storefront would show).
+        approved = conn.execute("SELECT COUNT(*) FROM reviews WHERE status = 'approved' AND body LIKE '%' || ? || '%'",
+                                (term,)).fetchone()[0]
+        wrong = [*neighbours(count(found), -1, 1), *([count(approved)] if approved != found else [])]
+        return task(REVIEWS_MENTIONING, template, {"term": term}, string_eval(count(found), exclude=wrong),
+                    solution, split=split)
+
+    return Template(REVIEWS_MENTIONING, template).tasks([*chosen, *more], make, test=len(chosen))
 
 
 def order_counts(conn: sqlite3.Connection) -> Iterator[Task]:
     template = "How many {{status}} orders were placed {{period}}?"
     busiest = max(_months(conn), key=lambda m: len(facts.orders_where(conn, status="complete", span=m.range)))
     for status, span in (("complete", busiest), ("canceled", _year(_order_years(conn)[0]))):
-        count = len(facts.orders_where(conn, status=status, span=span.range))
+        found = len(facts.orders_where(conn, status=status, span=span.range))
+        every = len(facts.orders_where(conn, span=span.range))
         label = formats.order_status_label(status)
         solution = (
             Plan()
@@ -247,21 +284,27 @@ def order_counts(conn: sqlite3.Connection) -> Iterator[Task]:
                   f"Filter by Status {label} and Purchase Date {span.grid_from} to {span.grid_to}.",
                   select("Status", label), type_into("textbox", "Purchase Date from", span.grid_from),
                   type_into("textbox", "Purchase Date to", span.grid_to), p.APPLY_FILTERS,
-                  notes=[f"{count} records found: {status} orders placed {span.phrase}."])
-            .finish("The record count answers the question.", "Report the count.", str(count))
+                  notes=[f"{found} records found: {status} orders placed {span.phrase}."])
+            .finish("The record count answers the question.", "Report the count.", str(found))
         )
+        # Distractors: off by one, and the count of all orders of the period (the status filter forgotten).
+        wrong = [*neighbours(count(found), -1, 1), *([count(every)] if every != found else [])]
         yield task(ORDER_COUNT, template, {"status": status, "period": span.phrase},
-                   string_eval(must_include=[str(count)], raw=str(count)), solution)
+                   string_eval(count(found), exclude=wrong), solution)
 
 
-def customer_spend(conn: sqlite3.Connection) -> Iterator[Task]:
+def customer_spend(conn: sqlite3.Connection) -> list[Task]:
     template = "How much has {{customer}} spent in total on {{status}} orders?"
     candidates = []
     for customer in _customers(conn):
         orders = facts.orders_where(conn, status="complete", customer_id=customer["id"])
         if 3 <= len(orders) <= 6:
             candidates.append((customer, orders))
-    for customer, orders in _spread(candidates, 2):
+    chosen = _spread(candidates, 2)
+    more = [c for c in candidates if c not in chosen][:20]  # training instances
+
+    def make(case: tuple[dict[str, Any], list[dict[str, Any]]], split: Split) -> Task:
+        customer, orders = case
         total = sum(o["grand_total_cents"] for o in orders)
         amounts = ", ".join(formats.money(o["grand_total_cents"]) for o in orders)
         solution = (
@@ -277,8 +320,14 @@ def customer_spend(conn: sqlite3.Connection) -> Iterator[Task]:
                     formats.money(total))
         )
         values = {"customer": customer["name"], "status": "complete"}
-        yield task(CUSTOMER_SPEND, template, values,
-                   string_eval(must_include=[_amount(total)], raw=formats.money(total)), solution)
+        # Distractors: every order counted whatever its status, and the largest single order.
+        every = sum(o["grand_total_cents"] for o in facts.orders_where(conn, customer_id=customer["id"]))
+        wrong = {every, max(o["grand_total_cents"] for o in orders)} - {total}
+        return task(CUSTOMER_SPEND, template, values,
+                    string_eval(cents(total), exclude=[cents(c) for c in sorted(wrong)], raw=formats.money(total)),
+                    solution, split=split)
+
+    return Template(CUSTOMER_SPEND, template).tasks([*chosen, *more], make, test=len(chosen))
 
 
 def top_customers(conn: sqlite3.Connection) -> Iterator[Task]:
@@ -308,8 +357,11 @@ def top_customers(conn: sqlite3.Connection) -> Iterator[Task]:
                       notes=[f"Rank 1 {span.phrase}: {winner}."])
                 .finish("The customer ranked first is the answer.", "Report the top customer.", winner)
             )
+            # Distractors: the customers ranked right behind the winner.
+            ranking = sorted(facts.customers_by_order_count(conn, span.range), key=lambda r: -r[key])
+            runners_up = [name(r["name"]) for r in ranking[1:4] if r["name"] != winner]
             yield task(TOP_CUSTOMER, template, {"measure": measure, "period": span.phrase},
-                       string_eval(must_include=[winner], raw=winner), solution)
+                       string_eval(name(winner), exclude=runners_up, raw=winner), solution)
             break
 
 
@@ -345,8 +397,14 @@ def latest_orders(conn: sqlite3.Connection) -> Iterator[Task]:
             .finish("The first row gives the order number and the Bill-to Name.", "Report both.",
                     f"{latest['increment_id']}, placed by {latest['customer_name']}")
         )
+        # Distractors: the next most recent order of that status (its number and, if another, its customer).
+        after = orders[1]
+        wrong = [code(after["increment_id"], str(after["id"])),
+                 *([name(after["customer_name"])] if after["customer_name"] != latest["customer_name"] else [])]
         yield task(LATEST_ORDER, template, {"status": label.lower()},
-                   string_eval(must_include=[latest["increment_id"], latest["customer_name"]],
+                   string_eval([code(latest["increment_id"], str(int(latest["increment_id"]))),
+                                name(latest["customer_name"])], exclude=wrong,
+                               must_include=[latest["increment_id"], latest["customer_name"]],
                                raw=f"{latest['increment_id']} {latest['customer_name']}"), solution)
 
 
@@ -367,19 +425,26 @@ def stock_levels(conn: sqlite3.Connection) -> Iterator[Task]:
                   notes=[f"{len(found)} products with {n} units: " + "; ".join(r["name"] for r in found)])
             .finish("The listed product names are the answer.", "Report the products.", "; ".join(handles))
         )
-        yield task(STOCK_LEVEL, template, {"n": n}, string_eval(must_include=handles, raw="; ".join(handles)),
-                   solution)
+        # Distractors: the products with one unit more or less.
+        near = sorted({facts.short_name(r["name"]) for k in (n - 1, n + 1) for r in facts.products_with_stock(conn, k)}
+                      - set(handles))
+        yield task(STOCK_LEVEL, template, {"n": n},
+                   string_eval(names(handles), exclude=[name(h) for h in near], raw="; ".join(handles)), solution)
         made += 1
         if made == 2:
             return
 
 
-def phone_lookups(conn: sqlite3.Connection) -> Iterator[Task]:
+def phone_lookups(conn: sqlite3.Connection) -> list[Task]:
     template = "Find the customer name and email with phone number {{phone}}"
-    with_phone = [c for c in _customers(conn) if c["phone"]]
+    everyone = _customers(conn)
+    with_phone = [c for c in everyone if c["phone"]]
     digits = {c["id"]: "".join(ch for ch in c["phone"] if ch.isdigit()) for c in with_phone}
     unique = [c for c in with_phone if list(digits.values()).count(digits[c["id"]]) == 1]
-    for customer in _spread(unique, 2):
+    chosen = _spread(unique, 2)
+    more = [c for c in unique if c not in chosen][:20]  # training instances
+
+    def make(customer: dict[str, Any], split: Split) -> Task:
         phone = digits[customer["id"]]
         assert [m["id"] for m in facts.customers_with_phone(conn, phone)] == [customer["id"]]
         solution = (
@@ -392,9 +457,15 @@ def phone_lookups(conn: sqlite3.Connection) -> Iterator[Task]:
             .finish("The row shows the name and the email.", "Report them.",
                     f"{customer['name']}, {customer['email']}")
         )
-        yield task(PHONE_LOOKUP, template, {"phone": phone},
-                   string_eval(must_include=[customer["name"], customer["email"]],
-                               raw=f"{customer['name']}, {customer['email']}"), solution)
+        # Distractors: customers who share a first or last name with this one.
+        namesakes = [c for c in everyone if c["id"] != customer["id"] and
+                     (c["first_name"] == customer["first_name"] or c["last_name"] == customer["last_name"])][:4]
+        wrong = [part for c in namesakes for part in (name(c["name"]), code(c["email"]))]
+        return task(PHONE_LOOKUP, template, {"phone": phone},
+                    string_eval([name(customer["name"]), code(customer["email"])], exclude=wrong,
+                               raw=f"{customer['name']}, {customer['email']}"), solution, split=split)
+
+    return Template(PHONE_LOOKUP, template).tasks([*chosen, *more], make, test=len(chosen))
 
 
 def review_status_counts(conn: sqlite3.Connection) -> Iterator[Task]:
@@ -402,17 +473,20 @@ def review_status_counts(conn: sqlite3.Connection) -> Iterator[Task]:
     counts = facts.review_status_counts(conn)
     for status in ("pending", "rejected"):
         label = formats.review_status_label(status)
-        count = counts.get(status, 0)
+        found = counts.get(status, 0)
         solution = (
             Plan()
             .step("All Reviews filters by status and counts the matching records.",
                   "Open Marketing > All Reviews.", p.menu("All Reviews"))
             .step(f"Status {label} keeps only those reviews.", f"Filter by Status {label}.",
-                  select("Status", label), p.APPLY_FILTERS, notes=[f"{count} records found with status {label}."])
-            .finish("The record count is the answer.", "Report the count.", str(count))
+                  select("Status", label), p.APPLY_FILTERS, notes=[f"{found} records found with status {label}."])
+            .finish("The record count is the answer.", "Report the count.", str(found))
         )
-        yield task(REVIEW_STATUS_COUNT, template, {"status": label},
-                   string_eval(must_include=[str(count)], raw=str(count)), solution)
+        # Distractors: off by one, the other statuses' counts, and all reviews.
+        others = {n for s_, n in counts.items() if s_ != status} | {sum(counts.values())}
+        wrong = [*neighbours(count(found), -1, 1), *(count(n) for n in sorted(others - {found}))]
+        yield task(REVIEW_STATUS_COUNT, template, {"status": label}, string_eval(count(found), exclude=wrong),
+                   solution)
 
 
 def top_search_terms(conn: sqlite3.Connection) -> Iterator[Task]:
@@ -427,7 +501,10 @@ def top_search_terms(conn: sqlite3.Connection) -> Iterator[Task]:
               notes=["Top terms: " + ", ".join(f"{t['term']} ({t['hits']} hits)" for t in terms[:n + 1]) + "."])
         .finish(f"The first {n} rows are the answer.", f"Report the top {n} terms.", ", ".join(top))
     )
-    yield task(TOP_SEARCH_TERMS, template, {"n": n}, string_eval(must_include=top, raw=", ".join(top)), solution)
+    # Distractors: the terms ranked just below the top n.
+    yield task(TOP_SEARCH_TERMS, template, {"n": n},
+               string_eval(names(top), exclude=[name(t["term"]) for t in terms[n:n + 3]], raw=", ".join(top)),
+               solution)
 
 
 def unhappy_reviewers(conn: sqlite3.Connection) -> Iterator[Task]:
@@ -442,7 +519,7 @@ def unhappy_reviewers(conn: sqlite3.Connection) -> Iterator[Task]:
     happy = [h for h, rs in lines.items() if all(r["rating"] >= 4 for r in rs)]
     for handle in _spread(unhappy, 1) + _spread(happy, 1):
         reviews = lines[handle]
-        names = facts.unhappy_reviewers(conn, handle)
+        nicknames = facts.unhappy_reviewers(conn, handle)
         ratings = "; ".join(f"{r['nickname']}: {r['rating']} stars" for r in reviews)
         plan = (
             Plan()
@@ -451,14 +528,17 @@ def unhappy_reviewers(conn: sqlite3.Connection) -> Iterator[Task]:
             .step(f"Filtering Product by '{handle}' lists every review of it.", f"Filter Product by '{handle}'.",
                   type_into("textbox", "Product", handle, enter=True), notes=[f"Reviews of {handle}: {ratings}."])
         )
-        if names:
+        if nicknames:
             solution = plan.finish("Reviews rated 1 or 2 stars express dissatisfaction.",
-                                   "Report their nicknames.", ", ".join(names))
-            evaluation = string_eval(must_include=names, raw=", ".join(names))
+                                   "Report their nicknames.", ", ".join(nicknames))
+            # Distractors: the product's other reviewers (the satisfied ones).
+            content = sorted({r["nickname"] for r in reviews} - set(nicknames))
+            evaluation = string_eval(names(nicknames), exclude=[name(n_) for n_ in content], raw=", ".join(nicknames))
         else:
             note = f"Every review of {handle} is rated 4 or 5 stars: nobody expressed dissatisfaction."
             solution = plan.finish(note, "Report that the task cannot be done.", "N/A")
-            evaluation = string_eval(exact="N/A", raw="N/A", note=f"There is no negative review for {handle}")
+            evaluation = string_eval(not_achievable(), exact="N/A", raw="N/A",
+                                     note=f"There is no negative review for {handle}")
         yield task(UNHAPPY_REVIEWERS, template, {"product": handle}, evaluation, solution)
 
 
@@ -667,7 +747,7 @@ def notify_customers(conn: sqlite3.Connection) -> Iterator[Task]:
                 "Report that the task cannot be done.", "N/A")
     )
     yield task(NOTIFY_CUSTOMER, template, {"customer": nobody["name"], "message": message},
-               string_eval(fuzzy="N/A", raw="N/A", note=f"{nobody['name']} has no pending order"),
+               string_eval(not_achievable(), fuzzy="N/A", raw="N/A", note=f"{nobody['name']} has no pending order"),
                solution)
 
 
@@ -717,7 +797,7 @@ def generate_reports(conn: sqlite3.Connection) -> Iterator[Task]:
                                         exact_match=start_text),
                              html_check("last", "document.querySelector('[id=\"sales_report_to\"]').value",
                                         exact_match=end_text),
-                             reference_url=f"{ADMIN}{path}"),
+                             reference_url=page(f"{ADMIN}{path}", any_query=True)),
                    solution)
 
 
@@ -743,7 +823,8 @@ def lookup_orders(conn: sqlite3.Connection) -> Iterator[Task]:
     )
     yield task(LOOKUP_ORDERS, "Lookup orders that are {{status}}", {"status": label.lower()},
                html_eval(html_check("last", 'document.querySelector("div.admin__data-grid-filters-current").outerText',
-                                    must_include=[label]), reference_url=f"{ADMIN}/sales/order/"),
+                                    must_include=[label]),
+                         reference_url=grid_page("/sales/order/", {"status": "on_hold"}, ("created_at", "desc"))),
                solution)
 
 
@@ -753,7 +834,8 @@ def show_customers(conn: sqlite3.Connection) -> Iterator[Task]:
         .step("The customer grid lists every customer.", "Open Customers > All Customers.", p.menu("All Customers"))
         .finish("The customers are shown.", "Stop.", "")
     )
-    yield task(SHOW_CUSTOMERS, "Show all customers", {}, url_eval(f"{ADMIN}/customer/index/"), solution)
+    yield task(SHOW_CUSTOMERS, "Show all customers", {}, url_eval(grid_page("/customer/index/", {}, ("id", "asc"))),
+               solution)
 
 
 def open_customer(conn: sqlite3.Connection) -> Iterator[Task]:
@@ -773,7 +855,7 @@ def open_customer(conn: sqlite3.Connection) -> Iterator[Task]:
         .finish("The customer's page is open.", "Stop.", "")
     )
     yield task(OPEN_CUSTOMER, "Open the account page of customer {{customer}} so I can update their details",
-               {"customer": customer["name"]}, url_eval(f"{ADMIN}/customer/index/edit/id/{customer['id']}/"),
+               {"customer": customer["name"]}, url_eval(page(f"{ADMIN}/customer/index/edit/id/{customer['id']}/")),
                solution)
 
 

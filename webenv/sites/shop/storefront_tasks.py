@@ -16,14 +16,34 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from webenv.answers import cents, code, count, date, name, names, neighbours, not_achievable
 from webenv.sites.common import connect
 from webenv.sites.shop import queries
 from webenv.sites.shop.seed import EMMA_EMAIL
 from webenv.sites.shop.storefront.listing import PAGE_SIZE
 from webenv.sites.shop.storefront.task_kit import (
-    BILLING_BOX, CONTACT_MESSAGE, LATEST_ORDER, NEWSLETTER_BOX, ORDERED_ITEMS, SHIPPING_BOX, SITE, WISHLIST_GRID,
-    category_trail, open_category, open_my_orders, order_number_phrase, order_page, price_phrase, search,
-    search_url, sort_listing, task, view_order,
+    BILLING_BOX,
+    CONTACT_MESSAGE,
+    LATEST_ORDER,
+    NEWSLETTER_BOX,
+    ORDERED_ITEMS,
+    SHIPPING_BOX,
+    SITE,
+    WISHLIST_GRID,
+    category_page,
+    category_trail,
+    contact_page,
+    open_category,
+    open_my_orders,
+    order_number_phrase,
+    order_page,
+    order_view_page,
+    price_phrase,
+    search,
+    search_page,
+    sort_listing,
+    task,
+    view_order,
 )
 from webenv.tasks.authoring import Plan, click, html_check, html_eval, scroll, select, string_eval, type_into, url_eval
 
@@ -71,8 +91,11 @@ def price_range(conn: sqlite3.Connection) -> list[Task]:
                      notes=(f"Cheapest: {found[0]['name']} at {queries.money(low)}",
                             f"Most expensive: {found[-1]['name']} at {queries.money(high)}"))
         solution = plan.finish("Both ends of the range are known.", f"Answer with the range {answer}.", answer)
+        # Distractors: the second-cheapest and second-dearest prices (a range read one row off).
+        runners_up = {found[1]["price_cents"], found[-2]["price_cents"]} - {low, high}
         tasks.append(task(1000, template, {"product": product},
-                          string_eval(must_include=[price_phrase(low), price_phrase(high)], raw=answer), solution))
+                          string_eval([cents(low), cents(high)], exclude=[cents(c) for c in sorted(runners_up)],
+                                      raw=answer), solution))
     return tasks
 
 
@@ -94,8 +117,12 @@ def month_spend(conn: sqlite3.Connection) -> list[Task]:
         answer = queries.money(total)
         solution = plan.finish("Adding the totals of the month's orders that were not canceled gives the spend.",
                                f"Answer with the sum, {answer}.", answer)
+        # Distractors: the sum with canceled orders counted, and each single order's total.
+        wrong = {queries.spend_in_month(conn, emma["id"], year, month, exclude=()),
+                 *(o["grand_total_cents"] for o in in_month)} - {total}
         tasks.append(task(1001, template, {"month": label},
-                          string_eval(must_include=[price_phrase(total)], raw=answer), solution))
+                          string_eval(cents(total), exclude=[cents(c) for c in sorted(wrong)], raw=answer),
+                          solution))
     return tasks
 
 
@@ -105,7 +132,8 @@ def last_ordered(conn: sqlite3.Connection) -> list[Task]:
     orders = queries.orders_of(conn, emma["id"])
     tasks = []
     for item, name_part in (("the body butter", "Body Butter"), ("English breakfast tea", "English Breakfast")):
-        latest = queries.orders_with_product(conn, emma["id"], name_part)[0]
+        with_item = queries.orders_with_product(conn, emma["id"], name_part)
+        latest = with_item[0]
         when = queries.long_date(latest["created_at"])
         plan = open_my_orders(Plan(), "Order dates are in My Orders; the items are on each order's page.",
                               order_page(orders, latest["id"]))
@@ -114,7 +142,11 @@ def last_ordered(conn: sqlite3.Connection) -> list[Task]:
                   view_order(latest), notes=(f"Order {latest['increment_id']} of {when} contains {name_part}",))
         solution = plan.finish("The newest order with the item gives the date.", f"Answer {when}.",
                                f"You last ordered it on {when} (order {latest['increment_id']}).")
-        tasks.append(task(1002, template, {"item": item}, string_eval(fuzzy=[when], raw=when), solution))
+        # Distractors: the earlier orders with the item, and the newest order of all (which may lack it).
+        earlier = {o["created_at"][:10] for o in [*with_item[1:], orders[0]]} - {latest["created_at"][:10]}
+        tasks.append(task(1002, template, {"item": item},
+                          string_eval(date(latest["created_at"][:10]), exclude=[date(d) for d in sorted(earlier)],
+                                      raw=when), solution))
     return tasks
 
 
@@ -124,38 +156,42 @@ def rounded_rating(conn: sqlite3.Connection) -> list[Task]:
     for label, term in (("the SmileGuard night guard", "smileguard"), ("the Anker Soundcore 2 speaker",
                                                                         "soundcore 2 portable")):
         product = _only_result(conn, term)
-        count, average = queries.rating_summary(conn, product["id"])
+        reviews, average = queries.rating_summary(conn, product["id"])
         assert average is not None, f"{product['name']} has no reviews"
         stars, percent = round(average), queries.rating_percent(average)
         plan = _open_product(Plan(), product, term, "The product page shows the average rating of its reviews.")
-        plan.note(f"Rating {percent}% = {average:.1f} out of 5 stars from {count} reviews")
+        plan.note(f"Rating {percent}% = {average:.1f} out of 5 stars from {reviews} reviews")
         answer = f"{stars} stars (the average is {average:.1f} out of 5, {percent}%)"
         solution = plan.finish("Rounding the average gives the whole number of stars.", f"Answer {stars} stars.",
                                answer)
         tasks.append(task(1003, template, {"product": label},
-                          string_eval(must_include=[f"{stars} |OR| {percent}"], raw=answer), solution))
+                          string_eval(count(stars), exclude=neighbours(count(stars), -1, 1),
+                                      must_include=[f"{stars} |OR| {percent}"], raw=answer), solution))
     return tasks
 
 
 def reviewers_mentioning(conn: sqlite3.Connection) -> list[Task]:
     template = "List out reviewers, if exist, who mention about {{topic}}"
     tasks = []
-    for name, color, phrase, topic in (
+    for product_name, color, phrase, topic in (
         ("3-Pack Samsung Galaxy S6 Screen Protector, Tempered Glass with 9H Hardness", None, "fingerprint",
          "good fingerprint resistance"),
         ("Slim Mouth Guard for Teeth Clenching, Travel Size with Case, 2 Pack", None, "jaw pain",
          "relief from jaw pain"),
         ("Canon PIXMA TR4720 All-in-One Wireless Printer", None, "out of ink", "running out of ink"),
     ):
-        product = queries.product_by_name(conn, name, color)
+        product = queries.product_by_name(conn, product_name, color)
         reviewers = queries.reviewers_mentioning(conn, product["id"], phrase)
-        assert reviewers, f"no review of {name} mentions {phrase!r}"
+        assert reviewers, f"no review of {product_name} mentions {phrase!r}"
         answer = ", ".join(reviewers)
+        others = sorted({r["nickname"] for r in queries.approved_reviews(conn, product["id"])} - set(reviewers))
         plan = Plan().step("The reviews are listed below the product details.",
                            f"Scroll down and read every review, looking for mentions of {topic}.", scroll(),
                            scroll(), notes=tuple(f"{who} mentions {phrase}" for who in reviewers))
         solution = plan.finish("All reviews have been read.", f"Answer with the reviewers: {answer}.", answer)
-        tasks.append(task(1004, template, {"topic": topic}, string_eval(must_include=reviewers, raw=answer),
+        # Distractors: every other reviewer of the product (a list with one of them added is wrong).
+        tasks.append(task(1004, template, {"topic": topic},
+                          string_eval(names(reviewers), exclude=[name(other) for other in others], raw=answer),
                           solution, start_url=_product_url(product)))
     return tasks
 
@@ -170,8 +206,12 @@ def variant_sku(conn: sqlite3.Connection) -> list[Task]:
                              "The colour variants share one name; searching with the colour finds the right one.")
         plan.note(f"Color {color}: SKU {product['sku']}")
         solution = plan.finish("The product page shows the SKU.", f"Answer {product['sku']}.", product["sku"])
+        # Distractors: the SKUs of the product's other colours.
+        siblings = [p["sku"] for p in queries.find_products(conn, queries.ProductFilter(query=term))
+                    if p["name"] == product["name"] and p["sku"] != product["sku"]]
         tasks.append(task(1005, template, {"color": color, "product": label},
-                          string_eval(must_include=[product["sku"]], raw=product["sku"]), solution))
+                          string_eval(code(product["sku"]), exclude=[code(sku) for sku in siblings],
+                                      raw=product["sku"]), solution))
     return tasks
 
 
@@ -191,8 +231,13 @@ def order_statuses(conn: sqlite3.Connection) -> list[Task]:
     expected = [f"{o['id']}: {queries.STATUS_LABELS[o['status']]}" for o in (first, second)]
     answer = ", ".join(expected)
     solution = plan.finish("Both statuses are known.", f"Answer {answer}.", answer)
+    # Each status must be stated next to its order number; the other statuses a row can show are distractors.
+    labels = {o["id"]: queries.STATUS_LABELS[o["status"]] for o in (first, second)}
+    statuses = [name(labels[o["id"]], *(["Cancelled"] if labels[o["id"]] == "Canceled" else []))
+                .about(str(o["id"]), o["increment_id"]) for o in (first, second)]
+    others = sorted(set(queries.STATUS_LABELS.values()) - set(labels.values()))
     return [task(1006, template, {"first": str(first["id"]), "second": str(second["id"])},
-                 string_eval(fuzzy=expected, raw=answer), solution)]
+                 string_eval(statuses, exclude=[name(label) for label in others], raw=answer), solution)]
 
 
 def latest_order_total(conn: sqlite3.Connection) -> list[Task]:
@@ -200,13 +245,18 @@ def latest_order_total(conn: sqlite3.Connection) -> list[Task]:
     emma = _emma(conn)
     tasks = []
     for status in ("complete", "canceled"):
-        order = queries.orders_of(conn, emma["id"], status)[0]
+        of_status = queries.orders_of(conn, emma["id"], status)
+        order = of_status[0]
         total = queries.money(order["grand_total_cents"])
         plan = open_my_orders(Plan(), "My Orders lists the newest orders first with status and total.",
                               notes=(f"Latest {status} order: {order['increment_id']}, total {total}",))
         solution = plan.finish(f"The first {status} row is the latest one.", f"Answer {total}.", total)
+        # Distractors: the next order of that status, the newest order of any status, the total before shipping.
+        wrong = {of_status[1]["grand_total_cents"], queries.orders_of(conn, emma["id"])[0]["grand_total_cents"],
+                 order["subtotal_cents"]} - {order["grand_total_cents"]}
         tasks.append(task(1007, template, {"status": status},
-                          string_eval(must_include=[price_phrase(order["grand_total_cents"])], raw=total), solution))
+                          string_eval(cents(order["grand_total_cents"]), exclude=[cents(c) for c in sorted(wrong)],
+                                      raw=total), solution))
     return tasks
 
 
@@ -215,7 +265,8 @@ def canceled_refund(conn: sqlite3.Connection) -> list[Task]:
     emma = _emma(conn)
     orders = queries.orders_of(conn, emma["id"])
     tasks = []
-    for year in (2022, 2023):
+    years = (2022, 2023)
+    for year in years:
         canceled = [o for o in queries.orders_of(conn, emma["id"], "canceled") if o["created_at"].startswith(str(year))]
         pages = sorted({order_page(orders, o["id"]) for o in canceled})
         assert len(pages) == 1, "the year's canceled orders should sit on one page of My Orders"
@@ -227,8 +278,12 @@ def canceled_refund(conn: sqlite3.Connection) -> list[Task]:
         answer = queries.money(total)
         solution = plan.finish("The refund is the sum of the canceled orders' grand totals.", f"Answer {answer}.",
                                answer)
+        # Distractors: the refund without shipping, and the other year's refund.
+        other_year = next(y for y in years if y != year)
+        wrong = {sum(o["subtotal_cents"] for o in canceled), queries.canceled_total(conn, emma["id"], other_year)}
         tasks.append(task(1008, template, {"year": str(year)},
-                          string_eval(must_include=[price_phrase(total)], raw=answer), solution))
+                          string_eval(cents(total), exclude=[cents(c) for c in sorted(wrong - {total})], raw=answer),
+                          solution))
     return tasks
 
 
@@ -239,7 +294,7 @@ def customer_service_phone(conn: sqlite3.Connection) -> list[Task]:
     plan = Plan().step("A phone number would be on the Contact Us page if anywhere.", "Open Contact Us.",
                        click("link", "Contact Us"), notes=("The contact page offers only a message form",))
     solution = plan.finish("The site publishes no phone number.", "Report that this cannot be answered.", "N/A")
-    return [task(1009, template, {}, string_eval(exact="N/A", raw="N/A",
+    return [task(1009, template, {}, string_eval(not_achievable(), exact="N/A", raw="N/A",
                                                  note="There is no phone number on the website"), solution)]
 
 
@@ -253,7 +308,7 @@ def change_shipped_address(conn: sqlite3.Connection) -> list[Task]:
     solution = plan.finish("Placed orders cannot be edited by the customer.", "Report that this cannot be done.",
                            "N/A")
     return [task(1010, template, {"address": "77 Massachusetts Ave, Cambridge, MA"},
-                 string_eval(fuzzy=["N/A"], raw="N/A",
+                 string_eval(not_achievable(), fuzzy=["N/A"], raw="N/A",
                              note="The shipping address cannot be changed after an order is placed on the website."),
                  solution)]
 
@@ -266,7 +321,8 @@ def unreviewed_product(conn: sqlite3.Connection) -> list[Task]:
     plan.note("There are no reviews for this product yet")
     solution = plan.finish("Nobody has reviewed it.", "Report that there are no reviews.", "N/A")
     return [task(1011, template, {"product": "the Apple MagSafe charger"},
-                 string_eval(fuzzy=["N/A"], raw="N/A", note="The Apple MagSafe charger has no reviews"), solution)]
+                 string_eval(not_achievable(), fuzzy=["N/A"], raw="N/A",
+                             note="The Apple MagSafe charger has no reviews"), solution)]
 
 
 # --- url_match: navigation -------------------------------------------------------------------------------------
@@ -278,7 +334,7 @@ def search_for(conn: sqlite3.Connection) -> list[Task]:
         assert queries.count_products(conn, queries.ProductFilter(query=term)), f"{term!r} finds nothing"
         plan = search(Plan(), term, "The search box is in the page header.")
         solution = plan.finish("The search results are shown.", "Stop on the results page.")
-        tasks.append(task(1020, template, {"term": term}, url_eval(search_url(term)), solution))
+        tasks.append(task(1020, template, {"term": term}, url_eval(search_page(term)), solution))
     return tasks
 
 
@@ -291,8 +347,8 @@ def search_sorted(conn: sqlite3.Connection) -> list[Task]:
         plan = search(Plan(), term, "The listings for a term are its search results.")
         sort_listing(plan, "Price", direction.title(), "The toolbar above the results sorts them.")
         solution = plan.finish("The results are sorted as asked.", "Stop on the sorted results.")
-        reference = f"{SITE}/catalogsearch/result/index/?product_list_order=price&q={term}&product_list_dir={code}"
-        tasks.append(task(1021, template, {"term": term, "direction": direction}, url_eval(reference), solution))
+        gold = search_page(term, product_list_order="price", product_list_dir=code, index=True)
+        tasks.append(task(1021, template, {"term": term, "direction": direction}, url_eval(gold), solution))
     return tasks
 
 
@@ -311,7 +367,7 @@ def category_under_price(conn: sqlite3.Connection) -> list[Task]:
                   notes=(f"{under} products cost less than ${price}",))
         solution = plan.finish("The filtered listing is shown.", "Stop on the filtered category page.")
         tasks.append(task(1022, template, {"price": str(price), "category": label},
-                          url_eval(f"{SITE}/{slug}.html?price=0-{price}"), solution))
+                          url_eval(category_page(slug, price=f"0-{price}")), solution))
     return tasks
 
 
@@ -329,7 +385,8 @@ def category_sorted(conn: sqlite3.Connection) -> list[Task]:
         sort_listing(plan, "Price", direction.title(), "The toolbar above the products sorts them.")
         solution = plan.finish("The category is sorted as asked.", "Stop on the sorted category page.")
         tasks.append(task(1023, template, {"category": label, "direction": direction},
-                          url_eval(f"{SITE}/{slug}.html?product_list_order=price&product_list_dir={code}"), solution))
+                          url_eval(category_page(slug, product_list_order="price", product_list_dir=code)),
+                          solution))
     return tasks
 
 
@@ -344,7 +401,7 @@ def latest_order_with_status(conn: sqlite3.Connection) -> list[Task]:
               view_order(order))
     solution = plan.finish("The order is shown.", "Stop on the order page.")
     return [task(1024, template, {"status": "processing"},
-                 url_eval(f"{SITE}/sales/order/view/order_id/{order['id']}/"), solution)]
+                 url_eval(order_view_page(order)), solution)]
 
 
 # --- program_html: changing the customer's state ---------------------------------------------------------------
@@ -391,7 +448,7 @@ def subscribe_newsletter(conn: sqlite3.Connection) -> list[Task]:
 def update_address(conn: sqlite3.Connection) -> list[Task]:
     template = "I recently moved, my address is {{address}}, update my information on OneStopShopping accordingly"
     tasks = []
-    for street, city, code, state, postcode in (("111 Magnolia Path", "Atlanta", "GA", "Georgia", "30303"),
+    for street, city, state_code, state, postcode in (("111 Magnolia Path", "Atlanta", "GA", "Georgia", "30303"),
                                                 ("77 Massachusetts Ave", "Cambridge", "MA", "Massachusetts",
                                                  "02139")):
         expected = [street, f"{city}, {state}, {postcode}"]
@@ -399,14 +456,14 @@ def update_address(conn: sqlite3.Connection) -> list[Task]:
                            click("link", "My Account"), click("link", "Address Book"))
         plan.step("One address is both the default billing and shipping address; editing it updates both.",
                   "Open the default shipping address for editing.", click("link", "Change Shipping Address"))
-        plan.step(f"{code} is the state of {state}.", "Enter the new street, city, state and zip code, and save.",
+        plan.step(f"{state_code} is the state of {state}.", "Enter the new street, city, state and zip code, and save.",
                   type_into("textbox", "Street Address", street), type_into("textbox", "City", city),
                   select("State/Province", state), type_into("textbox", "Zip/Postal Code", postcode),
                   click("button", "Save Address"))
         solution = plan.finish("The address book shows the new address.", "Stop.")
         checks = [html_check(f"{SITE}/customer/address", box, must_include=expected)
                   for box in (SHIPPING_BOX, BILLING_BOX)]
-        tasks.append(task(1033, template, {"address": f"{street}, {city}, {code}, {postcode}"}, html_eval(*checks),
+        tasks.append(task(1033, template, {"address": f"{street}, {city}, {state_code}, {postcode}"}, html_eval(*checks),
                           solution))
     return tasks
 
@@ -462,7 +519,7 @@ def refund_with_sku(conn: sqlite3.Connection) -> list[Task]:
     check = html_check("last", CONTACT_MESSAGE, must_include=["refund", "broke", order_number_phrase(order),
                                                               item["sku"]])
     return [task(1035, template, {"product": "Bluetooth headphones", "order": str(order["id"])},
-                 html_eval(check, reference_url=f"{SITE}/contact"), solution)]
+                 html_eval(check, reference_url=contact_page()), solution)]
 
 
 def _checkout(plan: Plan) -> Plan:

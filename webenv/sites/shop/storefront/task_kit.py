@@ -8,10 +8,12 @@ storefront's pages name things ("searchbox Search", "link View Order 000000248")
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote_plus
+from urllib.parse import urlencode
 
 from webenv.sites.shop import queries
+from webenv.sites.shop.storefront.listing import CATEGORY_KEYS, CATEGORY_SORTS, SEARCH_KEYS, SEARCH_SORTS
 from webenv.tasks.authoring import Action, Plan, TaskSite, click, select, type_into
+from webenv.url_sets import UrlPage, page
 
 SITE = "__SHOPPING__"
 task = TaskSite("shopping", home=SITE, storage_state="./.auth/shopping_state.json").task  # a storefront config
@@ -88,6 +90,37 @@ def order_number_phrase(order: queries.Row) -> str:
     return f"{order['increment_id']} |OR| {order['id']} |OR| #{order['id']}"
 
 
-def search_url(term: str) -> str:
-    return f"{SITE}/catalogsearch/result/?q={quote_plus(term)}"
+# --- gold pages (strict url_match) -------------------------------------------------------------------------------
+
+def _listing_page(path: str, keys: tuple[str, ...], sorts: tuple[tuple[str, str], ...], params: dict[str, str],
+                  aliases: tuple[str, ...] = ()) -> UrlPage:
+    """A listing as the storefront shows it: its parameters in canonical order; the first sort option and the
+    ascending direction are what the listing shows when they are absent."""
+    unknown = set(params) - set(keys)
+    if unknown:
+        raise ValueError(f"not a parameter of this listing: {sorted(unknown)}")
+    query = urlencode([(key, params[key]) for key in keys if params.get(key)])
+    return page(f"{SITE}{path}" + (f"?{query}" if query else ""), paths=[f"{SITE}{alias}" for alias in aliases],
+                defaults={"product_list_order": sorts[0][0], "product_list_dir": "asc"}, ignore_case=["q"])
+
+
+def search_page(term: str, *, index: bool = False, **params: str) -> UrlPage:
+    """The search results for a term (with a sort or price filter); `/catalogsearch/result/` and its `index/`
+    alias are the same page (Magento's sort toolbar links to the latter)."""
+    paths = ("/catalogsearch/result/", "/catalogsearch/result/index/")
+    main, alias = paths[::-1] if index else paths
+    return _listing_page(main, SEARCH_KEYS, SEARCH_SORTS, {"q": term, **params}, (alias,))
+
+
+def category_page(slug: str, **params: str) -> UrlPage:
+    """A category listing (`{slug}.html`) with a price filter or sort."""
+    return _listing_page(f"/{slug}.html", CATEGORY_KEYS, CATEGORY_SORTS, params)
+
+
+def order_view_page(order: queries.Row) -> UrlPage:
+    return page(f"{SITE}/sales/order/view/order_id/{order['id']}/")
+
+
+def contact_page() -> UrlPage:
+    return page(f"{SITE}/contact", paths=[f"{SITE}/contact/index"])
 

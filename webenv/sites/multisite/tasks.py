@@ -15,16 +15,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from webenv.answers import phrases
 from webenv.sites.codehost import queries as code_queries
 from webenv.sites.common import connect
+from webenv.sites.forum.tasks import in_forum
 from webenv.sites.map import queries as map_queries
 from webenv.sites.map.routing import profile_for
-from webenv.sites.map.tasks import time_phrases
+from webenv.sites.map.tasks import shown_duration
 from webenv.sites.shop import admin_queries
 from webenv.sites.shop.admin import formats as admin_formats
 from webenv.sites.shop.admin import plans as admin_plans
-from webenv.tasks.authoring import (Plan, click, goto, html_check, html_eval, select, string_eval, task_config,
-                                    type_into)
+from webenv.tasks.authoring import Plan, click, goto, html_check, html_eval, select, string_eval, task_config, type_into
 
 SHOP, ADMIN, FORUM, MAP, GITLAB = "__SHOPPING__", "__SHOPPING_ADMIN__", "__REDDIT__", "__MAP__", "__GITLAB__"
 POST_TITLE = "document.querySelector('.submission__title').outerText"
@@ -46,7 +47,7 @@ def _post(plan: Plan, forum: str, title: str, body: str, reasoning: str) -> Plan
 def _post_eval(forum: str, title: str, body_phrases: list[str]) -> dict[str, Any]:
     return html_eval(html_check(LAST_POST, POST_TITLE, exact_match=title),
                      html_check(LAST_POST, POST_BODY, must_include=body_phrases),
-                     reference_url=f"{FORUM}/f/{forum}")
+                     reference_url=in_forum(f"/f/{forum}"))
 
 
 # --- shopping -> forum: review titles ------------------------------------------------------------------------
@@ -172,7 +173,8 @@ def walk_invitations(places: sqlite3.Connection) -> Iterator[Task]:
             "The invitation is posted.", "Finish: the post is up.")
         values = {"origin": origin, "destination": destination, "forum": forum, "title": title}
         yield task_config(sites=["map", "reddit"], template_id=6002, template=WALK_TEMPLATE, values=values,
-                          evaluation=_post_eval(forum, title, [time_phrases(route.duration_s)]), solution=solution,
+                          evaluation=_post_eval(forum, title, [phrases(shown_duration(route.duration_s))]),
+                          solution=solution,
                           start_url=MAP, storage_state="./.auth/reddit_state.json")
 
 
@@ -203,8 +205,11 @@ def customer_drives(shop: sqlite3.Connection, places: sqlite3.Connection) -> Ite
         _route_step(plan, origin, city, "car", f"Driving from {origin} to {city} takes {route.duration_text}")
         solution = plan.finish("The route summary gives the time.", "Report the driving time.", route.duration_text)
         values = {"origin": origin, "customer": customer["name"]}
+        # Distractors: the same trip walking or cycling.
+        wrong = [shown_duration(map_queries.route(places, map_queries.place_named(places, origin), city_place,
+                                                  mode).duration_s) for mode in ("foot", "bike")]
         yield task_config(sites=["shopping_admin", "map"], template_id=6003, template=DRIVE_TEMPLATE, values=values,
-                          evaluation=string_eval(must_include=[time_phrases(route.duration_s)],
+                          evaluation=string_eval(shown_duration(route.duration_s), exclude=wrong,
                                                  raw=route.duration_text),
                           solution=solution, start_url=ADMIN, storage_state="./.auth/shopping_admin_state.json")
 
@@ -233,7 +238,7 @@ def project_promotions(code: sqlite3.Connection) -> Iterator[Task]:
             "The project is promoted.", "Finish: the post is up.")
         evaluation = html_eval(html_check(LAST_POST, POST_TITLE, must_include=[project["name"]]),
                                html_check(LAST_POST, POST_BODY, must_include=[project["description"], url]),
-                               reference_url=f"{FORUM}/f/{forum}")
+                               reference_url=in_forum(f"/f/{forum}"))
         yield task_config(sites=["gitlab", "reddit"], template_id=6004, template=PROMOTE_TEMPLATE,
                           values={"project": full_path, "forum": forum}, evaluation=evaluation, solution=solution,
                           start_url=GITLAB, storage_state="./.auth/gitlab.reddit_state.json")

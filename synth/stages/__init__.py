@@ -1,0 +1,1 @@
+"""The pipeline's stages, one module each; `synth.cli` maps `plan-and-act synth <stage>` onto them."""
