@@ -2,7 +2,7 @@
 
 It has what the core tests need and nothing more: links, a search form with a select, a results page, product
 pages with an add-to-cart form, a cart and checkout, a contact form, a sign-in form, a review page with a one-time
-notice, a page whose button spins forever, a price list to download, a dead button (for loop detection), a hidden
+notice, a page whose button spins forever, a price list to download, a 20,000-element page, a dead button (for loop detection), a hidden
 button, a page that never finishes loading, off-site links, and a link that opens a new tab. The results page can
 be held shut by a gate, so a test can stop the agent at an exact point without sleeping.
 """
@@ -161,6 +161,10 @@ def create_app(state: ShopState | None = None) -> Starlette:
         return PlainTextResponse("name,price\n" + rows, headers={"Content-Disposition": "attachment; "
                                                                  "filename=prices.csv"})
 
+    async def huge(request: Request) -> HTMLResponse:
+        rows = "".join(f'<li><a href="/product/{i % len(PRODUCTS)}">Part {i}</a></li>' for i in range(10_000))
+        return _page("Parts", f"<ul>{rows}</ul>")  # 20,000 elements
+
     async def dead(request: Request) -> HTMLResponse:
         return _page("Inventory", '<button type="button">Refresh inventory</button>'
                      '<div style="display:none"><button type="button">Secret admin</button></div>')
@@ -182,5 +186,5 @@ def create_app(state: ShopState | None = None) -> Starlette:
         Route("/contact", contact, methods=["GET", "POST"]), Route("/dead", dead), Route("/tabs", tabs),
         Route("/slow", slow), Route("/login", login, methods=["GET", "POST"]), Route("/account", account),
         Route("/review", checkout_notice), Route("/proceed", proceed, methods=["POST"]), Route("/busy", busy),
-        Route("/files", files), Route("/files/prices.csv", price_list),
+        Route("/files", files), Route("/files/prices.csv", price_list), Route("/huge", huge),
     ])
