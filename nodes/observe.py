@@ -240,13 +240,13 @@ async def _replace_browser(state: AgentState, ctx: Context, episode_id: str, cal
     what could not be restored."""
     await sessions.close(episode_id)
     session = await _open(state, ctx, episode_id)
-    if after:  # the action had finished; its own result stands
-        seen, lost = await restore(session, state, ctx, url=outcome(journal.entry, call, "").landing_url,
-                                   image_path=image)
-        return session, seen, (f"{result} (then the browser stopped: {str(error).splitlines()[0] if error else ''}; "
-                               f"it was restarted at {seen['url']})"), lost
     verdict = outcome(journal.entry, call, "the browser crashed")
     seen, lost = await restore(session, state, ctx, url=verdict.landing_url, image_path=image)
+    if after and (verdict.rerun or verdict.ok):
+        # The action had returned and every request it sent was answered (a click returns before the navigation
+        # it starts has finished: a request still unanswered makes its outcome unknown, handled below).
+        return session, seen, (f"{result} (then the browser stopped: {str(error).splitlines()[0] if error else ''}; "
+                               f"it was restarted at {seen['url']})"), lost
     if verdict.rerun:
         return session, seen, (f"{ERROR_PREFIX} the browser crashed during {format_action(call['name'], call['args'])}"
                                f" before it reached the server; a new browser was started at {seen['url']}. Do it "

@@ -56,7 +56,7 @@ async def test_chromium_killed_mid_action_is_replaced_and_the_episode_goes_on(ou
 
     state = await _episode_with_a_kill(url, shop, crash_chromium)
     search = state["history"][1]
-    assert not search["ok"] and search["result"].startswith("error: the browser crashed while click(")
+    assert not search["ok"] and search["result"].startswith("error: the browser crashed while click("), search
     assert "may or may not have taken effect" in search["result"]  # the search request was sent, never answered
     assert search["url_after"] == f"{url}/catalog"  # a new browser, where the episode was
     assert state["status"] == "done" and state["history"][2]["ok"]  # and the episode went on

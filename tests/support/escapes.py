@@ -82,7 +82,10 @@ async def run_matrix(hostile: Hostile) -> list[VectorResult]:
     run = await stream_run(task_input("Visit every page", f"{hostile.site}/", allowed_domains=[hostile.allowed]),
                            context, on_update=on_update)
     if run.state.get("status") != "done":
-        raise AssertionError(f"the matrix episode ended early: {run.state.get('stop_reason')}")
+        last = (run.state.get("history") or [{}])[-1]
+        seen = (run.state.get("observation") or {}).get("text", "")[-600:]
+        raise AssertionError(f"the matrix episode ended early: {run.state.get('stop_reason')}; last step "
+                             f"{last.get('action')} {last.get('args')} -> {last.get('result')}; page:\n{seen}")
     late = hostile.seen.escapes()[escapes_before:]
     if late:
         results[-1].escaped += late
