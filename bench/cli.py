@@ -21,15 +21,16 @@ import datetime as dt
 import os
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bench.benchmarks_md import update_section
 from bench.ray_backend import RaySweep, RayUnavailable, sweep_on_ray
 from bench.report import write_report
-from bench.results import failures, summary_table, template_table, write_jsonl
+from bench.results import append_jsonl, failures, read_jsonl, summary_table, template_table, write_jsonl
 from bench.selection import select
 from bench.serve import add_serve_command
-from bench.sweep import sweep
+from bench.sweep import ResultHook, SweepAborted, sweep
 from cli.logs import add_verbose_flag, configure_logging
 from cli.plugins import add_plugin_commands
 from graph.context import MODES, Context, ContextError
@@ -37,6 +38,7 @@ from graph.context_flags import add_context_flags, context_from_flags, given_set
 from graph.models import ModelConfigError, load_chat_model
 from harness.episode import POLICY_KINDS, EpisodeResult, PolicyChoice, unattended
 from harness.viewer import PriceError, Prices, add_price_flag
+from nodes.model_calls import probe_role
 from webenv.judges import OfflineJudge
 from webenv.tasks.authoring import SPLITS
 from webenv.tasks.suite import export_suite, load_suite
@@ -77,24 +79,65 @@ def _run_dir(args: argparse.Namespace, label: str) -> Path:
     return Path(args.out) if args.out else Path("runs") / f"{stamp}-{label.replace(':', '_').replace('/', '_')}"
 
 
-async def _sweep_once(args: argparse.Namespace, settings: Context, out: Path) -> list[EpisodeResult]:
+async def _probe(policy: PolicyChoice, settings: Context) -> None:
+    """A real model that cannot answer fails the sweep before any episode starts (ModelConfigError says why)."""
+    if policy.kind != "models":
+        return
+    context = settings.replace(**policy.model_settings())
+    for role in context.roles():
+        await probe_role(context, role)
+
+
+async def _run_sweep(args: argparse.Namespace, settings: Context, out: Path,
+                     run: Callable[[set[int], ResultHook], Awaitable[list[EpisodeResult]]]) -> list[EpisodeResult]:
+    """Write each result the moment its episode ends; with --resume keep the scored results already in `out` and
+    run only the rest. Returns every result (kept and new), and leaves the JSONL and the HTML report."""
     import policies.providers  # noqa: F401  (model-string prefixes for the policies)
 
-    tasks = select(load_suite(args.split), ids=args.tasks, groups=args.group or (), sample=args.sample)
     policy = _policy(args)
-    if args.ray:
-        results = await sweep_on_ray(tasks, policy, settings, RaySweep(out, args.workers, args.judge_model,
-                                                                       given_settings(args).get("base_url", "")))
-    else:
-        results = await sweep(tasks, policy, settings, workers=args.workers, judge=_judge(args))
+    await _probe(policy, settings)
+    path = _results_path(out, settings.mode)
+    kept = [r for r in read_jsonl(path) if r.scored] if args.resume and path.exists() else []
+    write_jsonl(kept, path)
+    new = await run({r.task_id for r in kept}, lambda result: append_jsonl(result, path))
+    results = sorted([*kept, *new], key=lambda r: r.task_id)
     _save(results, out, settings.mode, f"{policy.label} / {settings.mode}", args.prices)
     return results
 
 
-def _save(results: list[EpisodeResult], out: Path, mode: str, title: str, prices: Prices) -> None:
+async def _sweep_once(args: argparse.Namespace, settings: Context, out: Path) -> list[EpisodeResult]:
+    tasks = select(load_suite(args.split), ids=args.tasks, groups=args.group or (), sample=args.sample)
+    policy = _policy(args)
+
+    async def run(done: set[int], on_result: ResultHook) -> list[EpisodeResult]:
+        todo = [t for t in tasks if t.task_id not in done]
+        if args.ray:  # the Ray backend keeps its own per-job results (rerun the same --out to finish)
+            return await sweep_on_ray(todo, policy, settings, RaySweep(out, args.workers, args.judge_model,
+                                                                       given_settings(args).get("base_url", "")))
+        return await sweep(todo, policy, settings, workers=args.workers, judge=_judge(args), on_result=on_result)
+
+    return await _run_sweep(args, settings, out, run)
+
+
+def _results_path(out: Path, mode: str) -> Path:
+    return out / f"results-{mode}.jsonl"
+
+
+def _save(results: list[EpisodeResult], out: Path, mode: str, title: str, prices: Prices | None = None) -> None:
     """Every sweep leaves the same two files: one JSON line per episode, and the HTML report."""
-    write_jsonl(results, out / f"results-{mode}.jsonl")
+    write_jsonl(results, _results_path(out, mode))
     write_report(results, out / f"report-{mode}.html", title, prices)
+
+
+def _interrupted(out: Path, mode: str, title: str) -> int:
+    """Ctrl-C: what finished is on disk; say so, report it, and say how to go on."""
+    path = _results_path(out, mode)
+    results = read_jsonl(path) if path.exists() else []
+    _save(results, out, mode, title + " (interrupted)")
+    print(summary_table(results))
+    print(f"interrupted after {len(results)} episodes; their results are in {path}. Continue with the same "
+          f"command plus --out {out} --resume", file=sys.stderr)
+    return 130
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
@@ -102,14 +145,17 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     out = _run_dir(args, f"{policy.label}")
     settings = _settings(args, out)
     started = time.monotonic()
-    results = asyncio.run(_sweep_once(args, settings, out))
+    try:
+        results = asyncio.run(_sweep_once(args, settings, out))
+    except KeyboardInterrupt:
+        return _interrupted(out, settings.mode, f"{policy.label} / {settings.mode}")
     elapsed = time.monotonic() - started
     templates = {task.task_id: task.template_id for task in load_suite(args.split)}
     table = summary_table(results) + "\n\nPer intent template:\n\n" + template_table(results, templates)
     print(table)
     for line in failures(results):
         print("  " + line)
-    print(f"results: {out}/results-{settings.mode}.jsonl  report: {out}/report-{settings.mode}.html")
+    print(f"results: {_results_path(out, settings.mode)}  report: {out}/report-{settings.mode}.html")
     if args.benchmarks_section:
         command = " ".join(["plan-and-act-bench", *sys.argv[1:]])
         update_section(Path(args.benchmarks_md), args.benchmarks_section,
@@ -117,7 +163,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                        f"{args.split} split, "
                        f"{len(results)} tasks in {elapsed / 60:.1f} min wall clock ({args.workers} workers, "
                        f"2-core machine), judge {args.judge_model or 'offline containment judge'}\n\n{table}")
-    return 0 if all(r.status != "error" for r in results) else 1
+    errors = [r for r in results if not r.scored]
+    if errors:
+        print(f"error: {len(errors)} episode(s) ended by infrastructure errors (not scored); first: "
+              f"{errors[0].error}", file=sys.stderr)
+    return 0 if not errors else 1
 
 
 def cmd_ablation(args: argparse.Namespace) -> int:
@@ -126,7 +176,10 @@ def cmd_ablation(args: argparse.Namespace) -> int:
     out = _run_dir(args, f"ablation-{policy.label}")
     rows = ["| mode | n | passed | success % | mean steps |", "|---|---:|---:|---:|---:|"]
     for mode in MODES:
-        results = asyncio.run(_sweep_once(args, _settings(args, out, mode), out))
+        try:
+            results = asyncio.run(_sweep_once(args, _settings(args, out, mode), out))
+        except KeyboardInterrupt:
+            return _interrupted(out, mode, f"{policy.label} / {mode}")
         passed = sum(r.passed for r in results)
         steps = sum(r.steps for r in results) / max(1, len(results))
         rows.append(f"| {mode} | {len(results)} | {passed} | {100 * passed / max(1, len(results)):.1f} | {steps:.1f} |")
@@ -213,8 +266,15 @@ def cmd_webarena(args: argparse.Namespace) -> int:
         return 2
     out = _run_dir(args, f"webarena-{policy.label}")
     settings = _settings(args, out)
-    results = asyncio.run(sweep_setups(setups, policy, settings, workers=args.workers, judge=_judge(args)))
-    _save(results, out, settings.mode, f"WebArena: {policy.label} / {settings.mode}", args.prices)
+
+    async def run(done: set[int], on_result: ResultHook) -> list[EpisodeResult]:
+        return await sweep_setups([s for s in setups if int(s.config.task_id or 0) not in done], policy, settings,
+                                  workers=args.workers, judge=_judge(args), on_result=on_result)
+
+    try:
+        results = asyncio.run(_run_sweep(args, settings, out, run))
+    except KeyboardInterrupt:
+        return _interrupted(out, settings.mode, f"WebArena: {policy.label} / {settings.mode}")
     print(summary_table(results))
     print(f"results: {out}/results-{settings.mode}.jsonl  report: {out}/report-{settings.mode}.html")
     return 0
@@ -244,6 +304,8 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--screenshots", action="store_true", help="screenshots in the HTML report")
         add_price_flag(command)
         command.add_argument("--out", default="", help="run directory (default runs/<time>-<policy>)")
+        command.add_argument("--resume", action="store_true",
+                             help="keep the scored results already in --out and run only the missing tasks")
         command.add_argument("--benchmarks-section", default="", help="write the table into BENCHMARKS.md")
         command.add_argument("--benchmarks-md", default="BENCHMARKS.md")
         command.add_argument("--ray", action="store_true", help="run the episodes on the Ray cluster at RAY_ADDRESS "
@@ -263,6 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_verbose_flag(webarena, subcommand=True)
     add_price_flag(webarena)
     webarena.add_argument("--out", default="")
+    webarena.add_argument("--resume", action="store_true", help="run only the tasks missing from --out")
     add_context_flags(webarena)
     webarena.set_defaults(handler=cmd_webarena)
     perf = commands.add_parser("perf", help="observation latency/size per site and the graph's overhead per step")
@@ -294,6 +357,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     configure_logging(args.verbose)
+    if getattr(args, "resume", False) and not getattr(args, "out", ""):
+        print("error: --resume continues a run directory: give it with --out", file=sys.stderr)
+        return 2
     try:
         if hasattr(args, "price"):
             args.prices = Prices.parse(args.price)
@@ -301,6 +367,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ModelConfigError, ContextError, PriceError, RayUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except SweepAborted as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

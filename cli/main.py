@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,27 +28,22 @@ from cli.logs import add_verbose_flag, configure_logging
 from cli.plugins import add_plugin_commands
 from cli.render import EpisodePrinter
 from cli.run_store import UnknownThread, list_runs, load_run, save_run
-from graph.checkpoint import open_checkpointer
+from graph.checkpoint import CheckpointStoreError, Durable, open_durable, shown_location
 from graph.context import Context, ContextError
 from graph.context_flags import add_context_flags, context_from_flags
 from graph.models import ModelConfigError, model_for_role
 from graph.recorder import ModelCallRecorder
 from graph.runs import stream_run, task_input
-from graph.state import Role
 from harness.trajectory import trajectory
 from harness.viewer import PriceError, Prices, ViewedEpisode, add_price_flag, write_viewer
 from nodes.browser_access import AND, StartPageError, check_url
-
-
-def _roles(mode: str) -> list[Role]:
-    return {"react": ["executor"], "plan": ["planner", "executor"]}.get(mode, ["planner", "executor", "replanner"])
 
 
 def check_models(context: Context) -> None:
     """Build every model the mode needs before the browser starts, so a missing key fails fast and clearly."""
     import policies.providers  # noqa: F401  (registers scripted:/reference:/oracle: model strings)
 
-    for role in _roles(context.mode):
+    for role in context.roles():
         try:
             model_for_role(context, role)
         except ModelConfigError as exc:
@@ -60,28 +57,29 @@ def context_from(args: argparse.Namespace) -> Context:
         raise CliError(str(exc)) from exc
 
 
-async def drive(context: Context, graph_input: dict[str, Any] | None, thread_id: str, checkpoint_db: str | None,
+async def drive(context: Context, graph_input: dict[str, Any] | None, thread_id: str, durable: Durable,
                 printer: EpisodePrinter, task_id: str = "", recorder: ModelCallRecorder | None = None
                 ) -> tuple[dict[str, Any], bool]:
     """Stream a run (new input) or a resume (input None) to the printer, asking the person at each plan review;
     returns the last state and whether the run is still paused at a review (input ended before an answer)."""
     reviewer = PlanReviewer(printer)
     callbacks = [recorder] if recorder is not None else []
-    async with open_checkpointer(checkpoint_db) as saver:
-        run = await stream_run(graph_input, context, thread_id=thread_id, task_id=task_id,  # type: ignore[arg-type]
-                               checkpointer=saver, on_update=printer.update, callbacks=callbacks)
-        try:
-            while run.interrupt is not None:
-                try:
-                    answer = await reviewer.answer(run.interrupt)
-                except NoAnswer:
-                    return dict(run.state), True
-                run = await stream_run(Command(resume=answer), context, thread_id=thread_id, task_id=task_id,
-                                       checkpointer=saver, on_update=printer.update, callbacks=callbacks)
-        finally:
-            if run.interrupt is not None:
-                await run.close_browser()
-        return dict(run.state), False
+    run = await stream_run(graph_input, context, thread_id=thread_id, task_id=task_id,  # type: ignore[arg-type]
+                           checkpointer=durable.checkpointer, store=durable.store, on_update=printer.update,
+                           callbacks=callbacks)
+    try:
+        while run.interrupt is not None:
+            try:
+                answer = await reviewer.answer(run.interrupt)
+            except NoAnswer:
+                return dict(run.state), True
+            run = await stream_run(Command(resume=answer), context, thread_id=thread_id, task_id=task_id,
+                                   checkpointer=durable.checkpointer, store=durable.store,
+                                   on_update=printer.update, callbacks=callbacks)
+    finally:
+        if run.interrupt is not None:
+            await run.close_browser()
+    return dict(run.state), False
 
 
 def finished(printer: EpisodePrinter, thread_id: str, state: dict[str, Any], paused: bool) -> int:
@@ -94,9 +92,14 @@ def finished(printer: EpisodePrinter, thread_id: str, state: dict[str, Any], pau
     return 0 if state.get("status") == "done" else 1
 
 
-async def _thread_exists(thread_id: str, checkpoint_db: str | None) -> bool:
-    async with open_checkpointer(checkpoint_db) as saver:
-        return await saver.aget_tuple({"configurable": {"thread_id": thread_id}}) is not None
+@asynccontextmanager
+async def durable_for(args: argparse.Namespace) -> AsyncIterator[Durable]:
+    """The run's checkpoint database, or one clear line on why it cannot be used."""
+    try:
+        async with open_durable(args.checkpoint_db) as durable:
+            yield durable
+    except CheckpointStoreError as exc:
+        raise CliError(str(exc)) from exc
 
 
 async def cmd_run(args: argparse.Namespace) -> int:
@@ -108,18 +111,19 @@ async def cmd_run(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     check_models(context)
     thread_id = args.thread_id = args.thread_id or uuid.uuid4().hex[:12]
-    if await _thread_exists(thread_id, args.checkpoint_db):
-        raise CliError(f"thread {thread_id!r} already has a run; use `plan-and-act resume {thread_id}` "
-                       "or another --thread-id")
     task = dict(task_input(args.intent, args.start_url, args.task_id or "", args.allowed_domain))
     report = Path(args.report) if args.report else None
     if report is not None and not context.screenshots_dir:  # the report shows the pages the agent acted on
         context = context.replace(screenshots_dir=str(report.parent / f"{report.stem}-pictures"))
-    save_run(args.checkpoint_db, thread_id, context, task)
     printer = EpisodePrinter(plans_under_review=context.approve_plan != "off")
-    printer.header(thread_id, args.intent, args.start_url, context.mode)
     recorder = ModelCallRecorder()
-    state, paused = await drive(context, task, thread_id, args.checkpoint_db, printer, args.task_id or "", recorder)
+    async with durable_for(args) as durable:
+        if await durable.checkpointer.aget_tuple({"configurable": {"thread_id": thread_id}}) is not None:
+            raise CliError(f"thread {thread_id!r} already has a run; use `plan-and-act resume {thread_id}` "
+                           "or another --thread-id")
+        await save_run(durable.store, thread_id, context, task)
+        printer.header(thread_id, args.intent, args.start_url, context.mode)
+        state, paused = await drive(context, task, thread_id, durable, printer, args.task_id or "", recorder)
     if report is not None:
         write_run_report(report, thread_id, state, recorder, context, args.prices)
         printer.line(f"report: {report}")
@@ -138,32 +142,39 @@ def write_run_report(path: Path, thread_id: str, state: dict[str, Any], recorder
 
 
 async def cmd_resume(args: argparse.Namespace) -> int:
-    try:
-        context, task = load_run(args.checkpoint_db, args.thread_id)
-    except UnknownThread as exc:
-        raise CliError(str(exc)) from exc
-    check_models(context)
-    printer = EpisodePrinter(plans_under_review=context.approve_plan != "off")
-    printer.header(args.thread_id, task.get("intent", ""), task.get("start_url", ""), context.mode)
-    printer.line("resuming from the last checkpoint", "yellow")
-    state, paused = await drive(context, None, args.thread_id, args.checkpoint_db, printer, task.get("task_id", ""))
+    async with durable_for(args) as durable:
+        try:
+            context, task = await load_run(durable.store, args.thread_id, shown_location(durable.location))
+        except UnknownThread as exc:
+            raise CliError(str(exc)) from exc
+        check_models(context)
+        printer = EpisodePrinter(plans_under_review=context.approve_plan != "off")
+        printer.header(args.thread_id, task.get("intent", ""), task.get("start_url", ""), context.mode)
+        printer.line("resuming from the last checkpoint", "yellow")
+        state, paused = await drive(context, None, args.thread_id, durable, printer, task.get("task_id", ""))
     return finished(printer, args.thread_id, state, paused)
 
 
 async def cmd_threads(args: argparse.Namespace) -> int:
     printer = EpisodePrinter()
-    runs = list_runs(args.checkpoint_db)
+    async with durable_for(args) as durable:
+        runs = await list_runs(durable.store)
+        for record in runs:
+            state = await durable.checkpointer.aget_tuple({"configurable": {"thread_id": record["thread_id"]}})
+            values = state.checkpoint["channel_values"] if state is not None else {}
+            status = values.get("status", "not started")
+            printer.line(f"{record['thread_id']}  {record['context']['mode']:<12} {status:<8} "
+                         f"{record['task'].get('intent', '')}")
     if not runs:
         printer.line("no runs recorded yet")
-    for record in runs:
-        printer.line(f"{record['thread_id']}  {record['context']['mode']:<12} {record['task'].get('intent', '')}")
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="plan-and-act", description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--checkpoint-db", default=None,
-                        help="SQLite file or postgres:// URL (default .plan_and_act/checkpoints.sqlite)")
+    parser.add_argument("--checkpoint-db", default=os.environ.get("PLAN_AND_ACT_CHECKPOINT_DB") or None,
+                        help="SQLite file or postgres:// URL holding checkpoints, run settings and the action "
+                             "journal (default .plan_and_act/checkpoints.sqlite) [PLAN_AND_ACT_CHECKPOINT_DB]")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     add_verbose_flag(parser)
     commands = parser.add_subparsers(dest="command", required=True)

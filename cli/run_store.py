@@ -1,48 +1,40 @@
 """The settings each CLI thread was started with, so `resume THREAD_ID` needs nothing but the id.
 
-LangGraph checkpoints state, not run settings (models, mode, budgets), and settings never hold secrets, so a
-small JSON file per thread next to the checkpoint database is enough.
+LangGraph checkpoints state, not run settings (models, mode, budgets). They are kept in the same database as
+the checkpoints (the LangGraph store beside the checkpointer, `graph.checkpoint.open_durable`), so a run started
+in one directory or on one machine resumes from any other that reaches the database — a Postgres server, or the
+same SQLite file. Settings never hold secrets.
 """
 
 from __future__ import annotations
 
-import json
+import time
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
-from graph.checkpoint import DEFAULT_DB, is_postgres
+from langgraph.store.base import BaseStore
+
 from graph.context import Context
+
+NAMESPACE = ("plan_and_act", "runs")
 
 
 class UnknownThread(LookupError):
     """No run was recorded under this thread id."""
 
 
-def store_dir(checkpoint_db: str | None) -> Path:
-    location = checkpoint_db or str(DEFAULT_DB)
-    base = DEFAULT_DB.parent if is_postgres(location) else Path(location).parent
-    return base / "runs"
+async def save_run(store: BaseStore, thread_id: str, context: Context, task: dict[str, Any]) -> None:
+    await store.aput(NAMESPACE, thread_id, {"thread_id": thread_id, "context": asdict(context), "task": task,
+                                            "started_at": time.time()})
 
 
-def save_run(checkpoint_db: str | None, thread_id: str, context: Context, task: dict[str, Any]) -> Path:
-    directory = store_dir(checkpoint_db)
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{thread_id}.json"
-    path.write_text(json.dumps({"thread_id": thread_id, "context": asdict(context), "task": task}, indent=2))
-    return path
+async def load_run(store: BaseStore, thread_id: str, where: str) -> tuple[Context, dict[str, Any]]:
+    item = await store.aget(NAMESPACE, thread_id)
+    if item is None:
+        raise UnknownThread(f"no run with thread id {thread_id!r} in {where}")
+    return Context.from_mapping(item.value["context"], strict=False), item.value["task"]
 
 
-def load_run(checkpoint_db: str | None, thread_id: str) -> tuple[Context, dict[str, Any]]:
-    path = store_dir(checkpoint_db) / f"{thread_id}.json"
-    if not path.is_file():
-        raise UnknownThread(f"no run with thread id {thread_id!r} under {path.parent}")
-    record = json.loads(path.read_text())
-    return Context.from_mapping(record["context"], strict=False), record["task"]
-
-
-def list_runs(checkpoint_db: str | None) -> list[dict[str, Any]]:
-    directory = store_dir(checkpoint_db)
-    if not directory.is_dir():
-        return []
-    return [json.loads(p.read_text()) for p in sorted(directory.glob("*.json"), key=lambda p: p.stat().st_mtime)]
+async def list_runs(store: BaseStore) -> list[dict[str, Any]]:
+    items = await store.asearch(NAMESPACE, limit=100_000)
+    return sorted((dict(item.value) for item in items), key=lambda record: record.get("started_at", 0))

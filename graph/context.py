@@ -17,6 +17,7 @@ configuration values into trace metadata.
 from __future__ import annotations
 
 import os
+import re
 import typing
 from collections.abc import Mapping
 from dataclasses import MISSING, Field, dataclass, field, fields
@@ -33,6 +34,7 @@ ObservationMode = Literal["text", "screenshot", "both"]
 ApprovePlan = Literal["off", "first", "every"]
 ENV_PREFIX = "PLAN_AND_ACT_"
 READ_TOOLS = ("extract_text", "extract_hyperlinks")
+_SECRET_DOMAIN = re.compile(r"\s*[A-Za-z0-9_]+\s*=\s*\S+\s*")
 
 
 class ContextError(ValueError):
@@ -83,6 +85,20 @@ class Context:
     headless: bool = field(default=True, metadata={"description": "Run Chromium without a window."})
     navigation_timeout_ms: int = field(default=15_000, metadata={"description": "Page-load timeout."})
     action_timeout_ms: int = field(default=5_000, metadata={"description": "Timeout of one click/type/..."})
+    page_timeout_ms: int = field(default=20_000, metadata={
+        "description": "Longest one observation may take, and an action beyond its own timeouts, before the page "
+                       "is treated as hung (its scripts are stopped, or its tab reopened)."})
+    block_offsite_requests: bool = field(default=True, metadata={
+        "description": "Refuse requests a page makes outside the allowed domains (fetch, images, beacons, "
+                       "websockets); turn off for sites that load from other hosts, or list them in "
+                       "subresource_domains."})
+    subresource_domains: list[str] = field(default_factory=list, metadata={
+        "description": "Hosts a page may load from (e.g. a CDN) without the agent being allowed to go there."})
+    secret_domains: list[str] = field(default_factory=list, metadata={
+        "description": "Where each secret may be typed: NAME=domain entries (repeatable, host or host:port). A "
+                       "secret with no entry may be typed only on the start URLs' own origins."})
+    downloads_dir: str = field(default="", metadata={
+        "description": "Keep files the agent downloads here; empty = report them (name and size) and discard."})
     settle_ms: int = field(default=2_000, metadata={
         "description": "After an action, wait up to this long (ms) for the page to stop changing before it is "
                        "observed; the executor's wait action asks for more."})
@@ -107,14 +123,23 @@ class Context:
         self.__post_init__()
 
     def __post_init__(self) -> None:
-        for name in ("max_steps", "observation_tokens", "loop_limit", "history_window"):
+        for name in ("max_steps", "observation_tokens", "loop_limit", "history_window", "page_timeout_ms"):
             if int(getattr(self, name)) < 1:
                 raise ContextError(f"{name} must be at least 1")
         if self.max_invalid_outputs < 0:
             raise ContextError("max_invalid_outputs must not be negative")
+        malformed = [entry for entry in self.secret_domains if not _SECRET_DOMAIN.fullmatch(entry)]
+        if malformed:
+            raise ContextError(f"secret_domains entries are NAME=domain, not {', '.join(map(repr, malformed))}")
         unknown = set(self.read_tools) - set(READ_TOOLS)
         if unknown:
             raise ContextError(f"unknown read_tools: {', '.join(sorted(unknown))} (known: {', '.join(READ_TOOLS)})")
+
+    def roles(self) -> list[Role]:
+        """The roles this mode asks a model: react = executor alone; plan adds the planner; plan_and_act both
+        and the replanner."""
+        return {"react": ["executor"], "plan": ["planner", "executor"]}.get(
+            self.mode, ["planner", "executor", "replanner"])  # type: ignore[return-value]
 
     def model_for(self, role: Role) -> tuple[str, str]:
         """The (model string, base URL) a role uses."""
@@ -124,6 +149,14 @@ class Context:
             return self.executor_model, self.executor_base_url or self.base_url
         return self.replanner_model or self.planner_model, (
             self.replanner_base_url or self.planner_base_url or self.base_url)
+
+    def secret_domain_entries(self) -> dict[str, tuple[str, ...]]:
+        """secret name -> the domains the user allowed it on."""
+        allowed: dict[str, tuple[str, ...]] = {}
+        for entry in self.secret_domains:
+            name, _, domain = entry.partition("=")
+            allowed[name.strip()] = (*allowed.get(name.strip(), ()), domain.strip())
+        return allowed
 
     def as_dict(self) -> dict[str, Any]:
         return {spec.name: getattr(self, spec.name) for spec in fields(self)}
@@ -141,6 +174,13 @@ class Context:
 
 
 SETTING_NAMES: tuple[str, ...] = tuple(spec.name for spec in fields(Context))
+
+
+def recursion_limit_for(max_steps: int) -> int:
+    """Supersteps an episode of `max_steps` actions may need: the first observe and the planner, four per
+    action (executor, observe, replan, and a person's review of the replan when `approve_plan` is "every"), and
+    the final observe, with room to spare."""
+    return 4 * max_steps + 10
 
 
 def declared_default(spec: Field[Any]) -> Any:

@@ -8,10 +8,12 @@ so the graph never asks "is this a fake?".
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import logging
 import os
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -43,8 +45,13 @@ _providers: dict[str, ProviderFactory] = {}
 # Modules that register providers when imported; tried lazily when a prefix is unknown, so a server that
 # only loads graph/builder.py can still resolve "scripted:" / "reference:" / "oracle:" strings.
 PROVIDER_PLUGINS = ("policies.providers",)
-_cache: dict[tuple[Any, ...], BaseChatModel] = {}
+# Remote models are cached per event loop: their async HTTP clients keep connections that belong to the loop that
+# opened them, so a model built under one `asyncio.run` fails under the next ("Event loop is closed").
+_cache: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[Any, ...], BaseChatModel]] = \
+    weakref.WeakKeyDictionary()
+_no_loop_cache: dict[tuple[Any, ...], BaseChatModel] = {}
 _cache_lock = threading.Lock()
+_OPENAI_CLIENTS = ("openai", "azure_openai")
 
 # Environment variables that hold each provider's key (for the "missing key" message).
 _KEY_VARIABLES = {
@@ -89,17 +96,28 @@ def load_chat_model(spec: str, *, base_url: str = "", temperature: float = 0.0, 
     if factory is not None:
         return factory(ModelRequest(spec=spec, name=name, base_url=base_url, temperature=temperature, role=role))
     key = (spec, base_url, temperature, tuple(sorted(options.items())))
+    try:
+        loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = None
     with _cache_lock:
-        if key not in _cache:
-            _cache[key] = _init_remote(spec, prefix, base_url, temperature, role, options)
-        return _cache[key]
+        models = _no_loop_cache if loop is None else _cache.setdefault(loop, {})
+        if key not in models:
+            models[key] = _init_remote(spec, prefix, base_url, temperature, role, options)
+        return models[key]
 
 
 def _init_remote(spec: str, prefix: str, base_url: str, temperature: float, role: Role,
                  options: dict[str, Any]) -> BaseChatModel:
     from langchain.chat_models import init_chat_model
 
-    kwargs: dict[str, Any] = {"temperature": temperature, **options}
+    kwargs: dict[str, Any] = {"temperature": temperature}
+    if prefix in _OPENAI_CLIENTS or (not prefix and base_url):
+        # Streamed answers (`stream_mode="messages"` on the LangGraph API) carry token usage only when asked for.
+        kwargs["stream_usage"] = True
+        # langchain-openai otherwise shares one process-wide async HTTP client, bound to the first event loop.
+        kwargs["http_async_client"] = _async_http_client()
+    kwargs.update(options)  # the user's model options win
     if base_url:
         kwargs["base_url"] = base_url
         if prefix in ("openai", "") and not os.environ.get("OPENAI_API_KEY"):
@@ -118,6 +136,12 @@ def _init_remote(spec: str, prefix: str, base_url: str, temperature: float, role
         raise ModelConfigError(f"cannot build the {role} model {spec!r}: {exc}") from exc
     except Exception as exc:  # provider SDKs raise their own types for bad settings
         raise ModelConfigError(f"cannot build the {role} model {spec!r}: {exc}") from exc
+
+
+def _async_http_client() -> Any:
+    import openai
+
+    return openai.DefaultAsyncHttpxClient()  # the OpenAI SDK's own defaults (timeouts, connection limits)
 
 
 def model_for_role(context: Context, role: Role) -> BaseChatModel:

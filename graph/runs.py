@@ -28,12 +28,13 @@ from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph.state import CompiledStateGraph
+from langgraph.store.base import BaseStore
 from langgraph.types import Command
 
-from graph.builder import build_graph, recursion_limit_for
-from graph.context import Context
+from graph.builder import build_graph
+from graph.context import Context, recursion_limit_for
 from graph.state import AgentState, TaskInput
-from nodes.observe import KEEP_BROWSER
+from nodes.lifecycle import KEEP_BROWSER
 from tools.session import BrowserSession, sessions
 
 T = TypeVar("T")
@@ -86,6 +87,7 @@ class RunResult(Generic[T]):
 
 async def stream_run(graph_input: TaskInput | Command | None, context: Context, *, thread_id: str | None = None,
                      task_id: str = "", checkpointer: BaseCheckpointSaver | None = None,
+                     store: BaseStore | None = None,
                      callbacks: Sequence[BaseCallbackHandler] = (), on_update: UpdateHook | None = None,
                      inspect: InspectHook[T] | None = None,
                      graph: CompiledStateGraph[AgentState, Context, TaskInput, AgentState] | None = None
@@ -94,14 +96,24 @@ async def stream_run(graph_input: TaskInput | Command | None, context: Context, 
     (`Command(resume=...)`) until the episode ends or pauses on an interrupt, and return its state.
 
     With a checkpointer every checkpoint is written before the next node runs ("sync" durability: what a resume
-    after `kill -9` needs). The episode's browser is closed when this returns or raises — except when the run
-    paused on an interrupt (`RunResult.interrupt`): then the browser waits for the answer, and `inspect` is not
-    called (the episode is not over)."""
-    thread_id = thread_id or uuid.uuid4().hex
-    compiled = graph if graph is not None else build_graph(checkpointer=checkpointer)
+    after `kill -9` needs); with a store beside it (`graph.checkpoint.open_durable`) each action is journaled
+    there too, so a resume never repeats an action that already reached the server. The episode's browser is
+    closed when this returns or raises, and the Playwright driver with it when no other run in the process
+    still needs it — except when the run paused on an interrupt (`RunResult.interrupt`): then the browser waits
+    for the answer, and `inspect` is not called (the episode is not over)."""
+    compiled = graph if graph is not None else build_graph(checkpointer, store)
     if context.approve_plan != "off" and compiled.checkpointer is None:
         raise ValueError("approve_plan pauses the run until a person answers, which needs a checkpointer: pass "
                          "checkpointer= (e.g. graph.checkpoint.open_checkpointer) or set approve_plan to off")
+    async with sessions.hold():
+        return await _stream(graph_input, context, thread_id=thread_id or uuid.uuid4().hex, task_id=task_id,
+                             compiled=compiled, callbacks=callbacks, on_update=on_update, inspect=inspect)
+
+
+async def _stream(graph_input: TaskInput | Command | None, context: Context, *, thread_id: str, task_id: str,
+                  compiled: CompiledStateGraph[AgentState, Context, TaskInput, AgentState],
+                  callbacks: Sequence[BaseCallbackHandler], on_update: UpdateHook | None,
+                  inspect: InspectHook[T] | None) -> RunResult[T]:
     config = run_config(thread_id, context, task_id or str((graph_input or {}).get("task_id", "")
                                                           if isinstance(graph_input, dict) else ""), callbacks)
     # LangGraph refuses "sync" durability without a checkpointer, so it is only asked for when there is one.
@@ -142,10 +154,11 @@ async def stream_run(graph_input: TaskInput | Command | None, context: Context, 
 
 async def run_episode(intent: str, start_url: str, context: Context | None = None, *, task_id: str = "",
                       thread_id: str | None = None, checkpointer: BaseCheckpointSaver | None = None,
-                      allowed_domains: list[str] | None = None, callbacks: Sequence[BaseCallbackHandler] = (),
-                      on_update: UpdateHook | None = None) -> AgentState:
-    """Run one task to the end and return the final state (settings default to the environment's)."""
+                      store: BaseStore | None = None, allowed_domains: list[str] | None = None,
+                      callbacks: Sequence[BaseCallbackHandler] = (), on_update: UpdateHook | None = None) -> AgentState:
+    """Run one task to the end and return the final state (settings default to the environment's). Safe to call
+    from a fresh `asyncio.run` each time: the browser and the Playwright driver are gone when it returns."""
     result: RunResult[None] = await stream_run(
         task_input(intent, start_url, task_id, allowed_domains), context or Context(), thread_id=thread_id,
-        task_id=task_id, checkpointer=checkpointer, callbacks=callbacks, on_update=on_update)
+        task_id=task_id, checkpointer=checkpointer, store=store, callbacks=callbacks, on_update=on_update)
     return result.state

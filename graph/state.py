@@ -7,7 +7,11 @@ resumed in another process. Playwright objects stay in `tools.session`'s registr
 from __future__ import annotations
 
 import operator
-from typing import Annotated, Any, Literal, NotRequired, TypedDict
+from typing import Annotated, Any, Literal, NotRequired
+
+# typing_extensions' TypedDict, not typing's: on Python < 3.12 pydantic (and so the LangGraph API's /schemas,
+# which Studio draws its forms from) cannot read typing.TypedDict and reports no schema at all.
+from typing_extensions import TypedDict
 
 Mode = Literal["react", "plan", "plan_and_act"]
 Status = Literal["running", "done", "stopped", "failed"]
@@ -68,6 +72,7 @@ class ToolCall(TypedDict):
     id: str
     name: str
     args: dict[str, Any]
+    note: NotRequired[str]  # said about the call when it was accepted (e.g. the other calls in the reply were dropped)
 
 
 class StepRecord(TypedDict):
@@ -127,6 +132,10 @@ class AgentState(TaskInput, total=False):
     secret_names: list[str]  # names of the configured secrets (never values), fixed when the episode starts
     status: Status
     stop_reason: str
+    # Why an episode failed when it was not the agent's doing: "model" (unreachable, refused the key), "browser"
+    # (would not start), "start_page" (did not load), "settings" (a run that cannot fit its budget). Empty for
+    # outcomes the agent is scored on.
+    failure_kind: str
     answer: str
     plan: Plan | None
     plans: Annotated[list[PlanVersion], operator.add]

@@ -18,6 +18,7 @@ from typing import Any
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models import BaseChatModel
 from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.store.base import BaseStore
 
 from graph.context import Context, ContextError
 from graph.recorder import ModelCallRecorder
@@ -26,6 +27,7 @@ from graph.state import AgentState
 from harness import environments
 from harness.trajectory import trajectory
 from policies.providers import forget_oracle, register_oracle
+from tools import secrets
 from tools.session import BrowserSession
 from webenv.evaluators import EvalContext, EvalResult, Outcome, build_evaluator
 from webenv.server import Environment
@@ -120,10 +122,16 @@ class EpisodeResult:
     error: str = ""
     thread_id: str = ""
     trajectory: dict[str, Any] = field(default_factory=dict)  # what the viewer shows (`harness.trajectory`)
+    error_kind: str = ""  # set with status "error": what failed that was not the agent (model, browser, ...)
 
     @property
     def passed(self) -> bool:
         return self.score >= 1.0
+
+    @property
+    def scored(self) -> bool:
+        """An outcome the agent is judged on; infrastructure errors (status "error") are not."""
+        return self.status != "error"
 
     def to_json(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items()}
@@ -156,7 +164,8 @@ class EpisodeSetup:
 
 async def run_task(setup: EpisodeSetup, settings: Context | None = None, *, judge: BaseChatModel | None = None,
                    on_update: UpdateHook | None = None, callbacks: Sequence[BaseCallbackHandler] = (),
-                   checkpointer: BaseCheckpointSaver | None = None, thread_id: str | None = None) -> EpisodeResult:
+                   checkpointer: BaseCheckpointSaver | None = None, store: BaseStore | None = None,
+                   thread_id: str | None = None) -> EpisodeResult:
     """Run one task on sites that are already up (embedded or real WebArena) and evaluate the agent's final page.
 
     `settings` are the user's (flags, environment, defaults); the task decides only what it must: its login state
@@ -177,13 +186,15 @@ async def run_task(setup: EpisodeSetup, settings: Context | None = None, *, judg
 
     recorder = ModelCallRecorder()
     run = await stream_run(task_input(intent, start_url, str(task.task_id)), context, thread_id=thread_id,
-                           checkpointer=checkpointer, callbacks=[*callbacks, recorder], on_update=on_update,
+                           checkpointer=checkpointer, store=store, callbacks=[*callbacks, recorder],
+                           on_update=on_update,
                            inspect=evaluate)
     state = run.state
     assert run.inspected is not None
     evaluation, last_url = run.inspected
     history = state.get("history", [])
-    return EpisodeResult(
+    failure = state.get("failure_kind", "")
+    result = EpisodeResult(
         task_id=int(task.task_id or 0), group=task.group, sites=list(task.sites),
         eval_types=list(task.eval.eval_types), intent=intent, policy=setup.policy_label, mode=context.mode,
         status=state.get("status", "?"), stop_reason=state.get("stop_reason", ""), answer=state.get("answer") or "",
@@ -194,6 +205,10 @@ async def run_task(setup: EpisodeSetup, settings: Context | None = None, *, judg
                  for s in history],
         final_url=last_url, thread_id=run.thread_id,
         trajectory=trajectory(state, recorder.for_thread(run.thread_id), context))
+    if failure:  # the model, the browser or the site failed, not the agent: not scored
+        result.status, result.error, result.error_kind, result.score = "error", result.stop_reason, failure, 0.0
+    # Everything in a result is written to JSONL and HTML; the final URL and the checks come from the live page.
+    return EpisodeResult(**secrets.redact_value(result.to_json()))
 
 
 async def run_embedded_task(task: EmbeddedTask, policy: PolicyChoice, settings: Context | None = None,
@@ -221,4 +236,4 @@ def failed_result(config: TaskConfig, policy: PolicyChoice, mode: str, error: Ba
     return EpisodeResult(task_id=int(config.task_id or 0), group=config.group, sites=list(config.sites),
                          eval_types=list(config.eval.eval_types), intent=config.intent, policy=policy.label,
                          mode=mode, status="error", stop_reason="", answer="", score=0.0, checks=[], steps=0,
-                         seconds=0.0, error=f"{type(error).__name__}: {error}")
+                         seconds=0.0, error=secrets.redact(f"{type(error).__name__}: {error}"), error_kind="crash")

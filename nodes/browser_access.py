@@ -2,7 +2,8 @@
 
 On resume only the URL survives (browser state is not checkpointed), so the page is reloaded there and the
 form entries typed on it since it was loaded are typed again: a half-filled form is where the agent left it.
-Clicks are not replayed: they may have had effects on the server that must not happen twice.
+Clicks are not replayed: they may have had effects on the server that must not happen twice (an action the
+episode did not see finish is settled by `nodes.action_journal`).
 """
 
 from __future__ import annotations
@@ -18,12 +19,15 @@ from playwright.async_api import Page
 
 from graph.context import Context
 from graph.state import AgentState, Observation, StepRecord
+from nodes.page_elements import carry_over
 from tools import secrets, tokens
 from tools.actions import run_action
+from tools.domains import DomainPolicy
 from tools.marks import marked_screenshot
 from tools.observation import ObservationOptions, Snapshot, legend, snapshot
-from tools.session import BrowserSession, BrowserSettings, DomainPolicy
+from tools.session import BrowserSession, BrowserSettings
 from tools.settle import settle
+from tools.vocabulary import format_action
 
 log = logging.getLogger(__name__)
 AND = " |AND| "
@@ -51,10 +55,20 @@ def domain_policy(state: AgentState) -> DomainPolicy:
     return DomainPolicy.for_start_urls(start_urls(state))
 
 
-def browser_settings(ctx: Context) -> BrowserSettings:
+def secret_domains(ctx: Context, state: AgentState) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Where each configured secret may be typed: the user's `secret_domains`, else the start URLs' own origins
+    (a password for the shop is typed on the shop, not on whatever site a page links to)."""
+    given = ctx.secret_domain_entries()
+    default = DomainPolicy.for_origins(start_urls(state)).allowed
+    return tuple((name, given.get(name, default)) for name in secrets.secret_names())
+
+
+def browser_settings(ctx: Context, state: AgentState | None = None) -> BrowserSettings:
     return BrowserSettings(
         headless=ctx.headless, navigation_timeout_ms=ctx.navigation_timeout_ms,
-        action_timeout_ms=ctx.action_timeout_ms, storage_state=ctx.storage_state or None, settle_ms=ctx.settle_ms)
+        action_timeout_ms=ctx.action_timeout_ms, storage_state=ctx.storage_state or None, settle_ms=ctx.settle_ms,
+        block_offsite_requests=ctx.block_offsite_requests, subresource_domains=tuple(ctx.subresource_domains),
+        downloads_dir=ctx.downloads_dir, secret_domains=secret_domains(ctx, state or {}))
 
 
 def observation_options(ctx: Context) -> ObservationOptions:
@@ -80,27 +94,44 @@ async def open_start_pages(session: BrowserSession, urls: list[str]) -> None:
     session.drain_events()
 
 
-async def restore(session: BrowserSession, state: AgentState, ctx: Context) -> None:
-    """Bring a fresh browser back to the episode's last page and re-type what was typed on it."""
+async def restore(session: BrowserSession, state: AgentState, ctx: Context, url: str = "",
+                  image_path: Path | None = None) -> tuple[Observation, list[str]]:
+    """Bring a fresh browser back to the episode's last page (or `url`) and re-type what was typed on it.
+
+    Returns the page as it now is and what could not be restored. A field typed into is found again by its role
+    and name, not its old id: the reloaded page is numbered afresh."""
     observation = state.get("observation")
-    url = observation["url"] if observation else (start_urls(state) or ["about:blank"])[0]
+    last = observation["url"] if observation else (start_urls(state) or ["about:blank"])[0]
+    target = url or last
     try:
-        await session.page.goto(url, wait_until="load")
+        await session.page.goto(target, wait_until="load")
     except PlaywrightError as exc:
-        raise StartPageError(f"could not reload {url} to resume: {str(exc).splitlines()[0]}") from exc
-    await snapshot(session.page, observation_options(ctx))  # ids first: the replayed actions use them
-    for step in _typed_on_current_page(state.get("history", []), url):
-        await run_action(session, step["action"], step["args"])
-    session.drain_events()
+        raise StartPageError(f"could not reload {target} to resume: {str(exc).splitlines()[0]}") from exc
+    seen = await observe_page(session, ctx, image_path)
+    lost: list[str] = []
+    if target == last:
+        for step in _typed_on_current_page(state.get("history", []), last):
+            element_id, problem = carry_over(int(step["args"]["id"]), step["page"]["text"], seen["text"])
+            if element_id is None:
+                lost.append(f"{format_action(step['action'], step['args'])} could not be redone after the restart: "
+                            f"{problem}")
+                continue
+            await run_action(session, step["action"], {**step["args"], "id": element_id})
+        session.drain_events()
+        if state.get("history"):
+            seen = await observe_page(session, ctx, image_path)
+    return seen, lost
 
 
 def _typed_on_current_page(history: list[StepRecord], url: str) -> list[StepRecord]:
+    """Form entries made on the current page since it was loaded (Enter was not pressed: that submitted)."""
     trailing: list[StepRecord] = []
     for step in reversed(history):
         if step["url_after"] != url or step["url_before"] != url:
             break
         trailing.append(step)
-    return [s for s in reversed(trailing) if s["action"] in _REPLAYABLE and s["ok"]]
+    return [s for s in reversed(trailing) if s["action"] in _REPLAYABLE and s["ok"]
+            and not s["args"].get("press_enter") and "id" in s["args"]]
 
 
 IMAGES_DIR = Path(".plan_and_act") / "images"  # observation screenshots when no screenshots_dir is set
@@ -133,31 +164,44 @@ async def _picture(page: Page, ctx: Context, snap: Snapshot, image_path: Path) -
     return str(picture) if for_model else ""
 
 
+async def _look(page: Page, ctx: Context, image_path: Path | None) -> tuple[Snapshot, str]:
+    """The page's snapshot and, with `image_path`, its picture (see `_picture`)."""
+    snap = await snapshot(page, observation_options(ctx))
+    if image_path is None:
+        return snap, ""
+    return snap, await _picture(page, ctx, snap, image_path)
+
+
 async def observe_page(session: BrowserSession, ctx: Context, image_path: Path | None = None) -> Observation:
     """Snapshot the active tab (and, with `image_path`, a set-of-marks screenshot); a page caught mid-navigation
-    is waited for and read again."""
+    is waited for and read again, and a page whose scripts keep the browser busy is stopped instead of waited on
+    forever."""
     last_error = ""
+    notes: list[str] = []
     for _attempt in range(3):
         page = session.page
         # A navigation an action left in progress is waited for here, with the full page-load timeout.
         settled = await settle(page, navigation_timeout_ms=ctx.navigation_timeout_ms, settle_ms=ctx.settle_ms,
                                after_action=False)
         try:
-            snap = await snapshot(page, observation_options(ctx))
-            text, ids, count, screenshot = snap.text, snap.ids, snap.tokens, ""
-            if image_path is not None:
-                screenshot = await _picture(page, ctx, snap, image_path)
-                if ctx.observation_mode == "screenshot":  # the image, and a legend of what its marks are
-                    text, ids = legend(snap)
-                    count = tokens.count(text)
+            snap, screenshot = await asyncio.wait_for(_look(page, ctx, image_path), ctx.page_timeout_ms / 1000)
+            text, ids, count = snap.text, snap.ids, snap.tokens
+            if image_path is not None and ctx.observation_mode == "screenshot":  # the image, and a legend of its marks
+                text, ids = legend(snap)
+                count = tokens.count(text)
             if settled.navigating:
                 text = f"({settled.note()}; this is the page before it)\n{text}"
+            text = "\n".join([*(f"({note})" for note in notes), text])
             # Redacted before it enters state (checkpointed, traced, reported), URL and tabs included.
             observation: Observation = {
                 "url": snap.url, "title": snap.title, "text": text, "ids": ids, "tabs": await session.tabs(),
                 "truncated": snap.truncated, "fingerprint": snap.fingerprint, "tokens": count,
                 "screenshot": screenshot}
             return secrets.redact_value(observation)
+        except TimeoutError:
+            done = await session.unfreeze(page)
+            last_error = f"the page did not answer within {ctx.page_timeout_ms} ms"
+            notes.append(f"{last_error}: a script kept it busy; {done}")
         except PlaywrightError as exc:
             last_error = str(exc).splitlines()[0]
             log.debug("reading the page failed (%s); waiting for it to load and reading again", last_error)
@@ -167,16 +211,35 @@ async def observe_page(session: BrowserSession, ctx: Context, image_path: Path |
                 log.debug("the page did not finish loading: %s", str(load_error).splitlines()[0])
     url = session.page.url
     log.warning("the page at %s could not be read after 3 tries: %s", url, last_error)
-    return {"url": url, "title": "", "text": f"(the page could not be read: {last_error})", "ids": [],
-            "tabs": await session.tabs(), "truncated": False, "fingerprint": f"unreadable:{url}", "tokens": 0,
-            "screenshot": ""}
+    unread: Observation = {
+        "url": url, "title": "", "text": f"(the page could not be read: {last_error})", "ids": [],
+        "tabs": await session.tabs(), "truncated": False, "fingerprint": f"unreadable:{url}", "tokens": 0,
+        "screenshot": ""}
+    return secrets.redact_value(unread)
 
 
 async def save_screenshot(session: BrowserSession, ctx: Context, episode_id: str, index: int) -> str:
-    """The picture of the page after action `index` (for reports): the one the observation after it took, so
-    the page is photographed once per step."""
-    image_path = observation_image_path(ctx, episode_id, index + 1) if ctx.screenshots_dir else None
-    if image_path is None or not page_picture_record(image_path).exists():
-        return ""  # no pictures asked for, or the page could not be read
-    record = json.loads(page_picture_record(image_path).read_text())
-    return str(image_path.with_name(record["image"]))
+    """The picture of the page after action `index` (for reports): the one the observation after it took, so the
+    page is photographed once per step; when that observation took none (the page could not be read), one taken
+    now. Either way every field or text that shows a secret — and every password field — is painted over."""
+    if not ctx.screenshots_dir:
+        return ""
+    image_path = observation_image_path(ctx, episode_id, index + 1)
+    if image_path is not None and page_picture_record(image_path).exists():
+        record = json.loads(page_picture_record(image_path).read_text())
+        return str(image_path.with_name(record["image"]))
+    path = Path(ctx.screenshots_dir) / episode_id / f"step-{index:03d}.jpg"
+    page = session.page
+    try:
+        mask = await secrets.mask_locators(page)
+        image = await page.screenshot(type="jpeg", quality=70, mask=mask, mask_color="#202020")
+        await secrets.unmask(page)
+    except PlaywrightError:
+        return ""
+
+    def write() -> None:  # file I/O off the event loop
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(image)
+
+    await asyncio.to_thread(write)
+    return str(path)

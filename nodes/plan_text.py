@@ -15,21 +15,25 @@ says what it had to guess, so a caller can feed a clear correction back when not
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass, field
 
 from graph.state import Plan, PlanStep
 
-_THINKING = re.compile(r"<(think|thinking|reasoning)>.*?</\1>", re.S | re.I)
-_PLAN_BLOCK = re.compile(r"<plan>(.*?)(?:</plan>|$)", re.S | re.I)
-_FENCE = re.compile(r"^\s*```[a-zA-Z]*\s*$", re.M)
-_HEADING = re.compile(
-    r"^\s*(?:#{1,6}\s*)?(?:\*\*|__)?\s*step\s*(\d+)\s*(?:\*\*|__)?\s*[:.)-]?\s*(?:\*\*|__)?\s*(.*)$", re.I)
-_NUMBERED = re.compile(r"^\s*(\d+)[.)]\s+(.+)$")
-_LABEL = re.compile(r"^\s*(?:[-*]\s*)?(?:\*\*|__)?\s*(reasoning|reason|why|step|action|instruction|task)\s*"
-                    r"(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(.*)$", re.I)
-_NOTES_HEADING = re.compile(r"^\s*(?:#{1,6}\s*)?(?:\*\*|__)?\s*(notes?|memory|found so far|facts)\s*"
-                            r"(?:\*\*|__)?\s*:?\s*(?:\*\*|__)?\s*$", re.I)
-_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+(.*)$")
+# Model output is hostile input: every pattern below runs on one line at a time, after runs of whitespace in it
+# were collapsed to one space, so none of them can backtrack over a long run of anything. Blocks that span
+# lines (<thinking>, <plan>, code fences) are found with plain substring searches. Parsing is linear in the
+# text's length, whatever the text.
+_THINKING_TAGS = ("think", "thinking", "reasoning")
+_HEADING = re.compile(r"^(?:#{1,6} ?)?(?:\*\*|__)? ?step ?(\d{1,6}) ?(?:\*\*|__)? ?[:.)-]? ?(?:\*\*|__)? ?(.*)$", re.I)
+_NUMBERED = re.compile(r"^(\d{1,6})[.)] (.+)$")
+_LABEL = re.compile(r"^(?:[-*] ?)?(?:\*\*|__)? ?(reasoning|reason|why|step|action|instruction|task) ?"
+                    r"(?:\*\*|__)? ?: ?(?:\*\*|__)? ?(.*)$", re.I)
+_NOTES_HEADING = re.compile(r"^(?:#{1,6} ?)?(?:\*\*|__)? ?(notes?|memory|found so far|facts) ?"
+                            r"(?:\*\*|__)? ?:? ?(?:\*\*|__)?$", re.I)
+_BULLET = re.compile(r"^(?:[-*•]|\d{1,6}[.)]) (.*)$")
+MAX_PLAN = 200_000  # characters read; a plan is a few hundred
+_MAX_LINE = 4_000  # characters of one line that are read (instructions are one sentence)
 
 
 @dataclass
@@ -53,21 +57,64 @@ def render_plan(steps: list[PlanStep], notes: list[str] | None = None) -> str:
     return "\n\n".join(blocks)
 
 
-def _clean(text: str) -> str:
-    text = _THINKING.sub("", text)
-    block = _PLAN_BLOCK.search(text)
-    if block:
-        text = block.group(1)
-    return _FENCE.sub("", text).replace("\r\n", "\n")
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)  # keeps every index in place
+
+
+def _without_thinking(text: str) -> str:
+    """The text minus <think>...</think> blocks (and <thinking>, <reasoning>), found by substring search; each
+    tag's next opening is looked up only once the text has moved past it, so the whole pass is linear."""
+    lowered = text.translate(_ASCII_LOWER)
+    kept: list[str] = []
+    position = 0
+    next_open = {tag: lowered.find(f"<{tag}>") for tag in _THINKING_TAGS}
+    while True:
+        for tag, index in next_open.items():
+            if 0 <= index < position:
+                next_open[tag] = lowered.find(f"<{tag}>", position)
+        found = [(index, tag) for tag, index in next_open.items() if index != -1]
+        if not found:
+            break
+        start, tag = min(found)
+        end = lowered.find(f"</{tag}>", start)
+        if end == -1:
+            break
+        kept.append(text[position:start])
+        position = end + len(tag) + 3
+    kept.append(text[position:])
+    return "".join(kept)
+
+
+def _clean(text: str) -> list[str]:
+    """The plan's lines, each with its whitespace runs collapsed: thinking removed, a <plan> block (if any)
+    taken, code fences dropped."""
+    text = _without_thinking(text[:MAX_PLAN])
+    lowered = text.translate(_ASCII_LOWER)
+    start = lowered.find("<plan>")
+    if start != -1:
+        end = lowered.find("</plan>", start)
+        text = text[start + 6:end if end != -1 else len(text)]
+    lines = []
+    for raw in text.replace("\r\n", "\n").split("\n"):
+        line = " ".join(raw[:_MAX_LINE].split())
+        if line.startswith("```") and all(ch.isalpha() for ch in line[3:]):
+            continue
+        lines.append(line)
+    return lines
 
 
 def _strip_markup(text: str) -> str:
-    return re.sub(r"^(?:\*\*|__)|(?:\*\*|__)$", "", text.strip()).strip()
+    text = text.strip()
+    for mark in ("**", "__"):
+        if text.startswith(mark):
+            text = text[2:]
+        if text.endswith(mark):
+            text = text[:-2]
+    return text.strip()
 
 
 def parse_plan(text: str) -> ParsedPlan:
     """Steps and notes from a model's plan text; `problems` lists what was malformed or guessed."""
-    lines = _clean(text or "").split("\n")
+    lines = _clean(text or "")
     problems: list[str] = []
     notes: list[str] = []
     blocks: list[tuple[str, list[str]]] = []  # (title on the heading line, body lines)

@@ -7,34 +7,16 @@ text) and `nth`. Chrome and Playwright spell a few roles differently; `_ROLE_ALI
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
+from nodes.page_elements import Element, elements
 from webenv.tasks.solution import Target
 
-_LINE = re.compile(r'^\s*\[(\d+)\]\s+(\S+)(?:\s+"([^"]*)")?')
+__all__ = ["Element", "TargetNotFound", "elements", "resolve"]
+
 _ROLE_ALIASES = {"img": "image", "image": "image", "text": "StaticText"}
-
-
-@dataclass(frozen=True)
-class Element:
-    id: int
-    role: str
-    name: str
-    line: int
 
 
 class TargetNotFound(LookupError):
     """No (or not enough) elements match; the message says what was looked for."""
-
-
-def elements(page_text: str) -> list[Element]:
-    found = []
-    for number, line in enumerate(page_text.splitlines()):
-        match = _LINE.match(line)
-        if match:
-            found.append(Element(int(match.group(1)), match.group(2), match.group(3) or "", number))
-    return found
 
 
 def _norm(text: str) -> str:

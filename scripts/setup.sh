@@ -38,14 +38,14 @@ find_chromium() {
   return 1
 }
 
-apt_install() {  # apt_install PACKAGE WHY
+apt_install() {  # apt_install PACKAGE WHAT-IT-IS-FOR
   echo "setup: installing Debian $1 ($2)"
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
   elif command -v sudo >/dev/null 2>&1; then
     sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
   else
-    echo "setup: $1 is missing and this user cannot install packages: install Debian's '$1' package." >&2
+    echo "setup: $1 is missing and this user cannot install packages; install Debian's '$1' package." >&2
     return 1
   fi
 }
@@ -60,4 +60,13 @@ fi
 if [ ! -f /usr/share/doc/python3.11/html/library/functions.html ]; then
   apt_install python3.11-doc "large static pages for the observation tests" || exit 1
 fi
-echo "setup: ready ($("$VENV/bin/python" --version), $(find_chromium))"
+
+# PostgreSQL's server binaries (initdb, pg_ctl): the Postgres checkpointer is tested against a real server that
+# the test starts on loopback. Debian keeps them in /usr/lib/postgresql/<version>/bin, off PATH.
+find_initdb() {
+  command -v initdb 2>/dev/null || ls -1d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n 1
+}
+if [ -z "$(find_initdb)" ]; then
+  apt_install postgresql "the server the Postgres checkpointer tests start" || exit 1
+fi
+echo "setup: ready ($("$VENV/bin/python" --version), $(find_chromium), $(find_initdb))"

@@ -25,7 +25,7 @@ from tools import date_input, page_hooks, secrets
 from tools.page_scan import ID_ATTRIBUTE, frame_of
 from tools.session import BrowserSession
 from tools.settle import settle
-from tools.vocabulary import ACTIONS, STOP, ActionSpec, Arg
+from tools.vocabulary import ACTIONS, ACTIONS_BY_NAME, STOP, ActionSpec, Arg
 
 Session = Annotated[BrowserSession, InjectedToolArg]
 ERROR_PREFIX = "error:"
@@ -84,6 +84,7 @@ async def _settled_note(session: BrowserSession) -> str:
 
 async def _report(session: BrowserSession, done: str, url_before: str) -> str:
     """One line for the executor: what happened, where the page is now, and any side events."""
+    await session.settled()  # redirect hops the network guard is following, downloads being saved
     note = await _settled_note(session)
     page = session.page
     parts = [done + note]
@@ -102,6 +103,8 @@ async def _guarded(session: BrowserSession | None, action: str, body: Callable[[
     except secrets.UnknownSecret as exc:
         known = ", ".join(secrets.secret_names()) or "none"
         return f"{ERROR_PREFIX} no secret named {exc.args[0]!r} is configured (known: {known})"
+    except secrets.SecretNotAllowed as exc:
+        return f"{ERROR_PREFIX} {exc}"
     except PlaywrightTimeout as exc:
         return f"{ERROR_PREFIX} {action} timed out: {_first_line(exc)}"
     except PlaywrightError as exc:
@@ -128,14 +131,28 @@ async def _click(session: BrowserSession, id: int) -> str:
     element = await _element(session, id)
     before = session.page.url
     if await element.evaluate(_OPENS_NEW_TAB):
-        # Wait for the tab here, so the result (and the next observation) already shows it.
-        async with session.context.expect_page(timeout=session.settings.navigation_timeout_ms):
-            await element.click()
+        await _click_to_new_tab(session, element)
     else:
         # Playwright would wait for a navigation the click starts and call a slow one a failed click; the
         # settling below waits for it instead, and reports it as still in progress if it outlasts the timeout.
         await element.click(no_wait_after=True)
     return await _report(session, f"clicked [{id}]", before)
+
+
+async def _click_to_new_tab(session: BrowserSession, element: Locator) -> None:
+    """Click, then wait for the new tab here, so the result (and the next observation) already shows it — or for
+    the network guard to refuse the tab's page, in which case no tab will come."""
+    timeout = session.settings.navigation_timeout_ms
+    refused = session.guard.refused
+    tab = asyncio.ensure_future(session.context.wait_for_event("page", timeout=timeout))
+    await element.click()
+    blocked = asyncio.ensure_future(session.guard.refusal_after(refused))
+    done, _ = await asyncio.wait({tab, blocked}, timeout=timeout / 1000, return_when=asyncio.FIRST_COMPLETED)
+    for waiter in (tab, blocked):
+        waiter.cancel()
+    await asyncio.gather(tab, blocked, return_exceptions=True)
+    if not done:
+        raise ActionError(f"the click was meant to open a new tab, but none opened within {timeout} ms")
 
 
 _FIELD_FACTS = """el => ({tag: el.tagName, type: (el.type || '').toLowerCase(), readOnly: !!el.readOnly,
@@ -172,7 +189,7 @@ async def _type(session: BrowserSession, id: int, text: str, press_enter: bool =
     if facts["disabled"] or facts["readOnly"]:
         state = "disabled" if facts["disabled"] else "read-only"
         raise ActionError(f"field [{id}] is {state}; it cannot be typed into")
-    value = secrets.resolve(text)
+    value = await _with_secrets(session, element, id, text)
     converted = ""
     if kind in date_input.FORMATS:
         try:
@@ -197,6 +214,29 @@ async def _type(session: BrowserSession, id: int, text: str, press_enter: bool =
         await element.press("Enter", no_wait_after=True)
         typed += " and pressed Enter"
     return await _report(session, typed, before)
+
+
+_FIELD_KIND = """el => ({tag: el.tagName, editable: !!el.isContentEditable,
+  method: el.form ? (el.form.getAttribute('method') || 'get').toLowerCase() : ''})"""
+
+
+async def _with_secrets(session: BrowserSession, element: Locator, id: int, text: str) -> str:
+    """The text to type with its `{{secret:NAME}}` placeholders filled in — only into a field whose document is on
+    a domain the user allowed for that secret, and never into a field whose value would be published or put in a
+    URL (a text area, an editable region, a form sent with GET)."""
+    if not secrets.placeholders_in(text):
+        return text
+    handle = await element.element_handle()
+    frame = await handle.owner_frame() if handle is not None else None
+    where = frame.url if frame is not None else session.page.url
+    value = secrets.resolve(text, where, session.settings.secret_policies())
+    field = await element.evaluate(_FIELD_KIND)
+    if field["tag"] == "TEXTAREA" or field["editable"] or field["method"] == "get":
+        kind = "a form sent with GET (it would put the secret in the URL)" if field["method"] == "get" else (
+            "a text area or editable region (its text is meant to be published)")
+        raise ActionError(f"[{id}] is in {kind}; secrets are typed only into single-line fields of forms that "
+                          "post them")
+    return value
 
 
 @_does("hover")
@@ -297,7 +337,18 @@ async def _goto(session: BrowserSession, url: str) -> str:
     if not session.policy.allows(url):
         raise ActionError(session.policy.refusal(url))
     page = session.page
-    response = await page.goto(url, wait_until="load")
+    refused = session.guard.refused
+    try:
+        response = await page.goto(url, wait_until="load")
+    except PlaywrightError as exc:
+        if "ERR_ABORTED" not in str(exc):
+            raise
+        # The guard answered a redirect itself: it refused the target, or is navigating there hop by hop.
+        response = None
+        await session.settled()
+        await _settled_note(session)
+    if session.guard.refused > refused:
+        raise ActionError("; ".join(session.drain_events()))
     status = f" (HTTP {response.status})" if response is not None and response.status >= 400 else ""
     return "; ".join([f"opened {page.url}{status}{await _settled_note(session)}", *session.drain_events()])
 
@@ -372,7 +423,8 @@ def _tool(spec: ActionSpec) -> BaseTool:
     async def run(session: Session | None = None, **args: Any) -> str:
         if session is None and spec.name != STOP:
             return f"{ERROR_PREFIX} {spec.name} needs a browser session"
-        return await _guarded(session, spec.name, lambda: body(session, **args))  # type: ignore[arg-type]
+        # Redacted here, before the result reaches the tool's own trace: a page may echo a typed secret back.
+        return secrets.redact(await _guarded(session, spec.name, lambda: body(session, **args)))  # type: ignore[arg-type]
 
     return StructuredTool.from_function(coroutine=run, name=spec.name, description=spec.description,
                                         args_schema=_arguments_model(spec))
@@ -392,6 +444,11 @@ def validate_call(name: str, args: dict[str, Any], tools: dict[str, BaseTool] | 
         return f"there is no tool named {name!r}; the tools are: {', '.join(tools)}"
     if not isinstance(args, dict):
         return f"the arguments of {name} must be an object"
+    known = set(tools[name].tool_call_schema.model_fields)  # type: ignore[union-attr]
+    unknown = sorted(str(key) for key in args if key not in known)
+    if unknown and name in ACTIONS_BY_NAME:  # our actions take exactly their vocabulary's arguments
+        return (f"{name} has no argument{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; its "
+                f"arguments are: {', '.join(ACTIONS_BY_NAME[name].arg_names) or 'none'}")
     try:
         tools[name].tool_call_schema.model_validate(args)  # type: ignore[union-attr]
     except ValidationError as exc:

@@ -11,61 +11,32 @@ benchmark, and LangChain's community Playwright tools (which read `browser.conte
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from playwright.async_api import Browser, BrowserContext, Dialog, Page, Playwright, Request, Route, async_playwright
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    CDPSession,
+    Dialog,
+    Download,
+    Page,
+    Playwright,
+    async_playwright,
+)
 from playwright.async_api import Error as PlaywrightError
 
 from tools import page_hooks, settle
 from tools.chromium import launch_chromium
+from tools.domains import DomainPolicy
+from tools.network_guard import NetworkGuard
 
-_ALWAYS_ALLOWED_SCHEMES = frozenset({"about", "data", "blob"})
-
-
-@dataclass(frozen=True)
-class DomainPolicy:
-    """Which hosts the agent may navigate to.
-
-    An entry `example.com` allows that host and its subdomains on any port; `127.0.0.1:8080` allows exactly that
-    host and port; `*` allows everything. `about:`/`data:`/`blob:` pages are always allowed; `file:` never is
-    unless the literal entry `file` is listed (a model must not read the machine's files by navigating).
-    """
-
-    allowed: tuple[str, ...]
-
-    @classmethod
-    def for_start_urls(cls, urls: list[str], extra: tuple[str, ...] | list[str] = ()) -> DomainPolicy:
-        hosts = [urlsplit(u).hostname or "" for u in urls]
-        return cls(tuple(dict.fromkeys([h for h in hosts if h] + list(extra))))
-
-    def allows(self, url: str) -> bool:
-        parts = urlsplit(url)
-        if parts.scheme in _ALWAYS_ALLOWED_SCHEMES:
-            return True
-        if parts.scheme == "file":
-            return "file" in self.allowed
-        if parts.scheme not in ("http", "https"):
-            return False
-        host = (parts.hostname or "").lower()
-        for entry in self.allowed:
-            entry = entry.lower().strip()
-            if entry == "*":
-                return True
-            if ":" in entry and not entry.startswith("["):
-                entry_host, _, entry_port = entry.rpartition(":")
-                port = parts.port or (443 if parts.scheme == "https" else 80)
-                if host == entry_host and str(port) == entry_port:
-                    return True
-            elif host == entry or host.endswith("." + entry):
-                return True
-        return False
-
-    def refusal(self, url: str) -> str:
-        return (f"navigation to {url} blocked: it is outside the allowed domains "
-                f"({', '.join(self.allowed) or 'none'})")
-
+__all__ = ["BrowserSession", "BrowserSettings", "DomainPolicy", "SessionRegistry", "sessions"]
 
 @dataclass(frozen=True)
 class BrowserSettings:
@@ -75,21 +46,32 @@ class BrowserSettings:
     navigation_timeout_ms: int = 15_000
     action_timeout_ms: int = 5_000
     storage_state: str | dict[str, Any] | None = None  # a Playwright storage state (e.g. a logged-in site)
+    block_offsite_requests: bool = True  # page scripts' requests outside the allowed domains are refused
+    subresource_domains: tuple[str, ...] = ()  # hosts page requests may reach besides the allowed domains
+    downloads_dir: str = ""  # keep downloaded files here ("" = report them, then discard them)
+    # secret name -> the domains it may be typed on (DomainPolicy entries); a secret missing here is refused
+    secret_domains: tuple[tuple[str, tuple[str, ...]], ...] = ()
     settle_ms: int = settle.SETTLE_MS  # after an action, wait up to this long for the page to stop changing
     quiet_ms: int = settle.QUIET_MS  # ... where "stopped" means no DOM change for this long
+
+    def secret_policies(self) -> dict[str, DomainPolicy]:
+        return {name: DomainPolicy(entries) for name, entries in self.secret_domains}
 
 
 @dataclass
 class BrowserSession:
     """One episode's Chromium: its context, its tabs (the active one is where actions happen), and the events
-    (blocked navigations, dialogs, new tabs) that the next tool result should mention."""
+    (blocked navigations, dialogs, new tabs, downloads) that the next tool result should mention."""
 
     browser: Browser
     context: BrowserContext
     policy: DomainPolicy
     settings: BrowserSettings
+    guard: NetworkGuard
     active_index: int = 0
     events: list[str] = field(default_factory=list)
+    _pending: set[asyncio.Task[None]] = field(default_factory=set)
+    _cdp: dict[Page, CDPSession] = field(default_factory=dict)
 
     @classmethod
     async def start(cls, playwright: Playwright, settings: BrowserSettings, policy: DomainPolicy) -> BrowserSession:
@@ -98,19 +80,29 @@ class BrowserSession:
             context = await browser.new_context(
                 viewport={"width": settings.viewport_width, "height": settings.viewport_height},
                 storage_state=settings.storage_state,  # type: ignore[arg-type]
+                # Service workers make requests no route can see; no task needs one.
+                service_workers="block", accept_downloads=True,
             )
+            context.set_default_timeout(settings.action_timeout_ms)
+            context.set_default_navigation_timeout(settings.navigation_timeout_ms)
+            events: list[str] = []
+            guard = NetworkGuard(policy, report=events.append, block_offsite_requests=settings.block_offsite_requests,
+                                 subresource_domains=settings.subresource_domains,
+                                 timeout_ms=settings.navigation_timeout_ms)
+            await guard.attach(context)
+            await page_hooks.install(context)
+            session = cls(browser=browser, context=context, policy=policy, settings=settings, guard=guard,
+                          events=events)
+            page = await context.new_page()
+            await session._watch(page)
         except Exception:
             await browser.close()
             raise
-        context.set_default_timeout(settings.action_timeout_ms)
-        context.set_default_navigation_timeout(settings.navigation_timeout_ms)
-        session = cls(browser=browser, context=context, policy=policy, settings=settings)
-        await page_hooks.install(context)
-        await context.route("**/*", session._guard_navigation)
-        page = await context.new_page()
-        session._watch(page)
         context.on("page", session._on_new_page)  # after the first tab: only later tabs are news
         return session
+
+    def __repr__(self) -> str:  # a session can end up in a trace's inputs: say what it is, show none of its state
+        return f"BrowserSession(allowed={self.policy.describe()!r}, tabs={len(self.context.pages)})"
 
     @property
     def pages(self) -> list[Page]:
@@ -124,23 +116,23 @@ class BrowserSession:
         self.active_index = min(self.active_index, len(pages) - 1)
         return pages[self.active_index]
 
-    async def _guard_navigation(self, route: Route, request: Request) -> None:
-        """Every document request passes through here, so a click, a redirect or a form post can no more
-        leave the allowed domains than `goto` can."""
-        if request.is_navigation_request() and not self.policy.allows(request.url):
-            self.events.append(self.policy.refusal(request.url))
-            # 204 No Content makes the browser stay where it was (an abort would show Chrome's error page).
-            await route.fulfill(status=204, body="")
-            return
-        await route.continue_()
+    @property
+    def alive(self) -> bool:
+        """False once Chromium or the driver behind it has gone (killed, crashed)."""
+        return self.browser.is_connected() and sessions.driver_alive()
 
-    def _watch(self, page: Page) -> None:
+    async def _watch(self, page: Page) -> None:
         page.on("dialog", self._on_dialog)
+        page.on("download", self._on_download)
         settle.watch(page)
+        try:  # opened now, while the page still answers: it is how a page stuck in a script is stopped later
+            self._cdp[page] = await self.context.new_cdp_session(page)
+        except PlaywrightError:
+            pass
 
     def _on_new_page(self, page: Page) -> None:
         """A link with target=_blank or window.open: the new tab becomes the active one, as for a person."""
-        self._watch(page)
+        self._track(self._watch(page))
         pages = self.pages
         if page in pages:
             self.active_index = pages.index(page)
@@ -150,45 +142,113 @@ class BrowserSession:
         """Dialogs would block the page forever; accept them (the click that raised a confirm meant it) and
         tell the model what they said."""
         self.events.append(f"{dialog.type} dialog said {dialog.message!r} (accepted)")
-        asyncio.ensure_future(dialog.accept())
+        self._track(dialog.accept())
+
+    def _on_download(self, download: Download) -> None:
+        self._track(self._report_download(download))
+
+    async def _report_download(self, download: Download) -> None:
+        name = Path(download.suggested_filename).name or "download"
+        try:
+            path = await download.path()
+            size = os.path.getsize(path)
+            where = ""
+            if self.settings.downloads_dir:
+                target = Path(self.settings.downloads_dir) / name
+                counter = 1
+                while target.exists():
+                    target = target.with_name(f"{Path(name).stem}-{counter}{Path(name).suffix}")
+                    counter += 1
+                await download.save_as(target)
+                where = f", saved as {target}"
+            self.events.append(f"downloaded {name!r} ({size:,} bytes{where}) from {download.url}")
+        except (PlaywrightError, OSError) as exc:
+            self.events.append(f"the download of {name!r} failed: {str(exc).splitlines()[0] if str(exc) else exc}")
+
+    def _track(self, work: Any) -> None:
+        task = asyncio.ensure_future(work)
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def settled(self, timeout_s: float | None = None) -> None:
+        """Wait for what an action set off besides its own navigation: redirect hops being followed, downloads
+        being saved, dialogs being answered."""
+        timeout_s = self.settings.navigation_timeout_ms / 1000 if timeout_s is None else timeout_s
+        await self.guard.settled(timeout_s)
+        if self._pending:
+            await asyncio.wait(list(self._pending), timeout=timeout_s)
+
+    async def unfreeze(self, page: Page) -> str:
+        """A page whose scripts keep the browser busy (an endless loop in a click handler) answers nothing:
+        stop its scripts through the DevTools session opened while it still answered, or, failing that, close
+        the tab and open its URL afresh. Returns what was done."""
+        cdp = self._cdp.get(page)
+        if cdp is not None:
+            try:
+                await asyncio.wait_for(cdp.send("Runtime.terminateExecution"), 5)
+                await asyncio.wait_for(page.evaluate("1"), 5)
+                return "its scripts were stopped"
+            except (TimeoutError, PlaywrightError):
+                pass
+        url, index = page.url, self.pages.index(page) if page in self.pages else self.active_index
+        try:
+            await asyncio.wait_for(page.close(run_before_unload=False), 10)
+        except (TimeoutError, PlaywrightError):
+            pass
+        fresh = await self.context.new_page()
+        self.active_index = self.pages.index(fresh) if index >= len(self.pages) else index
+        self.drain_events()  # the replacement tab is not news
+        try:
+            await fresh.goto(url, wait_until="load")
+            return f"the tab was closed and {url} opened again"
+        except PlaywrightError:
+            return f"the tab was closed and could not open {url} again"
 
     def drain_events(self) -> list[str]:
-        events, self.events = self.events, []
-        return events
+        events, self.events[:] = list(self.events), []
+        blocked = self.guard.drain_blocked()
+        return events + ([blocked] if blocked else [])
 
     async def tabs(self) -> list[Any]:  # graph.state.Tab dicts (tools import nothing above them)
         tabs = []
         for index, page in enumerate(self.pages):
             try:
-                title = await page.title()
-            except PlaywrightError:
+                title = await asyncio.wait_for(page.title(), self.settings.action_timeout_ms / 1000)
+            except (TimeoutError, PlaywrightError):
                 title = ""
             tabs.append({"index": index, "url": page.url, "title": title, "active": index == self.active_index})
         return tabs
 
     async def close(self) -> None:
-        try:
-            await self.context.close()
-        except PlaywrightError:
-            pass
-        try:
-            await self.browser.close()
-        except PlaywrightError:
-            pass
+        for task in list(self._pending):
+            task.cancel()
+        for closing in (self.context.close, self.browser.close):
+            try:
+                await asyncio.wait_for(closing(), self.settings.navigation_timeout_ms / 1000)
+            except Exception:  # already gone with its driver, or stuck: nothing left to do for it here
+                pass
 
 
 class SessionRegistry:
-    """Browser sessions by episode id, plus the one Playwright driver they share (per event loop)."""
+    """Browser sessions by episode id, plus the one Playwright driver they share.
+
+    One driver per process: it is started on first use and stopped when the last run holding the registry
+    (`hold`) ends with no session left, so `asyncio.run(...)` twice in one process starts and stops it twice
+    instead of leaking the first. A driver left behind by an event loop that was closed is told to quit (it
+    takes its browsers with it); a driver that died is replaced."""
 
     def __init__(self) -> None:
         self._sessions: dict[str, BrowserSession] = {}
+        self._manager: Any = None  # the async_playwright() manager, which owns the driver process
         self._playwright: Playwright | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._lock: asyncio.Lock | None = None
+        self._open_lock: asyncio.Lock | None = None
+        self._driver_lock: asyncio.Lock | None = None
+        self._holds = 0
 
     def get(self, episode_id: str) -> BrowserSession | None:
         session = self._sessions.get(episode_id)
-        if session is not None and not session.browser.is_connected():
+        if session is not None and not session.alive:
             self._sessions.pop(episode_id, None)
             return None
         return session
@@ -196,21 +256,54 @@ class SessionRegistry:
     def __contains__(self, episode_id: str) -> bool:
         return self.get(episode_id) is not None
 
-    async def _driver(self) -> Playwright:
+    def __len__(self) -> int:
+        return len(self._sessions)
+
+    def _driver_process(self) -> Any:
+        client = getattr(self._manager, "_client", None)
+        return getattr(getattr(client, "_transport", None), "_proc", None)
+
+    def driver_alive(self) -> bool:
+        process = self._driver_process()
+        return process is None or process.returncode is None
+
+    def driver_pid(self) -> int | None:
+        process = self._driver_process()
+        return process.pid if process is not None and process.returncode is None else None
+
+    def _bind_loop(self) -> None:
         loop = asyncio.get_running_loop()
-        if self._playwright is None or self._loop is not loop:
-            # A new event loop (a new asyncio.run in the same process) cannot use the old driver.
-            self._sessions.clear()
-            self._playwright = await async_playwright().start()
-            self._loop = loop
-            self._lock = asyncio.Lock()
-        return self._playwright
+        if self._loop is loop:
+            return
+        if self._loop is not None:  # that loop is gone, and its driver cannot be awaited any more
+            pid = self.driver_pid()
+            if pid is not None:
+                try:
+                    os.kill(pid, signal.SIGTERM)  # the driver closes its browsers and exits
+                except ProcessLookupError:
+                    pass
+        self._sessions.clear()
+        self._manager = self._playwright = None
+        self._loop, self._open_lock, self._driver_lock = loop, asyncio.Lock(), asyncio.Lock()
+        self._holds = 0
+
+    async def _driver(self) -> Playwright:
+        self._bind_loop()
+        assert self._driver_lock is not None
+        async with self._driver_lock:
+            if self._playwright is not None and not self.driver_alive():
+                self._sessions.clear()  # its browsers died with it
+                self._playwright = self._manager = None
+            if self._playwright is None:
+                self._manager = async_playwright()
+                self._playwright = await self._manager.start()
+            return self._playwright
 
     async def open(self, episode_id: str, settings: BrowserSettings, policy: DomainPolicy) -> BrowserSession:
         """The episode's session, started if it does not exist (or its browser died)."""
         driver = await self._driver()
-        assert self._lock is not None
-        async with self._lock:
+        assert self._open_lock is not None
+        async with self._open_lock:
             session = self.get(episode_id)
             if session is None:
                 session = await BrowserSession.start(driver, settings, policy)
@@ -226,12 +319,29 @@ class SessionRegistry:
         """Close every session; with `stop_driver`, the Playwright driver too (at the end of a process)."""
         for episode_id in list(self._sessions):
             await self.close(episode_id)
-        if not stop_driver:
-            return
+        if stop_driver:
+            await self._stop_driver()
+
+    async def _stop_driver(self) -> None:
         if self._playwright is not None and self._loop is asyncio.get_running_loop():
-            await self._playwright.stop()
-        self._playwright = None
-        self._loop = None
+            try:
+                await self._playwright.stop()
+            except Exception:  # a driver that already died has nothing left to stop
+                pass
+        self._playwright = self._manager = None
+
+    @asynccontextmanager
+    async def hold(self) -> AsyncIterator[None]:
+        """Keep the driver while a run (or a sweep of runs) is going; the last holder to leave stops it if no
+        session is left open."""
+        self._bind_loop()
+        self._holds += 1
+        try:
+            yield
+        finally:
+            self._holds -= 1
+            if self._holds == 0 and not self._sessions:
+                await self._stop_driver()
 
 
 # The process-wide registry the graph's nodes use. Tests and runners may close it between runs.

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import pytest
 
-from nodes.prompts import render_observation
-from nodes.browser_access import observe_page
 from graph.context import Context
+from nodes.browser_access import observe_page
+from nodes.prompts import render_observation
 from nodes.toolset import tools_by_name
 from tools.actions import ERROR_PREFIX, TOOLS_BY_NAME, run_action
 from tools.observation import ID_ATTRIBUTE, snapshot
@@ -136,16 +137,30 @@ async def test_failures_are_results_not_exceptions(shop) -> None:
 async def test_secrets_are_typed_but_never_shown(shop, monkeypatch) -> None:
     session, url = shop
     monkeypatch.setenv("PLAN_AND_ACT_SECRET_PASSWORD", "hunter2-very-secret")
-    await session.page.goto(f"{url}/contact")
-    result = await act(session, "type", id=await element_id(session, "textbox", "Message"), text="pw {{secret:PASSWORD}}")
-    assert await session.page.input_value("#message") == "pw hunter2-very-secret"
+    await session.page.goto(f"{url}/login")
+    field = await element_id(session, "textbox", "Username")
+    refused = await act(session, "type", id=field, text="{{secret:PASSWORD}}")  # no domain allows it yet
+    assert refused.startswith(f"{ERROR_PREFIX} the secret PASSWORD may not be typed here ({url}/login)")
+    assert await session.page.input_value("#user") == ""
+    origin = url.removeprefix("http://")
+    session.settings = replace(session.settings, secret_domains=(("PASSWORD", (origin,)),))
+    result = await act(session, "type", id=field, text="pw {{secret:PASSWORD}}")
+    assert await session.page.input_value("#user") == "pw hunter2-very-secret"
     assert "hunter2" not in result
     assert "hunter2" in (await snapshot(session.page)).text  # the page shows it ...
     observation = await observe_page(session, Context())
     assert "hunter2" not in str(observation)  # ... but state (checkpointed, traced) never holds it
     assert 'value="pw {{secret:PASSWORD}}"' in render_observation(observation)
-    missing = await act(session, "type", id=await element_id(session, "textbox", "Message"), text="{{secret:NOPE}}")
+    missing = await act(session, "type", id=field, text="{{secret:NOPE}}")
     assert missing.startswith(f"{ERROR_PREFIX} no secret named 'NOPE'") and "PASSWORD" in missing
+    await session.page.goto(f"{url}/contact")  # allowed domain, but a text area publishes what is typed
+    published = await act(session, "type", id=await element_id(session, "textbox", "Message"),
+                          text="{{secret:PASSWORD}}")
+    assert published.startswith(ERROR_PREFIX) and "text area" in published
+    await session.page.goto(f"{url}/catalog")  # a GET form would put it in the URL
+    in_url = await act(session, "type", id=await element_id(session, "textbox", "Search products"),
+                       text="{{secret:PASSWORD}}")
+    assert in_url.startswith(ERROR_PREFIX) and "GET" in in_url and await session.page.input_value("#q") == ""
 
 
 async def test_stop_and_community_read_tool(shop) -> None:

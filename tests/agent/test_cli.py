@@ -2,45 +2,21 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 from langgraph.checkpoint.sqlite import SqliteSaver
 
 from graph.builder import build_graph
-from tests.support.paths import REPO
+from tests.support.cli_process import cli, finish, reference_run
 from tests.support.ports import unused_port
-
-SOLUTION = REPO / "tests/support/outfitters_solution.json"
-INTENT = "Add Summit Hiking Boots to the cart and tell me the price"
-
-
-def cli(*args: str, cwd: Path) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "LANGSMITH_", "LANGCHAIN_"))}
-    env["PYTHONUNBUFFERED"] = "1"
-    command = str(Path(sys.executable).parent / "plan-and-act")  # the installed console script
-    return subprocess.Popen([command, *args], cwd=cwd, env=env, text=True, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
-
-
-def reference_run(url: str, db: Path, thread: str) -> list[str]:
-    return ["--checkpoint-db", str(db), "run", INTENT, "--start-url", url, "--thread-id", thread,
-            "--planner-model", f"reference:{SOLUTION}", "--executor-model", f"reference:{SOLUTION}"]
 
 
 def final_state(db: Path, thread: str) -> dict:
     with sqlite3.connect(db, check_same_thread=False) as conn:
         graph = build_graph(checkpointer=SqliteSaver(conn))
         return dict(graph.get_state({"configurable": {"thread_id": thread}}).values)
-
-
-def finish(process: subprocess.Popen[str]) -> tuple[int, str, str]:
-    out, err = process.communicate(timeout=180)
-    return process.returncode, out, err
 
 
 def test_run_streams_plan_actions_and_answer(outfitters, tmp_path: Path) -> None:

@@ -71,7 +71,7 @@ def test_read_back_contract_round_trips() -> None:
     for moment in (_moments()["executor"], _moments()["replanner"]):
         messages = prompts.build_messages(moment.role, moment.state, Context())  # type: ignore[arg-type]
         observation = moment.state["observation"]
-        assert prompts.read_page(messages) == prompts.render_observation(observation)
+        assert prompts.read_page(messages) == prompts.page_content(observation)
         history = moment.state["history"]
         assert prompts.read_progress(messages) == (len(history), sum(1 for s in history if s["ok"]))
         facts = prompts.read_facts(messages)

@@ -41,7 +41,6 @@ async def test_every_call_is_recorded_and_rebuilt_from_the_final_state(outfitter
 
 async def test_a_two_task_sweep_records_every_call() -> None:
     import policies.providers  # noqa: F401
-
     from bench.sweep import sweep
     from harness.episode import PolicyChoice
     from webenv.tasks.suite import load_suite

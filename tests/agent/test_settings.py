@@ -19,6 +19,8 @@ from graph.context_flags import context_from_flags, flag_name
 from graph.runs import stream_run, task_input
 
 FIELDS = list(fields(Context))
+LIST_EXAMPLES = {"read_tools": ["extract_text", "extract_hyperlinks"], "subresource_domains": ["cdn.example.com"],
+                 "secret_domains": ["PASSWORD=127.0.0.1", "PASSWORD=shop.example.com"]}
 HINTS = typing.get_type_hints(Context)
 
 
@@ -35,7 +37,8 @@ def other_value(name: str) -> tuple[Any, str]:
         choice = next(c for c in get_args(kind) if c != default)
         return choice, choice
     if get_origin(kind) is list:
-        return ["extract_text", "extract_hyperlinks"], "extract_text,extract_hyperlinks"
+        example = LIST_EXAMPLES[name]  # a new list setting needs an example here
+        return example, ",".join(example)
     return f"x-{name}", f"x-{name}"
 
 

@@ -1,7 +1,8 @@
 """"Trail Outfitters": a small multi-page shop served on 127.0.0.1 for the agent's own tests.
 
 It has what the core tests need and nothing more: links, a search form with a select, a results page, product
-pages with an add-to-cart form, a cart and checkout, a contact form, a dead button (for loop detection), a hidden
+pages with an add-to-cart form, a cart and checkout, a contact form, a sign-in form, a review page with a one-time
+notice, a page whose button spins forever, a price list to download, a 20,000-element page, a dead button (for loop detection), a hidden
 button, a page that never finishes loading, off-site links, and a link that opens a new tab. The results page can
 be held shut by a gate, so a test can stop the agent at an exact point without sleeping.
 """
@@ -15,7 +16,7 @@ from html import escape
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 from starlette.routing import Route
 
 PRODUCTS = [
@@ -46,6 +47,9 @@ class ShopState:
     cart: list[str] = field(default_factory=list)
     orders: list[list[str]] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
+    logins: list[tuple[str, str]] = field(default_factory=list)
+    notice_shown: bool = False
+    proceeded: list[str] = field(default_factory=list)
     results_gate: Gate = field(default_factory=Gate)
     slow_release: threading.Event = field(default_factory=threading.Event)  # set at teardown
 
@@ -121,6 +125,46 @@ def create_app(state: ShopState | None = None) -> Starlette:
         return _page("Contact", '<form method="post"><label for="message">Message</label>'
                      '<textarea id="message" name="message"></textarea><button type="submit">Send</button></form>')
 
+    async def login(request: Request) -> HTMLResponse | RedirectResponse:
+        if request.method == "POST":
+            form = await request.form()
+            shop.logins.append((str(form.get("username", "")), str(form.get("password", ""))))
+            return RedirectResponse("/account", status_code=303)
+        return _page("Sign in", '<form method="post"><label for="user">Username</label>'
+                     '<input id="user" name="username" type="text"> <label for="pw">Password</label>'
+                     '<input id="pw" name="password" type="password"> <button type="submit">Sign in</button></form>')
+
+    async def account(request: Request) -> HTMLResponse:
+        return _page("Your account", f"<p>{len(shop.logins)} sign-ins</p>")
+
+    async def checkout_notice(request: Request) -> HTMLResponse:
+        """A one-time message above the buttons: reloaded, the page numbers its elements differently."""
+        notice = "" if shop.notice_shown else '<p role="status">Your cart was saved.</p><button>Dismiss</button>'
+        shop.notice_shown = True
+        return _page("Review your order", notice + '<form method="post" action="/proceed"><button name="to" '
+                     'value="checkout">Proceed to checkout</button></form><footer><a href="/">Back to shop</a>'
+                     '</footer>')
+
+    async def proceed(request: Request) -> HTMLResponse:
+        form = await request.form()
+        shop.proceeded.append(str(form.get("to", "")))
+        return _page("Checkout", "<p>Almost there.</p>")
+
+    async def busy(request: Request) -> HTMLResponse:
+        return _page("Busy", '<button onclick="while (true) {}">Spin forever</button>')
+
+    async def files(request: Request) -> HTMLResponse:
+        return _page("Price lists", '<a href="/files/prices.csv">Download the price list</a>')
+
+    async def price_list(request: Request) -> PlainTextResponse:
+        rows = "".join(f"{p['name']},{p['price']:.2f}\n" for p in PRODUCTS)
+        return PlainTextResponse("name,price\n" + rows, headers={"Content-Disposition": "attachment; "
+                                                                 "filename=prices.csv"})
+
+    async def huge(request: Request) -> HTMLResponse:
+        rows = "".join(f'<li><a href="/product/{i % len(PRODUCTS)}">Part {i}</a></li>' for i in range(10_000))
+        return _page("Parts", f"<ul>{rows}</ul>")  # 20,000 elements
+
     async def dead(request: Request) -> HTMLResponse:
         return _page("Inventory", '<button type="button">Refresh inventory</button>'
                      '<div style="display:none"><button type="button">Secret admin</button></div>')
@@ -140,5 +184,7 @@ def create_app(state: ShopState | None = None) -> Starlette:
         Route("/product/{slug}", product), Route("/cart/add", cart_add, methods=["POST"]), Route("/cart", cart),
         Route("/checkout", checkout, methods=["POST"]), Route("/order/{number}", order),
         Route("/contact", contact, methods=["GET", "POST"]), Route("/dead", dead), Route("/tabs", tabs),
-        Route("/slow", slow),
+        Route("/slow", slow), Route("/login", login, methods=["GET", "POST"]), Route("/account", account),
+        Route("/review", checkout_notice), Route("/proceed", proceed, methods=["POST"]), Route("/busy", busy),
+        Route("/files", files), Route("/files/prices.csv", price_list), Route("/huge", huge),
     ])

@@ -17,12 +17,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from tests.support.paths import WEBARENA_LITE_CONFIGS
 from webenv.evaluators import EvalContext, HTMLContentEvaluator, Outcome, build_evaluator
 from webenv.judges import OfflineJudge
 from webenv.serving import serve_apps
 from webenv.tasks.config import HtmlTarget, MatchRule, load_tasks, parse_task
-
-from tests.support.paths import WEBARENA_LITE_CONFIGS
 
 CONFIGS = WEBARENA_LITE_CONFIGS
 

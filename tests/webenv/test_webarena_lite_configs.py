@@ -11,12 +11,11 @@ import json
 
 import pytest
 
+from tests.support.paths import WEBARENA_LITE_CONFIGS
 from webenv.eval_text import split_or
 from webenv.evaluators import EvalContext, Outcome, StringEvaluator, URLEvaluator, build_evaluator
 from webenv.judges import OfflineJudge
 from webenv.tasks.config import KNOWN_PLACEHOLDERS, TaskConfig, load_tasks
-
-from tests.support.paths import WEBARENA_LITE_CONFIGS
 
 pytestmark = pytest.mark.unit  # no browser, no server
 
