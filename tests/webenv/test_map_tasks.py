@@ -21,7 +21,8 @@ BUILT = build_tasks(template_database(MAP))
 TASKS = only_test_split(BUILT)
 TRAINING = [task for task in BUILT if task.get("split") == "train"]
 # A deterministic sample of the training pool (about 25 tasks, spread by a stable hash of the intent).
-TRAINING_SAMPLE = [task for task in TRAINING if stable_fraction("map-train-sample", task["intent"]) < 25 / len(TRAINING)]
+TRAINING_SAMPLE = [task for task in TRAINING
+                   if stable_fraction("map-train-sample", task["intent"]) < 25 / len(TRAINING)]
 LONG_TEMPLATES = range(5015, 5020)
 
 

@@ -17,7 +17,8 @@ from webenv.tasks.suite import _databases
 BUILT = build_tasks(_databases())
 TASKS = only_test_split(BUILT)
 TRAINING = [task for task in BUILT if task.get("split") == "train"]
-TRAINING_SAMPLE = [task for task in TRAINING if stable_fraction("multi-train-sample", task["intent"]) < 6 / len(TRAINING)]
+TRAINING_SAMPLE = [task for task in TRAINING
+                   if stable_fraction("multi-train-sample", task["intent"]) < 6 / len(TRAINING)]
 LONG_TEMPLATES = (6005, 6006, 6007)
 
 

@@ -57,7 +57,7 @@ class Graph:
     edges: dict[int, list[Edge]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, conn: sqlite3.Connection) -> "Graph":
+    def load(cls, conn: sqlite3.Connection) -> Graph:
         """The whole network (a few hundred segments: loading per request costs less than caching it)."""
         graph = cls(coords={row[0]: (row[1], row[2]) for row in conn.execute("SELECT id, lat, lon FROM nodes")})
         query = ("SELECT s.node_a, s.node_b, s.length_m, r.name, r.ref, r.class "

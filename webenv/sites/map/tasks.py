@@ -799,8 +799,8 @@ def nearest_phone_tasks(world: MapWorld) -> list[dict[str, Any]]:
 
 
 ROUND_TRIP = Template(5017, "I will {{verb}} from {{origin}} to {{stop1}}, then to {{stop2}}, then to {{stop3}}, "
-                            "then to {{stop4}}, and back to {{origin}}. What is the total {{noun}} time of the trip, adding up the "
-                            "map's time for each leg?")
+                            "then to {{stop4}}, and back to {{origin}}. What is the total {{noun}} time of the trip, "
+                            "adding up the map's time for each leg?")
 ROUND_TRIP_CASES = (("car", "Carnegie Mellon University", "PNC Park", "Randyland",
                      "Phipps Conservatory and Botanical Gardens", "Duquesne University"),
                     ("foot", "Hunt Library", "Carnegie Museum of Natural History", "Cathedral of Learning",
@@ -855,8 +855,8 @@ def round_trip_tasks(world: MapWorld) -> list[dict[str, Any]]:
 
 
 DRIVE_SAVES = Template(5018, "Starting from {{origin}}, compare walking and driving to {{first}}, {{second}}, "
-                             "{{third}} and {{fourth}}: for which of them does driving save the most time over walking, and how "
-                             "much time does it save?")
+                             "{{third}} and {{fourth}}: for which of them does driving save the most time over "
+                             "walking, and how much time does it save?")
 DRIVE_SAVES_CASES = (("Carnegie Mellon University", "Carnegie Museum of Art", "The Frick Pittsburgh",
                       "University of Pittsburgh", "Acrisure Stadium"),
                      ("PNC Park", "Duquesne University", "PPG Paints Arena", "Hunt Library", "Chatham University"),
@@ -917,8 +917,9 @@ def drive_saves_tasks(world: MapWorld) -> list[dict[str, Any]]:
     return DRIVE_SAVES.tasks([*DRIVE_SAVES_CASES, *extra], make, test=len(DRIVE_SAVES_CASES))
 
 
-NEAREST_THEN_DRIVE = Template(5019, "Find the {{category}} nearest to {{place}} (the shortest walk from there), then "
-                                    "tell me which one it is and how long it takes to drive from it to {{destination}}.")
+NEAREST_THEN_DRIVE = Template(5019, "Find the {{category}} nearest to {{place}} (the shortest walk from there), "
+                                    "then tell me which one it is and how long it takes to drive from it to "
+                                    "{{destination}}.")
 NEAREST_THEN_DRIVE_CASES = (("hotel", "hotels", "Carnegie Mellon University", "Pittsburgh International Airport"),
                             ("hospital", "hospitals", "PNC Park", "Carnegie Mellon University"),
                             ("cafe", "cafes", "University of Pittsburgh", "Randyland"),
