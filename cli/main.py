@@ -33,7 +33,7 @@ from graph.context import Context, ContextError
 from graph.context_flags import add_context_flags, context_from_flags
 from graph.models import ModelConfigError, model_for_role
 from graph.recorder import ModelCallRecorder
-from graph.runs import stream_run, task_input
+from graph.runs import resume_input, stream_run, task_input
 from harness.trajectory import trajectory
 from harness.viewer import PriceError, Prices, ViewedEpisode, add_price_flag, write_viewer
 from nodes.browser_access import AND, StartPageError, check_url
@@ -151,7 +151,9 @@ async def cmd_resume(args: argparse.Namespace) -> int:
         printer = EpisodePrinter(plans_under_review=context.approve_plan != "off")
         printer.header(args.thread_id, task.get("intent", ""), task.get("start_url", ""), context.mode)
         printer.line("resuming from the last checkpoint", "yellow")
-        state, paused = await drive(context, None, args.thread_id, durable, printer, task.get("task_id", ""))
+        graph_input = await resume_input(durable.checkpointer, args.thread_id, task)  # type: ignore[arg-type]
+        state, paused = await drive(context, graph_input, args.thread_id, durable, printer,  # type: ignore[arg-type]
+                                    task.get("task_id", ""))
     return finished(printer, args.thread_id, state, paused)
 
 

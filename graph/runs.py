@@ -152,6 +152,14 @@ async def _stream(graph_input: TaskInput | Command | None, context: Context, *, 
             await sessions.close(episode_id)
 
 
+async def resume_input(checkpointer: BaseCheckpointSaver, thread_id: str, task: TaskInput) -> TaskInput | None:
+    """What a resume feeds the graph: None (go on from the last checkpoint), or — for a run killed before its
+    first checkpoint was written, when no node had run yet — the task itself, started again."""
+    if await checkpointer.aget_tuple({"configurable": {"thread_id": thread_id}}) is None:
+        return task
+    return None
+
+
 async def run_episode(intent: str, start_url: str, context: Context | None = None, *, task_id: str = "",
                       thread_id: str | None = None, checkpointer: BaseCheckpointSaver | None = None,
                       store: BaseStore | None = None, allowed_domains: list[str] | None = None,

@@ -26,7 +26,7 @@ from typing import Any
 import nodes.observe
 from graph.checkpoint import open_durable
 from graph.context import Context
-from graph.runs import stream_run, task_input
+from graph.runs import resume_input, stream_run, task_input
 from policies.providers import register_oracle
 from tools.session import BrowserSession
 from webenv.evaluators import EvalContext, Outcome, build_evaluator
@@ -108,9 +108,10 @@ async def main(spec: Spec) -> dict[str, Any]:
 
     async with open_durable(spec.db) as durable:
         _instrument(durable.checkpointer, durable.store, spec.kill)
-        graph_input = None if spec.resume else task_input(substitute(task.config.intent, spec.placeholders),
-                                                          substitute(task.config.start_url, spec.placeholders),
-                                                          str(task.task_id))
+        graph_input: Any = task_input(substitute(task.config.intent, spec.placeholders),
+                                      substitute(task.config.start_url, spec.placeholders), str(task.task_id))
+        if spec.resume:
+            graph_input = await resume_input(durable.checkpointer, spec.thread_id, graph_input)
         run = await stream_run(graph_input, context, thread_id=spec.thread_id, checkpointer=durable.checkpointer,
                                store=durable.store, inspect=evaluate)
     state = run.state
