@@ -25,7 +25,6 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bench.benchmarks_md import update_section
-from bench.ray_backend import RaySweep, RayUnavailable, sweep_on_ray
 from bench.report import write_report
 from bench.results import append_jsonl, failures, read_jsonl, summary_table, template_table, write_jsonl
 from bench.selection import select
@@ -37,6 +36,7 @@ from graph.context import MODES, Context, ContextError
 from graph.context_flags import add_context_flags, context_from_flags, given_settings
 from graph.models import ModelConfigError, load_chat_model
 from harness.episode import POLICY_KINDS, EpisodeResult, PolicyChoice, unattended
+from harness.ray_backend import RaySweep, RayUnavailable, sweep_on_ray
 from harness.viewer import PriceError, Prices, add_price_flag
 from nodes.model_calls import probe_role
 from webenv.judges import OfflineJudge

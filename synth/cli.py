@@ -263,7 +263,7 @@ async def cmd_collect(args: argparse.Namespace) -> int:
     if args.ray:  # episodes on the cluster at RAY_ADDRESS; the journal and outputs stay here
         import functools
 
-        from bench.ray_backend import RayStage, RayUnavailable
+        from harness.ray_backend import RayStage, RayUnavailable
 
         try:
             stage = RayStage(stage, functools.partial(_collect_stage, args), args.workers)

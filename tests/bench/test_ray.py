@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from bench.cli import main as bench_main
-from bench.jobs import JobKey, JobStore, settings_hash
+from harness.jobs import JobKey, JobStore, settings_hash
 from graph.context import Context
 from harness.episode import EpisodeResult, PolicyChoice
 from tests.support.paths import REPO

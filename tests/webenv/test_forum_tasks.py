@@ -18,7 +18,7 @@ from webenv.evaluators import EvalContext, Outcome, build_evaluator
 from webenv.server import start_environment, template_database
 from webenv.sites.forum import FORUM, queries
 from webenv.sites.forum.seed import DEFAULT_SUBSCRIPTIONS, DEFAULT_USER
-from webenv.sites.forum.tasks import build_tasks
+from webenv.sites.forum.task_set import build_tasks
 from webenv.tasks.authoring import stable_fraction
 from webenv.tasks.config import parse_task
 

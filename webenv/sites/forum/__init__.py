@@ -37,7 +37,7 @@ FORUM = SiteSpec(
     cookie_name="forum_session",
     login=LoginForm(path="/login_check", username_field="_username", password_field="_password"),
     accounts=_accounts(),
-    build_tasks=lazy("webenv.sites.forum.tasks", "build_tasks"),
+    build_tasks=lazy("webenv.sites.forum.task_set", "build_tasks"),
     title="forum",
     summary="21 forums, 787 posts, 4,149 comments, votes, profiles with bios, submit",
     perf_pages=("/", "/f/books"),

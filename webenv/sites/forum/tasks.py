@@ -465,10 +465,3 @@ BUILDERS: tuple[Callable[[sqlite3.Connection], list[dict[str, Any]]], ...] = (
     create_forum, subscribe_trending, edit_own_post, like_all_by_user, top_post_comments, most_active_poster,
     unknowable_email, local_bookstores,
 )
-
-
-def build_tasks(db_path: Path) -> list[dict[str, Any]]:
-    from webenv.sites.forum import long_tasks  # builds on this module's helpers
-
-    with connect(db_path) as conn:
-        return [task for builder in (*BUILDERS, *long_tasks.BUILDERS) for task in builder(conn)]

@@ -1,7 +1,7 @@
 """Episodes as idempotent jobs: a key per (run, task, policy, settings), and a store that keeps each finished
 episode's result in its own file, written atomically the moment it arrives.
 
-A distributed sweep (`bench.ray_backend`) can lose a worker or its driver at any moment. With every finished
+A distributed sweep (`harness.ray_backend`) can lose a worker or its driver at any moment. With every finished
 result on disk under a key that says exactly what was run, a rerun of the same command (same `--out`, so the same
 run) finds what is done and runs only what is missing; a result is never half written (write to a temporary file,
 flush, fsync, rename), and running a job twice only overwrites a result with an equivalent one.

@@ -7,7 +7,7 @@ environment with every site on its first episode and resets its databases before
 own loopback and nothing but results crosses the network.
 
 Robustness comes from keys, not from Ray's retries: each episode is a job keyed by (run, task, policy, settings
-hash) (`bench.jobs`); the driver writes each result atomically the moment it comes back. A worker that dies (its
+hash) (`harness.jobs`); the driver writes each result atomically the moment it comes back. A worker that dies (its
 process killed, its machine gone) costs only the episode it was running: the driver replaces the worker and runs
 that episode again, up to `attempts` times. A driver that dies costs nothing finished: run the same command with
 the same `--out` and only the missing episodes run.
@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.jobs import JobKey, JobStore
 from graph.context import Context
 from harness.episode import EpisodeResult, PolicyChoice, failed_result
+from harness.jobs import JobKey, JobStore
 from webenv.tasks.suite import EmbeddedTask
 
 log = logging.getLogger(__name__)
