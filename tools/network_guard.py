@@ -69,12 +69,18 @@ def _abort_code(error: str) -> str:
     return next((code for marker, code in _ABORT_CODES if marker in error), "failed")
 
 
+# How long the guard lets one request take on the browser's behalf. Not the navigation timeout: that is how long a
+# tool *waits* for a page, and a navigation that outlasts the wait goes on in the browser (reported as "still in
+# progress"); fetching it with that timeout would abort it and leave an error page. Chromium's own limit is minutes.
+REQUEST_TIMEOUT_MS = 180_000
+
+
 class NetworkGuard:
     """Attach with `await guard.attach(context)`. `report` receives one line per refused navigation; refused page
     requests are collected and summarised by `drain_blocked`."""
 
     def __init__(self, policy: DomainPolicy, *, report: Callable[[str], None], block_offsite_requests: bool = True,
-                 subresource_domains: tuple[str, ...] = (), timeout_ms: int = 15_000) -> None:
+                 subresource_domains: tuple[str, ...] = (), timeout_ms: int = REQUEST_TIMEOUT_MS) -> None:
         self.policy = policy
         self.subresources = DomainPolicy(policy.allowed + tuple(subresource_domains))
         self.block_offsite_requests = block_offsite_requests

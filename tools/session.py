@@ -87,8 +87,7 @@ class BrowserSession:
             context.set_default_navigation_timeout(settings.navigation_timeout_ms)
             events: list[str] = []
             guard = NetworkGuard(policy, report=events.append, block_offsite_requests=settings.block_offsite_requests,
-                                 subresource_domains=settings.subresource_domains,
-                                 timeout_ms=settings.navigation_timeout_ms)
+                                 subresource_domains=settings.subresource_domains)
             await guard.attach(context)
             await page_hooks.install(context)
             session = cls(browser=browser, context=context, policy=policy, settings=settings, guard=guard,
