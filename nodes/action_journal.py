@@ -101,7 +101,10 @@ def outcome(entry: dict[str, Any] | None, call: ToolCall, why: str) -> Outcome:
             f"error: {why} while {action} was waiting for an answer to {unanswered[0]['method']} "
             f"{unanswered[0]['url']}; it may or may not have taken effect, so it was not repeated. Look at the "
             "page to find out before doing it again."))
-    landing = next((r["url"] for r in reversed(sent) if r["main_frame"] and not r["location"]), "")
+    # Where the browser was going: the last page-level request's redirect target (the browser would have followed
+    # it; a 303 after a form post is a GET, safe to make again) or that request's own URL.
+    main_frame = [r for r in sent if r["main_frame"]]
+    landing = (main_frame[-1]["location"] or main_frame[-1]["url"]) if main_frame else ""
     return Outcome(rerun=False, ok=True, landing_url=landing, explanation=(
         f"{why} right after {action} had taken effect ({described}); it was not repeated"
         + (f"; the page is now {landing}" if landing else "")))

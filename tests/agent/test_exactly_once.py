@@ -87,6 +87,10 @@ def test_what_the_journal_says_decides_the_resume() -> None:
          "location": ""}]}, call, "the episode was stopped")  # type: ignore[arg-type]
     assert not answered.rerun and answered.ok and answered.landing_url == "http://s/f/1"
     assert "had taken effect" in answered.explanation and "not repeated" in answered.explanation
+    redirected = outcome({"requests": [  # killed after the post's 303, before the browser followed it
+        {"method": "POST", "url": "http://s/post", "navigation": True, "main_frame": True, "status": 303,
+         "location": "http://s/f/1"}]}, call, "the episode was stopped")  # type: ignore[arg-type]
+    assert redirected.ok and redirected.landing_url == "http://s/f/1"  # where the browser was going, not the form
     unknown = outcome({"requests": [{"method": "POST", "url": "http://s/post", "navigation": True,
                                      "main_frame": True, "status": 0, "location": ""}]},
                       call, "the episode was stopped")  # type: ignore[arg-type]
