@@ -86,10 +86,13 @@ async def open_start_pages(session: BrowserSession, urls: list[str]) -> None:
             raise StartPageError(session.policy.refusal(url))
     for index, url in enumerate(urls):
         page = session.pages[0] if index == 0 else await session.context.new_page()
+        refused = session.guard.refused
         try:
-            await page.goto(url, wait_until="load")
+            await session.load(page, url)  # a start page may redirect (e.g. "/" to a dashboard)
         except PlaywrightError as exc:
             raise StartPageError(f"could not load the start page {url}: {str(exc).splitlines()[0]}") from exc
+        if session.guard.refused > refused:
+            raise StartPageError(f"could not load the start page {url}: {'; '.join(session.drain_events())}")
     session.active_index = 0
     session.drain_events()
 
@@ -104,7 +107,7 @@ async def restore(session: BrowserSession, state: AgentState, ctx: Context, url:
     last = observation["url"] if observation else (start_urls(state) or ["about:blank"])[0]
     target = url or last
     try:
-        await session.page.goto(target, wait_until="load")
+        await session.load(session.page, target)
     except PlaywrightError as exc:
         raise StartPageError(f"could not reload {target} to resume: {str(exc).splitlines()[0]}") from exc
     seen = await observe_page(session, ctx, image_path)

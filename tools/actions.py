@@ -338,15 +338,7 @@ async def _goto(session: BrowserSession, url: str) -> str:
         raise ActionError(session.policy.refusal(url))
     page = session.page
     refused = session.guard.refused
-    try:
-        response = await page.goto(url, wait_until="load")
-    except PlaywrightError as exc:
-        if "ERR_ABORTED" not in str(exc):
-            raise
-        # The guard answered a redirect itself: it refused the target, or is navigating there hop by hop.
-        response = None
-        await session.settled()
-        await _settled_note(session)
+    response = await session.load(page, url)
     if session.guard.refused > refused:
         raise ActionError("; ".join(session.drain_events()))
     status = f" (HTTP {response.status})" if response is not None and response.status >= 400 else ""

@@ -27,6 +27,7 @@ from playwright.async_api import (
     Download,
     Page,
     Playwright,
+    Response,
     async_playwright,
 )
 from playwright.async_api import Error as PlaywrightError
@@ -168,6 +169,22 @@ class BrowserSession:
         task = asyncio.ensure_future(work)
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
+
+    async def load(self, page: Page, url: str) -> Response | None:
+        """`page.goto` for a page the network guard may redirect: the guard answers a redirect itself (the
+        browser sees its request aborted) and navigates hop by hop, so an aborted load waits for those hops.
+        Returns the response, or None when the guard took over (then check `guard.refused` for a refusal)."""
+        try:
+            return await page.goto(url, wait_until="load")
+        except PlaywrightError as exc:
+            if "ERR_ABORTED" not in str(exc):
+                raise
+        await self.settled()
+        try:
+            await page.wait_for_load_state("load", timeout=self.settings.navigation_timeout_ms)
+        except PlaywrightError:
+            pass  # still loading: the observation waits for it
+        return None
 
     async def settled(self, timeout_s: float | None = None) -> None:
         """Wait for what an action set off besides its own navigation: redirect hops being followed, downloads
