@@ -14,27 +14,10 @@ from pathlib import Path
 
 from tests.support.paths import REPO
 from tests.support.ports import unused_port
-from tests.support.processes import settle_count
+from tests.support.processes import in_session, settle_count
 
 TASKS = "0-5"
 ENV = {**os.environ, "PYTHONUNBUFFERED": "1", "OPENAI_API_KEY": ""}
-
-
-def _in_session(session_id: int) -> list[int]:
-    """Live processes of a session: a sweep's browsers and drivers stay in it even after the sweep has exited
-    (they are reparented, not moved), so this finds whatever it left behind."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2:].split()
-        if fields[0] != "Z" and int(fields[3]) == session_id:
-            found.append(int(entry.name))
-    return found
 
 
 def _as_in_a_terminal() -> None:
@@ -60,7 +43,7 @@ def test_an_unreachable_model_fails_the_sweep_before_any_episode(tmp_path: Path)
     assert sweep.returncode == 2, (out, err)
     assert err.startswith("error: ") and "nowhere" in err and "Traceback" not in err
     assert _lines(tmp_path / "results-plan_and_act.jsonl") == []  # no episode was recorded as an agent failure
-    assert settle_count(lambda: len(_in_session(sweep.pid)), 0) == 0
+    assert settle_count(lambda: len(in_session(sweep.pid)), 0) == 0
 
 
 def test_ctrl_c_keeps_what_finished_and_resume_runs_only_the_rest(tmp_path: Path) -> None:
@@ -78,7 +61,7 @@ def test_ctrl_c_keeps_what_finished_and_resume_runs_only_the_rest(tmp_path: Path
     kept = _lines(results)
     assert 1 <= len(kept) < 6 and all(r["status"] == "done" for r in kept)
     # No Chromium and no Playwright driver outlives the interrupted sweep.
-    assert settle_count(lambda: len(_in_session(sweep.pid)), 0) == 0
+    assert settle_count(lambda: len(in_session(sweep.pid)), 0) == 0
 
     resumed = _sweep("--policy", "stop-at-once", "--mode", "react", "--tasks", TASKS, "--workers", "1",
                      "--out", str(tmp_path), "--resume")
@@ -87,4 +70,4 @@ def test_ctrl_c_keeps_what_finished_and_resume_runs_only_the_rest(tmp_path: Path
     final = _lines(results)
     assert sorted(r["task_id"] for r in final) == list(range(6))
     assert final[:len(kept)] == kept  # the finished ones were kept as they were, not run again
-    assert settle_count(lambda: len(_in_session(resumed.pid)), 0) == 0
+    assert settle_count(lambda: len(in_session(resumed.pid)), 0) == 0

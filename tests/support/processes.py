@@ -7,7 +7,8 @@ import time
 from pathlib import Path
 
 
-def _parents() -> dict[int, tuple[int, str]]:
+def _live() -> dict[int, tuple[int, str, int]]:
+    """pid -> (parent pid, name, session id) of every live process (zombies are gone, only not yet reaped)."""
     table = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -20,16 +21,22 @@ def _parents() -> dict[int, tuple[int, str]]:
         fields = stat[stat.rindex(")") + 2:].split()
         if fields[0] == "Z":  # a zombie is gone, only not yet reaped
             continue
-        table[int(entry.name)] = (int(fields[1]), name)
+        table[int(entry.name)] = (int(fields[1]), name, int(fields[3]))
     return table
+
+
+def in_session(session_id: int) -> list[int]:
+    """Live processes of a session: a command's browsers and drivers stay in it even after it has exited (they
+    are reparented, not moved), so this finds whatever it left behind."""
+    return [pid for pid, (_parent, _name, session) in _live().items() if session == session_id]
 
 
 def descendants(pid: int | None = None) -> list[tuple[int, str]]:
     """(pid, name) of every live process below `pid` (default: this one)."""
     root = os.getpid() if pid is None else pid
-    table = _parents()
+    table = _live()
     children: dict[int, list[int]] = {}
-    for child, (parent, _name) in table.items():
+    for child, (parent, _name, _session) in table.items():
         children.setdefault(parent, []).append(child)
     found, stack = [], [root]
     while stack:
