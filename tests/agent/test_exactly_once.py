@@ -91,6 +91,12 @@ def test_what_the_journal_says_decides_the_resume() -> None:
         {"method": "POST", "url": "http://s/post", "navigation": True, "main_frame": True, "status": 303,
          "location": "http://s/f/1"}]}, call, "the episode was stopped")  # type: ignore[arg-type]
     assert redirected.ok and redirected.landing_url == "http://s/f/1"  # where the browser was going, not the form
+    following = outcome({"requests": [  # killed while the browser followed the post's 303
+        {"method": "POST", "url": "http://s/post", "navigation": True, "main_frame": True, "status": 303,
+         "location": "http://s/f/1"},
+        {"method": "GET", "url": "http://s/f/1", "navigation": True, "main_frame": True, "status": 0,
+         "location": ""}]}, call, "the episode was stopped")  # type: ignore[arg-type]
+    assert following.ok and not following.rerun and following.landing_url == "http://s/f/1"
     unknown = outcome({"requests": [{"method": "POST", "url": "http://s/post", "navigation": True,
                                      "main_frame": True, "status": 0, "location": ""}]},
                       call, "the episode was stopped")  # type: ignore[arg-type]
