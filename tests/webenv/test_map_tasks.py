@@ -12,18 +12,14 @@ from typing import Any
 import httpx
 from playwright.async_api import Browser
 
-from tests.webenv.task_checks import check_configs, fresh_run, only_test_split, solve_all
+from tests.webenv.task_checks import check_configs, fresh_run, one_per_template, only_test_split, solve_all
 from webenv.server import template_database
 from webenv.sites.map import MAP
 from webenv.sites.map.tasks import build_tasks
-from webenv.tasks.authoring import stable_fraction
 
 BUILT = build_tasks(template_database(MAP))
 TASKS = only_test_split(BUILT)
 TRAINING = [task for task in BUILT if task.get("split") == "train"]
-# A deterministic sample of the training pool (about 25 tasks, spread by a stable hash of the intent).
-TRAINING_SAMPLE = [task for task in TRAINING
-                   if stable_fraction("map-train-sample", task["intent"]) < 25 / len(TRAINING)]
 LONG_TEMPLATES = range(5015, 5020)
 
 
@@ -55,7 +51,6 @@ def test_long_tasks_and_the_training_pool() -> None:
     trained = {task["intent_template_id"] for task in TRAINING}
     assert set(LONG_TEMPLATES) <= trained
     assert len({task["intent_template_id"] for task in TASKS} - trained) >= 3  # held out
-    assert 15 <= len(TRAINING_SAMPLE) <= 40
 
 
 def test_closest_questions_need_directions_not_the_listing() -> None:
@@ -101,8 +96,8 @@ async def _solve(raw: dict[str, Any], browser: Browser) -> None:
 
 
 async def test_every_reference_solution_solves_its_task(browser: Browser) -> None:
-    await solve_all(TASKS, lambda raw: _solve(raw, browser))
+    await solve_all(one_per_template(TASKS, "map-test"), lambda raw: _solve(raw, browser))
 
 
 async def test_a_sample_of_the_training_pool_is_solved_too(browser: Browser) -> None:
-    await solve_all(TRAINING_SAMPLE, lambda raw: _solve(raw, browser))
+    await solve_all(one_per_template(TRAINING, "map-train"), lambda raw: _solve(raw, browser))

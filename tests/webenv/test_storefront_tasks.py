@@ -16,7 +16,7 @@ from typing import Any
 
 from playwright.async_api import Browser
 
-from tests.webenv.task_checks import check_configs, fresh_run, only_test_split, solve_all
+from tests.webenv.task_checks import check_configs, fresh_run, one_per_template, only_test_split, solve_all
 from webenv.judges import OfflineJudge
 from webenv.server import template_database
 from webenv.sites.shop import STOREFRONT
@@ -27,16 +27,6 @@ BUILT = build_tasks(template_database(STOREFRONT))
 TASKS = only_test_split(BUILT)
 TRAINING = [config for config in BUILT if config.get("split") == "train"]
 CONCURRENCY = 6
-
-
-def _training_sample(per_template: int = 4) -> list[dict[str, Any]]:
-    """A deterministic spread of the training pool: evenly spaced instances of every training template."""
-    sample = []
-    for template_id in sorted({c["intent_template_id"] for c in TRAINING}):
-        pool = [c for c in TRAINING if c["intent_template_id"] == template_id]
-        step = max(1, len(pool) // per_template)
-        sample.extend(pool[::step][:per_template])
-    return sample
 
 
 def test_suite_has_the_size_and_mix_of_webarena_lite_shopping() -> None:
@@ -175,10 +165,9 @@ async def _solve(browser: Browser, config: dict[str, Any]) -> None:
 
 
 async def test_every_reference_solution_solves_its_task(browser: Browser) -> None:
-    await solve_all(TASKS, lambda config: _solve(browser, config), at_once=CONCURRENCY)
+    await solve_all(one_per_template(TASKS, "shop-test"), lambda config: _solve(browser, config), at_once=CONCURRENCY)
 
 
 async def test_a_sample_of_training_tasks_is_solved_by_its_reference(browser: Browser) -> None:
-    sample = _training_sample()
-    assert len(sample) >= 20
+    sample = one_per_template(TRAINING, "shop-train")
     await solve_all(sample, lambda config: _solve(browser, config), at_once=CONCURRENCY)
