@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from langchain_core.messages import BaseMessage
 
-from bench.prompt_cache import (CACHE_MIN_TOKENS, call_costs, common_prefix, cost_table, executor_tool_schemas,
-                                 prompt_text)
+from bench.prompt_cache import (CACHE_MIN_TOKENS, billed_tokens, call_costs, common_prefix, cost_table,
+                                 executor_tool_schemas, prompt_text)
 from graph.context import Context
 from graph.moments import executor_moment, replanner_moments
 from graph.recorder import ModelCall
@@ -145,6 +145,12 @@ def test_only_prefixes_of_at_least_1024_tokens_of_the_same_role_and_episode_coun
     table = cost_table(costs)
     share = 100 * cached[1] / sum(c.prompt_tokens for c in costs)
     assert "| **plan_and_act** | all | 6 |" in table and f"{share:.1f}" in table
+    # billed: the cached tokens of call 2 at a tenth of the price
+    assert billed_tokens(costs[1]) == pytest.approx(costs[1].prompt_tokens - 0.9 * cached[1])
+    assert billed_tokens(costs[0]) == costs[0].prompt_tokens
+    replanner_episodes = [billed_tokens(costs[0]) + billed_tokens(costs[1]), billed_tokens(costs[3])]  # a, b
+    replanner_row = table.split("| plan_and_act | replanner |")[1].split("\n")[0]
+    assert replanner_row.endswith(f"| {sum(replanner_episodes) / 2:,.0f} |")
 
 
 def test_the_executor_is_measured_with_its_tool_schemas_first() -> None:
