@@ -137,7 +137,7 @@ def render_history(history: Sequence[StepRecord], window: int | None = None) -> 
     return "\n".join([*lines, tally])
 
 
-PAGE_BLOCK = 3  # pages shown in full: the current one and those since the last block boundary (1 to 3)
+PAGE_BLOCK = 4  # pages shown in full: the current one and those since the last block boundary (1 to 4)
 
 
 def _block_start(count: int, block: int) -> int:

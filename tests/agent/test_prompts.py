@@ -3,8 +3,8 @@ for a recorded episode state, and the read-back helpers recover what the builder
 
 To accept an intended prompt change, run with UPDATE_GOLDEN=1 and review the diff of tests/agent/golden/.
 The executor and replanner goldens show the cache-friendly layout (issue 12, point 6): the log of pages and
-actions ends with the current page, and the golden step (after 3 actions) is a block boundary, where the earlier
-pages are folded to URL and title; tests/bench/test_prompt_cache.py checks that each call extends the last.
+actions ends with the current page, and everything rewritten every call (plan, progress, feedback) follows it;
+tests/bench/test_prompt_cache.py checks that each call extends the last and how pages fold at block boundaries.
 """
 
 from __future__ import annotations
