@@ -148,13 +148,16 @@ def _block_start(count: int, block: int) -> int:
 
 def _action_line(step: StepRecord, limit: int) -> str:
     status = "ok" if step["ok"] else "FAILED"
-    return f"{step['index'] + 1}. {format_action(step['action'], step['args'])} -> {status}: {_clip(step['result'], limit)}"
+    return (f"{step['index'] + 1}. {format_action(step['action'], step['args'])} -> {status}: "
+            f"{_clip(step['result'], limit)}")
+
+
+FOLDED = "(folded to its URL and title)"
 
 
 def _folded_page(view: Mapping[str, Any]) -> str:
-    lines = [line for line in page_content(view).split("\n")
-             if line.startswith(("URL: ", "Title: ", "Tab "))]
-    return f"{PAGE_OPEN}\n" + "\n".join([*lines, "(folded to its URL and title)"]) + f"\n{PAGE_CLOSE}"
+    """An earlier page as the log keeps it once its block has passed: tabs, URL and title, without the elements."""
+    return render_observation({**view, "text": FOLDED})
 
 
 def render_episode(history: Sequence[StepRecord], observation: Mapping[str, Any] | None,

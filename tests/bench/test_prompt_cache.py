@@ -13,8 +13,15 @@ from pathlib import Path
 import pytest
 from langchain_core.messages import BaseMessage
 
-from bench.prompt_cache import (CACHE_MIN_TOKENS, billed_tokens, call_costs, common_prefix, cost_table,
-                                 executor_tool_schemas, prompt_text)
+from bench.prompt_cache import (
+    CACHE_MIN_TOKENS,
+    billed_tokens,
+    call_costs,
+    common_prefix,
+    cost_table,
+    executor_tool_schemas,
+    prompt_text,
+)
 from graph.context import Context
 from graph.moments import executor_moment, replanner_moments
 from graph.recorder import ModelCall
@@ -95,7 +102,7 @@ def test_every_prompt_keeps_what_the_agent_needs() -> None:
         for step in STATE["history"][:i]:
             assert f"{step['index'] + 1}. {format_action(step['action'], step['args'])} -> " in text
             assert f"URL: {step['page']['url']}\nTitle: {step['page']['title']}\n" in text
-        full_pages = text.count(prompts.PAGE_OPEN + "\n") - text.count("(folded to its URL and title)")
+        full_pages = text.count(prompts.PAGE_OPEN + "\n") - text.count(prompts.FOLDED)
         assert full_pages == i % prompts.PAGE_BLOCK + 1
 
 
