@@ -82,7 +82,10 @@ def _built(group: TaskGroup, paths: tuple[tuple[str, Path], ...]) -> list[dict[s
     a task (each sweep worker, each resumed episode, each CLI call) would otherwise spend seconds generating the
     same thousands of configs. Generation is deterministic, so the cache is keyed by what it reads — the code and
     data files of `webenv` and of the builder's own package, and the seed databases (content-addressed paths)."""
-    key = hashlib.sha256("\0".join([group.name, _sources_fingerprint(group.build_tasks.__module__),
+    builder = f"{group.build_tasks.__module__}.{group.build_tasks.__qualname__}"
+    if "<locals>" in builder or "<lambda>" in builder:
+        return generate(group, paths)  # a builder made at run time (a test's) has no stable name to key on
+    key = hashlib.sha256("\0".join([group.name, builder, _sources_fingerprint(group.build_tasks.__module__),
                                      *(f"{stem}={path.name}" for stem, path in paths)]).encode()).hexdigest()[:16]
     cached = cache_dir() / f"tasks-{group.name}-{key}.json"
     try:
