@@ -1,5 +1,6 @@
 """`synth export`: planner, executor and replanner SFT files, in OpenAI's and TRL's formats, built by the
-runtime's own prompt builder (the contract is `EXPORT_FORMAT.md`; the trainer in `train/` reads it).
+runtime's own prompt builder. The format (manifest, file names, row shapes) is the contract the trainer reads: it
+is written down in `train/export.py`'s docstring, and in the README's "Synthetic training data" section.
 
 Every example's messages come from `nodes.prompts.build_messages(role, state, context)` on the state the role
 saw (`graph.moments` rebuilds it from a trajectory), converted by the recorder's one converter, so a model
