@@ -29,7 +29,7 @@ def rates(settings: TrainSettings, rows: int) -> list[float]:
     assert trainer.optimizer is not None and trainer.lr_scheduler is not None
     seen = []
     for _ in range(total):
-        seen.append(trainer.lr_scheduler.get_last_lr()[0])
+        seen.append(float(trainer.lr_scheduler.get_last_lr()[0]))
         trainer.optimizer.step()
         trainer.lr_scheduler.step()
     return seen
