@@ -38,13 +38,13 @@ from graph.context import Context
 from harness.episode import EpisodeSetup, PolicyChoice, run_task
 from nodes.browser_access import observation_options, observe_page, open_start_pages
 from tools import page_hooks, settle
-from tools.actions import run_action
+from tools.actions import _OPENS_NEW_TAB, _look_up, run_action
 from tools.chromium import launch_chromium
 from tools.domains import DomainPolicy
 from tools.network_guard import NetworkGuard
 from tools.observation import snapshot
 from tools.page_scan import ID_ATTRIBUTE
-from tools.session import BrowserSession, BrowserSettings, sessions
+from tools.session import BrowserSettings, sessions
 from webenv.server import Environment, start_environment
 from webenv.tasks.config import substitute
 from webenv.tasks.suite import EmbeddedTask, load_suite
@@ -57,6 +57,8 @@ TARGET_RATIO = 1.15
 @dataclass
 class OverheadReport:
     ms_per_step: dict[str, list[float]] = field(default_factory=lambda: {arm: [] for arm in ARMS})
+    # ms to check a clicked element on a freshly loaded page: Playwright's calls, and the tools' one evaluate
+    element_checks: dict[str, list[float]] = field(default_factory=lambda: {"playwright": [], "one evaluate": []})
     tasks: list[int] = field(default_factory=list)
     steps_per_run: int = 0  # actions replayed in one pass of every arm
 
@@ -86,10 +88,9 @@ Recorded = list[tuple[str, dict[str, Any]]]
 async def _graph_run(env: Environment, task: EmbeddedTask, checkpointer: Any = None) -> tuple[Recorded, list[float]]:
     """One oracle episode through the graph: its actions and the ms of each step."""
     policy = PolicyChoice("oracle")
-    setup = EpisodeSetup(config=task.config, placeholders=env.placeholders,
-                         storage_state=_storage_file(env, task), model_settings=policy.model_settings(task, env.placeholders,
-                                                                                                 f"overhead-{task.task_id}"),
-                         policy_label=policy.label)
+    models = policy.model_settings(task, env.placeholders, f"overhead-{task.task_id}")
+    setup = EpisodeSetup(config=task.config, placeholders=env.placeholders, storage_state=_storage_file(env, task),
+                         model_settings=models, policy_label=policy.label)
     seen: list[float] = []
 
     def on_update(node: str, _values: dict[str, Any]) -> None:
@@ -175,6 +176,34 @@ def _policy(env: Environment, task: EmbeddedTask) -> DomainPolicy:
     return DomainPolicy((urlsplit(_start_url(env, task)).hostname or "127.0.0.1",))
 
 
+async def _element_checks(pw: Playwright, env: Environment, task: EmbeddedTask, actions: Recorded,
+                          report: OverheadReport) -> None:
+    """The click's element checks (exists, visible, opens a new tab?) on the freshly loaded start page, done with
+    Playwright's `count()`, `is_visible()` and `locator.evaluate` (as the tools did before) and with the tools' one
+    plain `evaluate` (`tools.actions._look_up`)."""
+    clicked = next((int(args["id"]) for name, args in actions if name == "click"), None)
+    if clicked is None:
+        return
+    browser = await launch_chromium(pw)
+    try:
+        context = await browser.new_context(storage_state=_storage(env, task))  # type: ignore[arg-type]
+        page = await context.new_page()
+        for way in report.element_checks:
+            await page.goto(_start_url(env, task), wait_until="load")
+            await snapshot(page)  # numbers the elements, as an observation does
+            selector = f'[{ID_ATTRIBUTE}="{clicked}"]'
+            started = time.perf_counter()
+            if way == "playwright":
+                locator = page.main_frame.locator(selector)
+                if await locator.count() and await locator.first.is_visible():
+                    await locator.first.evaluate(_OPENS_NEW_TAB)
+            else:
+                await _look_up(page.main_frame, selector, _OPENS_NEW_TAB)
+            report.element_checks[way].append((time.perf_counter() - started) * 1000)
+    finally:
+        await browser.close()
+
+
 async def _tools_run(env: Environment, task: EmbeddedTask, actions: Recorded) -> list[float]:
     ctx = Context()
     session = await sessions.open(f"overhead-tools-{task.task_id}",
@@ -212,24 +241,28 @@ async def measure(steps: int = 30, *, on_pass: Callable[[], None] | None = None)
                         report.tasks.append(int(task.task_id))
                         await asyncio.to_thread(env.reset)
                     actions = recorded[task.task_id]
-                    arms: dict[str, Callable[[], Awaitable[list[float]]]] = {
-                        "bare": lambda: _playwright_run(pw, env, task, actions, guarded=False),
-                        "guard": lambda: _playwright_run(pw, env, task, actions, guarded=True),
-                        "tools": lambda: _tools_run(env, task, actions),
-                        "graph": lambda: _graph_steps(env, task, actions),
-                        "graph+sqlite": lambda: _graph_steps(env, task, actions, Path(scratch) / f"{index}.sqlite"),
-                    }
                     order = list(ARMS[index % len(ARMS):] + ARMS[:index % len(ARMS)])  # no arm always first
                     for arm in order:
-                        report.ms_per_step[arm].extend(await arms[arm]())
+                        database = Path(scratch) / f"{index}.sqlite"
+                        report.ms_per_step[arm].extend(await _run_arm(arm, pw, env, task, actions, database))
                         await asyncio.to_thread(env.reset)
                     report.steps_per_run = len(actions)
+                    await _element_checks(pw, env, task, actions, report)
                     if on_pass is not None:
                         on_pass()
     finally:
         await sessions.close_all()
         await asyncio.to_thread(env.stop)
     return report
+
+
+async def _run_arm(arm: str, pw: Playwright, env: Environment, task: EmbeddedTask, actions: Recorded,
+                   database: Path) -> list[float]:
+    if arm in ("bare", "guard"):
+        return await _playwright_run(pw, env, task, actions, guarded=arm == "guard")
+    if arm == "tools":
+        return await _tools_run(env, task, actions)
+    return await _graph_steps(env, task, actions, database if arm == "graph+sqlite" else None)
 
 
 async def _graph_steps(env: Environment, task: EmbeddedTask, actions: Recorded, database: Path | None = None
@@ -259,6 +292,12 @@ def overhead_report(report: OverheadReport, load: Sequence[float]) -> str:
         added = "" if previous is None else f"{median - previous:+.0f}"
         lines.append(f"| {arm} | {median:.0f} | {p90:.0f} | {median / bare:.2f}x | {added} |")
         previous = median
+    checks = report.element_checks
+    if all(checks.values()):
+        lines += ["", "A click's element checks on a freshly loaded page (median ms): Playwright's `count()` + "
+                      f"`is_visible()` + `locator.evaluate` {statistics.median(checks['playwright']):.0f}, "
+                      f"the tools' one `evaluate` {statistics.median(checks['one evaluate']):.0f} "
+                      f"({len(checks['playwright'])} pages each)."]
     verdict = "meets" if report.ratio <= TARGET_RATIO else "misses"
     lines += ["", f"Framework overhead: graph+sqlite / bare = **{report.ratio:.2f}x** "
                   f"({report.median('graph+sqlite') - bare:.0f} ms per step); it {verdict} the {TARGET_RATIO:.2f}x "

@@ -206,6 +206,11 @@ def parallel_report(report: ParallelReport, load: tuple[float, float, float]) ->
         lines.append(f"| {arm.workers} | {arm.seconds:.1f} | {passed}/{len(arm.results)} | {steps} | "
                      f"{arm.peak.browsers} | {arm.peak.drivers} | {arm.peak.rss_bytes / 2**20:.0f} | "
                      f"{arm.left.browsers + arm.left.drivers} |")
+    for arm in report.arms:
+        for result in arm.results:
+            if not result.passed:
+                why = result.error or result.stop_reason or "; ".join(result.checks)
+                lines.append(f"- {arm.workers} at a time, task {result.task_id} did not pass: {why[:200]}")
     verdict = "meets" if report.speedup >= TARGET_SPEEDUP else "misses"
     lines += ["", f"Speed-up of {report.episodes} at once over one at a time: **{report.speedup:.1f}x**; it "
                   f"{verdict} the {TARGET_SPEEDUP:g}x target."]

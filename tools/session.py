@@ -78,8 +78,8 @@ class EpisodeBrowser(Browser):
 
 @dataclass
 class BrowserSession:
-    """One episode's browser context on the shared Chromium: its tabs (the active one is where actions happen), and the events
-    (blocked navigations, dialogs, new tabs, downloads) that the next tool result should mention."""
+    """One episode's browser context on the shared Chromium: its tabs (the active one is where actions happen),
+    and the events (blocked navigations, dialogs, new tabs, downloads) that the next tool result should mention."""
 
     browser: EpisodeBrowser
     context: BrowserContext
@@ -108,8 +108,8 @@ class BrowserSession:
                                  subresource_domains=settings.subresource_domains)
             await guard.attach(context)
             await page_hooks.install(context)
-            session = cls(browser=EpisodeBrowser(shared, context), context=context, policy=policy, settings=settings, guard=guard,
-                          events=events)
+            session = cls(browser=EpisodeBrowser(shared, context), context=context, policy=policy,
+                          settings=settings, guard=guard, events=events)
             page = await context.new_page()
             await session._watch(page)
         except Exception:
