@@ -40,6 +40,7 @@ from nodes.toolset import executor_tools
 from tools import tokens
 
 CACHE_MIN_TOKENS = 1024  # OpenAI caches prompts from this length on
+CACHED_PRICE = 0.1  # what a cached prompt token costs relative to an uncached one (OpenAI, Anthropic reads: ~10 %)
 ROLES = ("planner", "executor", "replanner")
 
 
@@ -92,14 +93,21 @@ def call_costs(calls: Sequence[ModelCall], mode: str, default_tools: Sequence[di
     return costs
 
 
-def _median(values: Sequence[int]) -> str:
+def billed_tokens(cost: CallCost) -> float:
+    """The call's prompt priced in uncached tokens: cached ones at CACHED_PRICE."""
+    return cost.prompt_tokens - cost.cached_tokens * (1 - CACHED_PRICE)
+
+
+def _median(values: Sequence[float]) -> str:
     return f"{statistics.median(values):,.0f}" if values else "–"
 
 
 def cost_table(costs: Sequence[CallCost]) -> str:
-    """One row per mode (all roles) and per mode x role."""
+    """One row per mode (all roles) and per mode x role. Billed tokens price cached tokens at CACHED_PRICE: a
+    layout that sends more tokens but has most of them cached can still cost less."""
     rows = ["| mode | role | calls | prompt tokens | cacheable share % (prefix >= 1,024) | shared prefix % (any "
-            "length) | median tokens / call | median tokens / episode |", "|---|---|---:|---:|---:|---:|---:|---:|"]
+            "length) | median tokens / call | median tokens / episode | median billed tokens / episode |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     modes = [m for m in MODES if any(c.mode == m for c in costs)]
     for mode in modes:
         for role in ("all", *ROLES):
@@ -108,13 +116,16 @@ def cost_table(costs: Sequence[CallCost]) -> str:
                 continue
             total = sum(c.prompt_tokens for c in chosen)
             per_episode: dict[str, int] = defaultdict(int)
+            billed: dict[str, float] = defaultdict(float)
             for c in chosen:
                 per_episode[c.thread_id] += c.prompt_tokens
+                billed[c.thread_id] += billed_tokens(c)
             share = 100.0 * sum(c.cached_tokens for c in chosen) / total if total else 0.0
             shared = 100.0 * sum(c.shared_tokens for c in chosen) / total if total else 0.0
             label = f"**{mode}**" if role == "all" else mode
             rows.append(f"| {label} | {role} | {len(chosen)} | {total:,} | {share:.1f} | {shared:.1f} | "
-                        f"{_median([c.prompt_tokens for c in chosen])} | {_median(list(per_episode.values()))} |")
+                        f"{_median([c.prompt_tokens for c in chosen])} | {_median(list(per_episode.values()))} | "
+                        f"{_median(list(billed.values()))} |")
     return "\n".join(rows)
 
 
@@ -153,7 +164,7 @@ def cmd_prompt_cache(args: argparse.Namespace) -> int:
     episodes = len({c.thread_id for c in costs})
     text = (f"{episodes} oracle episodes; a call's tokens count as cacheable when its first >= "
             f"{CACHE_MIN_TOKENS:,} tokens (tool schemas, then messages; o200k) equal the previous call of the same "
-            f"role in the same episode.\n\n{table}")
+            f"role in the same episode; billed tokens count a cached token as {CACHED_PRICE:g} of one.\n\n{table}")
     print(text)
     if args.benchmarks_section:
         update_section(Path(args.benchmarks_md), args.benchmarks_section,

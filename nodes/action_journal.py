@@ -9,7 +9,8 @@ moment they happen, before the request leaves the browser. A resumed episode (or
 mid-action) reads the entry and decides:
 
 - nothing was sent: the action had at most effects inside the browser, which went down with it — run it again;
-- every request was answered: it took effect — do not repeat it, put the browser where it ended up;
+- every request was answered (or the only one left is the GET following an answered redirect): it took effect —
+  do not repeat it, put the browser where it ended up;
 - a request was sent but its answer never recorded: nobody can know — do not repeat it, and tell the executor
   and replanner that the outcome is unknown, so they look before acting again.
 """
@@ -95,7 +96,11 @@ def outcome(entry: dict[str, Any] | None, call: ToolCall, why: str) -> Outcome:
         return Outcome(rerun=True, ok=False, landing_url="", explanation="")
     described = ", ".join(f"{r['method']} {r['url']}" + (f" (answered {r['status']})" if r["status"] else "")
                           for r in sent)
-    unanswered = [r for r in sent if not r["status"]]
+    # A GET to where an answered request redirected is the browser following that redirect (post/redirect/get):
+    # the action took effect with the redirect's answer, and a GET is safe to make again, so its missing answer
+    # leaves nothing unknown. Any other unanswered request might have changed something.
+    redirect_targets = {r["location"] for r in sent if r["status"] and r["location"]}
+    unanswered = [r for r in sent if not r["status"] and not (r["method"] == "GET" and r["url"] in redirect_targets)]
     if unanswered:
         return Outcome(rerun=False, ok=False, landing_url="", explanation=(
             f"error: {why} while {action} was waiting for an answer to {unanswered[0]['method']} "

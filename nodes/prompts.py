@@ -8,7 +8,7 @@ prompts it was trained on.
 
 The few `read_*` helpers go the other way (prompt -> facts) for policies that see nothing but the prompt, such
 as the reference policy behind an OpenAI-compatible server. That read-back is a contract: the page section and
-the progress tally are written by `render_observation`/`render_history` below and read by `read_page`/
+the progress tally are written by `render_episode`/`_progress` below and read by `read_page`/
 `read_progress`; a round-trip test keeps the two sides in agreement. Inside the graph the same facts also travel
 as structured run metadata (`prompt_facts`), which policies prefer when it is there.
 """
@@ -54,7 +54,8 @@ browser action at a time. You do not act yourself.
 """ + UNTRUSTED + "\n\n" + PLAN_FORMAT
 
 REPLANNER_SYSTEM = """You are the REPLANNER of a web agent that works in a real browser.
-After every action you see the task, the previous plan, the actions taken so far and the current page.
+After every action you see the task, the pages seen so far with the action taken on each, the previous plan and
+the current page (the last page shown).
 Check whether the last actions worked, then rewrite the plan: only the steps still to do (Step 1 is what the
 executor does next), adjusted to what the page now shows. Copy into Notes every fact found so far that the
 answer will need (counts, prices, names read from pages): the plan is the agent's only memory. If the task is
@@ -63,12 +64,13 @@ complete, the single remaining step is to stop and give the answer (with the exa
 """ + UNTRUSTED + "\n\n" + PLAN_FORMAT
 
 EXECUTOR_SYSTEM = """You are the EXECUTOR of a web agent that works in a real browser.
-Each turn you get the task, {plan_clause} the actions taken so far and the current page as an accessibility
-tree, where every element you can use has an id in brackets: [12] button "Add to cart". Call exactly ONE tool
-for the next browser action, using ids from the current page only. When the task is done, call `stop` with
-the answer (the exact information asked for, or a short confirmation of what was done); if the task cannot
-be done on this site, call `stop` with an answer that begins with "N/A", then the reason (the evaluators and
-judges read exactly that form). Do not stop before the task is complete.
+Each turn you get the task, {plan_clause} the pages seen so far with the action taken on each, and the
+current page (the last page shown) as an accessibility tree, where every element you can use has an id in
+brackets: [12] button "Add to cart". Call exactly ONE tool for the next browser action, using ids from the
+current page only. When the task is done, call `stop` with the answer (the exact information asked for, or a
+short confirmation of what was done); if the task cannot be done on this site, call `stop` with an answer that
+begins with "N/A", then the reason (the evaluators and judges read exactly that form). Do not stop before the
+task is complete.
 
 """ + UNTRUSTED
 
@@ -100,8 +102,9 @@ def render_observation(observation: Mapping[str, Any] | None) -> str:
 
 
 def page_content(observation: Mapping[str, Any] | None) -> str:
-    """What `render_observation` frames (and `read_page` reads back)."""
-    return _page_lines(observation).replace(PAGE_CLOSE, "</ page>")
+    """What `render_observation` frames (and `read_page` reads back). A page can neither close the frame early nor
+    open one of its own (its "<page>" would pass for the current page's frame)."""
+    return _page_lines(observation).replace(PAGE_CLOSE, "</ page>").replace(PAGE_OPEN, "< page>")
 
 
 def _page_lines(observation: Mapping[str, Any] | None) -> str:
@@ -120,11 +123,9 @@ def _page_lines(observation: Mapping[str, Any] | None) -> str:
 
 
 def render_history(history: Sequence[StepRecord], window: int | None = None) -> str:
-    """One line per action. The last `window` keep their results in full; older ones are shortened, the way
-    the paper collapses earlier rounds, so long episodes do not crowd out the current page.
-
-    The section only grows at its end (the tally of actions comes last, not in the heading), so the next call's
-    prompt repeats this one's up to the newest lines: what a provider's prefix cache can reuse."""
+    """One line per action (the synthetic-data prompts' history; the agent's own prompts interleave the actions
+    with the pages, `render_episode`). The last `window` keep their results in full; older ones are shortened,
+    the way the paper collapses earlier rounds, so long histories do not crowd out the current page."""
     succeeded = sum(1 for step in history if step["ok"])
     tally = f"({len(history)} taken, {succeeded} succeeded)"
     if not history:
@@ -132,11 +133,60 @@ def render_history(history: Sequence[StepRecord], window: int | None = None) -> 
     recent_from = len(history) - window if window else 0
     lines = ["## Actions so far"]
     for position, step in enumerate(history):
-        limit = 400 if position >= recent_from else 120
-        status = "ok" if step["ok"] else "FAILED"
-        lines.append(f"{step['index'] + 1}. {format_action(step['action'], step['args'])} -> {status}: "
-                     f"{_clip(step['result'], limit)}")
+        lines.append(_action_line(step, 400 if position >= recent_from else 120))
     return "\n".join([*lines, tally])
+
+
+PAGE_BLOCK = 4  # pages shown in full: the current one and those since the last block boundary (1 to 4)
+
+
+def _block_start(count: int, block: int) -> int:
+    """The first of `count` items still shown in full when the shown-in-full part only grows and restarts every
+    `block` items: it moves by whole blocks, so between two moves every prompt extends the one before it."""
+    return count - count % block
+
+
+def _action_line(step: StepRecord, limit: int) -> str:
+    status = "ok" if step["ok"] else "FAILED"
+    return (f"{step['index'] + 1}. {format_action(step['action'], step['args'])} -> {status}: "
+            f"{_clip(step['result'], limit)}")
+
+
+FOLDED = "(folded to its URL and title)"
+
+
+def _folded_page(view: Mapping[str, Any]) -> str:
+    """An earlier page as the log keeps it once its block has passed: tabs, URL and title, without the elements."""
+    return render_observation({**view, "text": FOLDED})
+
+
+def render_episode(history: Sequence[StepRecord], observation: Mapping[str, Any] | None,
+                   window: int | None = None) -> str:
+    """The pages seen so far, each followed by the action taken on it, ending with the current page.
+
+    The section is append-only between block boundaries, which is what lets a provider's prefix cache serve
+    consecutive calls: the previous call's prompt, up to its current page, is the start of this one's. Pages
+    older than the current block (`PAGE_BLOCK`) are folded to their URL and title, and action results older
+    than the last `window` to 120 characters, but only when a block boundary is crossed, never call by call;
+    nothing is lost that the prompt used to show (it showed no earlier page at all)."""
+    current = len(history)
+    pages_from = _block_start(current, PAGE_BLOCK)
+    results_from = max(0, _block_start(current, window) - window) if window else 0
+    parts = ["## Pages and actions so far"]
+    for position, step in enumerate(history):
+        page = render_observation(step["page"]) if position >= pages_from else _folded_page(step["page"])
+        parts.append(f"### Page {position + 1}\n{page}\n"
+                     + _action_line(step, 400 if position >= results_from else 120))
+    parts.append(f"### Page {current + 1}\n{render_observation(observation)}")
+    return "\n\n".join(parts)
+
+
+def _progress(history: Sequence[StepRecord], current_page: int) -> str:
+    """Where the episode stands, stated after the append-only part (it changes every call): the tally that
+    `read_progress` reads back, and which page is the current one."""
+    succeeded = sum(1 for step in history if step["ok"])
+    return (f"## Actions so far\n({len(history)} taken, {succeeded} succeeded)\n\n"
+            f"## Current page\nPage {current_page}, the last page above.")
 
 
 def _render_notes(notes: list[str]) -> str:
@@ -200,9 +250,9 @@ def _replanner_messages(intent: str, plan: Plan | None, history: Sequence[StepRe
     previous = render_plan(plan["steps"], plan["notes"]) if plan else "(no plan yet)"
     return [
         SystemMessage(REPLANNER_SYSTEM + (COT_PLANNER if cot else "")),
-        _page_message(_join(f"## Task\n{intent}", render_history(history),
+        _page_message(_join(f"## Task\n{intent}", render_episode(history, observation),
                             "## Previous plan\n" + previous.replace("## ", "### "),
-                            "## Current page\n" + render_observation(observation),
+                            _progress(history, len(history) + 1),
                             "## Your turn\nWrite the updated plan."), observation, images),
     ]
 
@@ -214,10 +264,11 @@ def _executor_messages(intent: str, plan: Plan | None, mode: Mode, history: Sequ
     problems = ("## Feedback\n" + "\n".join(f"- {item}" for item in feedback)) if feedback else ""
     return [
         SystemMessage(EXECUTOR_SYSTEM.format(plan_clause=_PLAN_CLAUSES[mode]) + (COT_EXECUTOR if cot else "")),
-        _page_message(_join(f"## Task\n{intent}", _secrets_hint(secret_names), render_history(history, window),
-                            _render_plan_for_executor(plan, mode), notes,
-                            "## Current page\n" + render_observation(observation), problems,
-                            "## Your turn\nCall exactly one tool for the next action."), observation, images),
+        _page_message(_join(f"## Task\n{intent}", _secrets_hint(secret_names),
+                            render_episode(history, observation, window),
+                            _render_plan_for_executor(plan, mode), notes, _progress(history, len(history) + 1),
+                            problems, "## Your turn\nCall exactly one tool for the next action."),
+                      observation, images),
     ]
 
 
@@ -225,9 +276,10 @@ def build_messages(role: Role, state: AgentState, context: Context) -> list[Base
     """The exact messages `role` gets in this state under these settings (a pure function of its inputs).
 
     Sections go from the most to the least stable within an episode — system text (tool schemas are bound ahead
-    of it), task, secret names, the append-only action history, then what is rewritten every call: plan, notes,
-    page, feedback — so consecutive calls of a role share the longest possible prefix, which providers' prompt
-    caches serve at a fraction of the price and latency (`plan-and-act-bench prompt-cache` measures it)."""
+    of it), task, secret names, the append-only log of pages and actions that ends with the current page
+    (`render_episode`), then what is rewritten every call: plan, notes, progress, feedback — so each call of a
+    role repeats the previous one's prompt up to its current page, which providers' prompt caches serve at a
+    fraction of the price and latency (`plan-and-act-bench prompt-cache` measures it)."""
     intent = state.get("intent", "")
     observation = state.get("observation")
     images = context.observation_mode != "text"
@@ -295,12 +347,13 @@ def read_progress(messages: Sequence[BaseMessage]) -> tuple[int, int]:
 
 
 def read_page(messages: Sequence[BaseMessage]) -> str:
-    """The current page of the prompt (URL line, title line, accessibility tree), without its frame."""
+    """The current page of the prompt (URL line, title line, accessibility tree), without its frame: the last
+    frame of the prompt (pages cannot open frames of their own, see `page_content`)."""
     text = _last_human(messages)
-    start = text.find("## Current page\n" + PAGE_OPEN + "\n")
+    start = text.rfind(PAGE_OPEN + "\n")
     if start == -1:
         return ""
-    start += len("## Current page\n" + PAGE_OPEN + "\n")
+    start += len(PAGE_OPEN + "\n")
     end = text.find("\n" + PAGE_CLOSE, start)
     return text[start:end if end != -1 else len(text)].strip()
 

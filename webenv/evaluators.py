@@ -27,6 +27,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -34,7 +35,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from langchain_core.language_models import BaseChatModel
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Page
+from playwright.async_api import Page, Response
 
 from webenv import eval_funcs
 from webenv.answers import Answer
@@ -367,6 +368,28 @@ def _js_text(value: object) -> str | None:
     return str(value)
 
 
+async def _open(page: Page, url: str, timeout_ms: float) -> Response | None:
+    """Open `url` in `page`, through the redirects the agent's context answers itself. The agent's network guard
+    checks every redirect hop, so it answers a navigation's redirect with 204 and sends the tab on to the target:
+    `goto` then reports ERR_ABORTED although the tab gets there (`/checkout/cart` → `/checkout/cart/`). Waiting
+    for the tab to leave the blank page covers that; a refused redirect leaves it blank and times out."""
+    try:
+        return await page.goto(url, timeout=timeout_ms)
+    except PlaywrightError as exc:
+        if "ERR_ABORTED" not in exc.message:
+            raise
+    # The wait itself can see the aborted first attempt go by (ERR_ABORTED again): wait on until the time is up.
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        try:
+            await page.wait_for_url(lambda now: now != "about:blank", wait_until="load",
+                                    timeout=max(1.0, (deadline - time.monotonic()) * 1000))
+            return None
+        except PlaywrightError as exc:
+            if "ERR_ABORTED" not in exc.message or time.monotonic() >= deadline:
+                raise
+
+
 class HTMLContentEvaluator:
     """What pages show, per `program_html` target: open the target (`last` = the agent's page as it is now, a
     literal URL, or a `func:` helper), select with the locator, and compare with `required_contents`."""
@@ -409,7 +432,7 @@ class HTMLContentEvaluator:
         # A literal URL opens in a new tab of the agent's context: its cookies apply, its own tab is untouched.
         opened = await page.context.new_page()
         try:
-            response = await opened.goto(url, timeout=ctx.navigation_timeout_ms)
+            response = await _open(opened, url, ctx.navigation_timeout_ms)
         except PlaywrightError as exc:
             await opened.close()
             return failure("url", f"could not open {url}: {exc.message.splitlines()[0]}")

@@ -2,6 +2,9 @@
 for a recorded episode state, and the read-back helpers recover what the builders wrote.
 
 To accept an intended prompt change, run with UPDATE_GOLDEN=1 and review the diff of tests/agent/golden/.
+The executor and replanner goldens show the cache-friendly layout (issue 12, point 6): the log of pages and
+actions ends with the current page, and everything rewritten every call (plan, progress, feedback) follows it;
+tests/bench/test_prompt_cache.py checks that each call extends the last and how pages fold at block boundaries.
 """
 
 from __future__ import annotations

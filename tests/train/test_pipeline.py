@@ -125,7 +125,10 @@ def served(executor_model: FullRun, planner_adapter: Path, tmp_path_factory) -> 
 def _prompt(export_dir: Path, role: str) -> tuple[list[Any], list[dict[str, Any]]]:
     from langchain_core.messages import HumanMessage, SystemMessage
 
-    row = json.loads((export_dir / f"{role}.trl.validation.jsonl").read_text().splitlines()[0])
+    # The longest validation prompt: the check is that a whole, long prompt reaches the served model (the first
+    # row's length depends on which episode the split put first, and a short one does not show truncation).
+    rows = [json.loads(line) for line in (export_dir / f"{role}.trl.validation.jsonl").read_text().splitlines()]
+    row = max(rows, key=lambda r: sum(len(message["content"]) for message in r["prompt"]))
     system, user = row["prompt"]
     return [SystemMessage(system["content"]), HumanMessage(user["content"])], json.loads(row["tools"])
 

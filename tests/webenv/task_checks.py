@@ -20,6 +20,7 @@ from playwright.async_api import Browser, Page, Response
 
 from webenv.evaluators import EvalContext, EvalResult, EvaluatorComb, Outcome, build_evaluator
 from webenv.server import Environment, start_environment
+from webenv.tasks.authoring import stable_fraction
 from webenv.tasks.config import TaskConfig, parse_task, substitute
 from webenv.tasks.replay import ReplayResult, replay
 from webenv.tasks.solution import parse_solution
@@ -30,6 +31,17 @@ Task = dict[str, Any]
 def only_test_split(tasks: Sequence[Task]) -> list[Task]:
     """The test-split configs of a builder's output (builders return the training pool too)."""
     return [task for task in tasks if task.get("split") != "train"]
+
+
+def one_per_template(tasks: Sequence[Task], salt: str) -> list[Task]:
+    """One instance of every template, picked by a stable hash of its intent. The test suite replays these so
+    that every template's generator, reference path and evaluator run within CI's budget; every instance of
+    every template, in both splits, is replayed by the oracle sweeps recorded in BENCHMARKS.md
+    (`plan-and-act-bench sweep --policy oracle --split test|train`)."""
+    chosen: dict[int, Task] = {}
+    for task in sorted(tasks, key=lambda t: stable_fraction(salt, t["intent"])):
+        chosen.setdefault(task["intent_template_id"], task)
+    return [chosen[template] for template in sorted(chosen)]
 
 
 def task_label(task: Task) -> str:

@@ -4,6 +4,7 @@ visible on the pages the solution visited."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter
 from typing import Any
@@ -11,18 +12,14 @@ from typing import Any
 import httpx
 from playwright.async_api import Browser
 
-from tests.webenv.task_checks import check_configs, fresh_run, only_test_split, solve_all
+from tests.webenv.task_checks import check_configs, fresh_run, one_per_template, only_test_split, solve_all
 from webenv.server import template_database
 from webenv.sites.map import MAP
 from webenv.sites.map.tasks import build_tasks
-from webenv.tasks.authoring import stable_fraction
 
 BUILT = build_tasks(template_database(MAP))
 TASKS = only_test_split(BUILT)
 TRAINING = [task for task in BUILT if task.get("split") == "train"]
-# A deterministic sample of the training pool (about 25 tasks, spread by a stable hash of the intent).
-TRAINING_SAMPLE = [task for task in TRAINING
-                   if stable_fraction("map-train-sample", task["intent"]) < 25 / len(TRAINING)]
 LONG_TEMPLATES = range(5015, 5020)
 
 
@@ -54,7 +51,6 @@ def test_long_tasks_and_the_training_pool() -> None:
     trained = {task["intent_template_id"] for task in TRAINING}
     assert set(LONG_TEMPLATES) <= trained
     assert len({task["intent_template_id"] for task in TASKS} - trained) >= 3  # held out
-    assert 15 <= len(TRAINING_SAMPLE) <= 40
 
 
 def test_closest_questions_need_directions_not_the_listing() -> None:
@@ -72,11 +68,14 @@ def test_closest_questions_need_directions_not_the_listing() -> None:
     assert firsts < len(closest) / 2
 
 
+COMPUTED_TIMES = {5017, 5018}
+
+
 def _visible_text(urls: list[str]) -> str:
     """What the pages a solution passed through show (all map pages are plain GETs, so refetching is safe)."""
     with httpx.Client(timeout=10) as client:
         pages = [client.get(url).text for url in dict.fromkeys(urls)]
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", " ".join(pages))).lower()
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", " ".join(pages)))).lower()
 
 
 async def _solve(raw: dict[str, Any], browser: Browser) -> None:
@@ -85,8 +84,11 @@ async def _solve(raw: dict[str, Any], browser: Browser) -> None:
         assert not untouched.passed, "the evaluator already passes before the task is done"
         result = await run.solve()
 
-        # The answer was read off the site, not only computed: every required phrase was on a visited page.
+        # The answer was read off the site, not only computed: every required phrase was on a visited page —
+        # except the times that round trips (5017) and walk-vs-drive savings (5018) add up or subtract.
         required = (raw["eval"].get("reference_answers") or {}).get("must_include", [])
+        if raw["intent_template_id"] in COMPUTED_TIMES:
+            required = [phrase for phrase in required if not re.fullmatch(r"\d+:\d\d", phrase.split(" |OR| ")[0])]
         if required:
             seen = _visible_text(result.urls)
             for phrase in required:
@@ -94,8 +96,8 @@ async def _solve(raw: dict[str, Any], browser: Browser) -> None:
 
 
 async def test_every_reference_solution_solves_its_task(browser: Browser) -> None:
-    await solve_all(TASKS, lambda raw: _solve(raw, browser))
+    await solve_all(one_per_template(TASKS, "map-test"), lambda raw: _solve(raw, browser))
 
 
 async def test_a_sample_of_the_training_pool_is_solved_too(browser: Browser) -> None:
-    await solve_all(TRAINING_SAMPLE, lambda raw: _solve(raw, browser))
+    await solve_all(one_per_template(TRAINING, "map-train"), lambda raw: _solve(raw, browser))

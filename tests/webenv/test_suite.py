@@ -9,10 +9,10 @@ from collections import Counter
 import pytest
 
 from tests.support.paths import WEBARENA_LITE_CONFIGS
-from webenv.sites import TaskGroup, lazy
+from webenv.sites import TaskGroup, lazy, task_groups
 from webenv.tasks.config import KNOWN_PLACEHOLDERS, TaskConfigError, load_tasks
 from webenv.tasks.ids import Ledger
-from webenv.tasks.suite import _databases, build_suite, load_suite
+from webenv.tasks.suite import _built, _databases, build_suite, generate, load_suite
 
 pytestmark = pytest.mark.unit  # no browser, no server
 
@@ -86,7 +86,24 @@ def test_reference_solutions_are_grounded_plans() -> None:
 
 
 def test_the_suite_is_built_the_same_way_every_time() -> None:
+    """Generation from scratch equals what the per-machine cache holds (written by whichever process built it
+    first), and the suite assembled from those configs is the one loaded."""
+    databases = _databases()
+    for group in task_groups():
+        paths = tuple((stem, databases[stem]) for stem in group.databases)
+        assert generate(group, paths) == _built(group, paths), group.name
     assert build_suite() == [task.raw for task in SUITE]
+
+
+def test_a_torn_cache_file_is_rebuilt(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("PLAN_AND_ACT_CACHE", str(tmp_path))
+    group = next(group for group in task_groups() if group.name == "reddit")
+    paths = tuple((stem, _databases()[stem]) for stem in group.databases)
+    first = _built.__wrapped__(group, paths)
+    (cached,) = (tmp_path / "webenv").glob("tasks-reddit-*.json")
+    cached.write_text(cached.read_text()[:1000])  # a writer killed mid-file (os.replace makes this rare)
+    assert _built.__wrapped__(group, paths) == first
+    assert json.loads(cached.read_text()) == first
 
 
 def test_seed_data_is_big_enough_for_search_filters_and_pagination() -> None:

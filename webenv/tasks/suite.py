@@ -11,14 +11,18 @@ stops the build with an error naming the task and the field; so does an intent a
 from __future__ import annotations
 
 import copy
+import hashlib
+import importlib
 import json
+import os
+import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from webenv.server import template_database
+from webenv.server import cache_dir, template_database
 from webenv.sites import TaskGroup, all_specs, task_groups
 from webenv.tasks.authoring import SPLITS, Split
 from webenv.tasks.config import TaskConfig, parse_task
@@ -66,13 +70,53 @@ def _call_builder(group: TaskGroup, databases: Mapping[str, Path]) -> list[dict[
     return copy.deepcopy(_built(group, paths))  # callers own their configs
 
 
+def generate(group: TaskGroup, paths: tuple[tuple[str, Path], ...]) -> list[dict[str, Any]]:
+    """A group's configs straight from its builder, as JSON values (what the disk cache holds)."""
+    built = group.build_tasks(paths[0][1]) if len(paths) == 1 else group.build_tasks(dict(paths))
+    return json.loads(json.dumps(built))
+
+
 @lru_cache(maxsize=32)
 def _built(group: TaskGroup, paths: tuple[tuple[str, Path], ...]) -> list[dict[str, Any]]:
-    """A group's configs, generated once per process for given databases (generation is deterministic; seed
-    databases are content-addressed, so a changed seed is another path)."""
-    if len(paths) == 1:
-        return group.build_tasks(paths[0][1])
-    return group.build_tasks(dict(paths))
+    """A group's configs, generated once per machine for given sources and databases: every process that runs
+    a task (each sweep worker, each resumed episode, each CLI call) would otherwise spend seconds generating the
+    same thousands of configs. Generation is deterministic, so the cache is keyed by what it reads — the code and
+    data files of `webenv` and of the builder's own package, and the seed databases (content-addressed paths)."""
+    builder = f"{group.build_tasks.__module__}.{group.build_tasks.__qualname__}"
+    if "<locals>" in builder or "<lambda>" in builder:
+        return generate(group, paths)  # a builder made at run time (a test's) has no stable name to key on
+    key = hashlib.sha256("\0".join([group.name, builder, _sources_fingerprint(group.build_tasks.__module__),
+                                     *(f"{stem}={path.name}" for stem, path in paths)]).encode()).hexdigest()[:16]
+    cached = cache_dir() / f"tasks-{group.name}-{key}.json"
+    try:
+        return json.loads(cached.read_text())
+    except (OSError, ValueError):
+        pass  # not built yet here, or a torn file from a killed writer: generate it
+    configs = generate(group, paths)
+    fd, tmp = tempfile.mkstemp(dir=cached.parent, suffix=".building")
+    with os.fdopen(fd, "w") as out:
+        json.dump(configs, out)
+    os.replace(tmp, cached)  # atomic: a concurrent reader sees the old state or the whole file
+    return configs
+
+
+@lru_cache(maxsize=8)
+def _sources_fingerprint(builder_module: str) -> str:
+    """The code and data files generation can read: all of `webenv`, plus the builder's package when it lives
+    elsewhere (a site added from outside). Templates and static files do not count."""
+    roots = {Path(__file__).resolve().parents[1]}
+    module = importlib.import_module(builder_module)
+    if module.__file__:
+        roots.add(Path(module.__file__).resolve().parent)
+    digest = hashlib.sha256()
+    for root in sorted(roots):
+        for source in sorted(root.rglob("*")):
+            relative = source.relative_to(root).as_posix()
+            if (source.suffix in {".py", ".sql", ".json", ".csv", ".txt"} and "__pycache__" not in relative
+                    and "/templates/" not in f"/{relative}" and "/static/" not in f"/{relative}"
+                    and source.is_file()):
+                digest.update(f"{root.name}/{relative}".encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()
 
 
 def build_splits(groups: Iterable[TaskGroup] | None = None, ledger: Ledger | None = None
