@@ -45,12 +45,18 @@ def _seed_fingerprint(spec: SiteSpec) -> str:
     one holding the module `build_database` names as its `__module__` (a lazy stand-in names its target's)."""
     package_dir = Path(inspect.getfile(importlib.import_module(spec.build_database.__module__))).parent
     digest = hashlib.sha256(spec.seed_version.encode())
-    for source in sorted(package_dir.rglob("*")):
-        relative = source.relative_to(package_dir).as_posix()
+    add_sources(digest, package_dir)
+    return digest.hexdigest()[:16]
+
+
+def add_sources(digest: Any, root: Path, label: str = "") -> None:
+    """Feed every code and data file under `root` (not templates, static files or bytecode) into `digest`:
+    what a cached build from that code — a seed database, generated task configs — depends on."""
+    for source in sorted(root.rglob("*")):
+        relative = source.relative_to(root).as_posix()
         if (source.is_file() and source.suffix in {".py", ".sql", ".json", ".csv", ".txt"}
                 and not relative.startswith(("templates/", "static/")) and "__pycache__" not in relative):
-            digest.update(relative.encode() + b"\0" + source.read_bytes())
-    return digest.hexdigest()[:16]
+            digest.update(f"{label}{relative}".encode() + b"\0" + source.read_bytes())
 
 
 def template_database(spec: SiteSpec) -> Path:

@@ -15,7 +15,6 @@ from tests.webenv.task_checks import check_configs, fresh_run, one_per_template,
 from webenv.server import template_database
 from webenv.sites.codehost import GITLAB
 from webenv.sites.codehost.tasks import build_tasks
-from webenv.tasks.authoring import stable_fraction
 
 BUILT = build_tasks(template_database(GITLAB))
 TASKS = only_test_split(BUILT)
@@ -198,20 +197,6 @@ async def test_every_reference_solution_solves_its_task(browser: Browser) -> Non
     await solve_all(one_per_template(TASKS, "codehost-test"), lambda raw: _solve(raw, browser))
 
 
-def _training_sample(size: int = 25) -> list[Task]:
-    """A fixed sample of the training pool: a stable pseudo-random pick within each template, every template
-    represented, long templates included."""
-    by_template: dict[int, list[Task]] = {}
-    for task in sorted(TRAINING, key=lambda t: stable_fraction("codehost-train-sample", t["intent"])):
-        by_template.setdefault(task["intent_template_id"], []).append(task)
-    sample: list[Task] = []
-    while len(sample) < size and any(by_template.values()):
-        for tasks in by_template.values():
-            if tasks and len(sample) < size:
-                sample.append(tasks.pop(0))
-    return sample
-
-
 def test_the_training_pool_is_large_disjoint_and_holds_long_templates() -> None:
     assert len(TRAINING) >= 320
     assert not {t["intent"] for t in TRAINING} & {t["intent"] for t in TASKS}
@@ -224,6 +209,6 @@ def test_the_training_pool_is_large_disjoint_and_holds_long_templates() -> None:
 
 
 async def test_a_sample_of_training_tasks_solves(browser: Browser) -> None:
-    sample = _training_sample(size=len({t["intent_template_id"] for t in TRAINING}))
+    sample = one_per_template(TRAINING, "codehost-train")
     assert len({t["intent_template_id"] for t in sample}) == len({t["intent_template_id"] for t in TRAINING})
     await solve_all(sample, lambda raw: _solve(raw, browser))

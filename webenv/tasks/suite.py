@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from webenv.server import cache_dir, template_database
+from webenv.server import add_sources, cache_dir, template_database
 from webenv.sites import TaskGroup, all_specs, task_groups
 from webenv.tasks.authoring import SPLITS, Split
 from webenv.tasks.config import TaskConfig, parse_task
@@ -103,19 +103,14 @@ def _built(group: TaskGroup, paths: tuple[tuple[str, Path], ...]) -> list[dict[s
 @lru_cache(maxsize=8)
 def _sources_fingerprint(builder_module: str) -> str:
     """The code and data files generation can read: all of `webenv`, plus the builder's package when it lives
-    elsewhere (a site added from outside). Templates and static files do not count."""
+    elsewhere (a site added from outside)."""
     roots = {Path(__file__).resolve().parents[1]}
     module = importlib.import_module(builder_module)
     if module.__file__:
         roots.add(Path(module.__file__).resolve().parent)
     digest = hashlib.sha256()
     for root in sorted(roots):
-        for source in sorted(root.rglob("*")):
-            relative = source.relative_to(root).as_posix()
-            if (source.suffix in {".py", ".sql", ".json", ".csv", ".txt"} and "__pycache__" not in relative
-                    and "/templates/" not in f"/{relative}" and "/static/" not in f"/{relative}"
-                    and source.is_file()):
-                digest.update(f"{root.name}/{relative}".encode() + b"\0" + source.read_bytes())
+        add_sources(digest, root, f"{root.name}/")
     return digest.hexdigest()
 
 
