@@ -87,8 +87,24 @@ def _process_table() -> dict[int, tuple[int, str, int]]:
     return table
 
 
-def sample_processes(root: int | None = None) -> ProcessSample:
-    """Chromium and Playwright driver (node) processes below `root` (default: this process), with their RSS."""
+def processes_below(root: int | None = None) -> frozenset[int]:
+    """Every live process below `root` (default: this process): a baseline for `sample_processes`."""
+    table = _process_table()
+    children: dict[int, list[int]] = {}
+    for pid, (parent, _name, _rss) in table.items():
+        children.setdefault(parent, []).append(pid)
+    found, stack = set(), [os.getpid() if root is None else root]
+    while stack:
+        for pid in children.get(stack.pop(), []):
+            found.add(pid)
+            stack.append(pid)
+    return frozenset(found)
+
+
+def sample_processes(root: int | None = None, baseline: frozenset[int] = frozenset()) -> ProcessSample:
+    """Chromium and Playwright driver (node) processes below `root` (default: this process), with their RSS.
+    Processes in `baseline` and everything below them are someone else's (a browser the caller had already
+    started, e.g. a test session's own) and are not counted."""
     table = _process_table()
     children: dict[int, list[int]] = {}
     for pid, (parent, _name, _rss) in table.items():
@@ -96,6 +112,8 @@ def sample_processes(root: int | None = None) -> ProcessSample:
     sample, stack = ProcessSample(), [os.getpid() if root is None else root]
     while stack:
         for pid in children.get(stack.pop(), []):
+            if pid in baseline:
+                continue
             stack.append(pid)
             name, rss = table[pid][1], table[pid][2]
             if "chrom" in name.lower():
@@ -110,14 +128,14 @@ def sample_processes(root: int | None = None) -> ProcessSample:
 class _Sampler:
     """The largest counts and summed RSS seen while a block runs (sampled every `every_s` from a thread)."""
 
-    def __init__(self, every_s: float = 0.5) -> None:
-        self.every_s, self.peak = every_s, ProcessSample()
+    def __init__(self, baseline: frozenset[int], every_s: float = 0.5) -> None:
+        self.baseline, self.every_s, self.peak = baseline, every_s, ProcessSample()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         while not self._stop.wait(self.every_s):
-            now = sample_processes()
+            now = sample_processes(baseline=self.baseline)
             self.peak = ProcessSample(max(self.peak.browsers, now.browsers), max(self.peak.drivers, now.drivers),
                                       max(self.peak.rss_bytes, now.rss_bytes))
 
@@ -172,12 +190,13 @@ def _job(env: Environment, task: EmbeddedTask, latency_s: float, key: str, setti
 async def _arm(env: Environment, tasks: list[EmbeddedTask], workers: int, latency_s: float,
                settings: Context) -> Arm:
     jobs = [_job(env, task, latency_s, f"parallel-{workers}-{i}", settings) for i, task in enumerate(tasks)]
-    with _Sampler() as sampler:
+    baseline = processes_below()  # browsers this process already ran are not the arm's
+    with _Sampler(baseline) as sampler:
         started = time.perf_counter()
         results = await run_jobs(jobs, label=f"{workers} at a time", policy=PolicyChoice("oracle"),
                                  mode=settings.mode, workers=workers, show_progress=False)
         seconds = time.perf_counter() - started
-    return Arm(workers, seconds, results, sampler.peak, sample_processes())
+    return Arm(workers, seconds, results, sampler.peak, sample_processes(baseline=baseline))
 
 
 async def measure(episodes: int = 8, latency_s: float = 1.0, mode: str = "plan_and_act") -> ParallelReport:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Error as PlaywrightError
 
-from bench.parallel import ProcessSample, measure, sample_processes
+from bench.parallel import ProcessSample, measure, processes_below, sample_processes
 from tests.support import made_pages
 from tests.support.processes import in_session, settle_count
 from tools.session import BrowserSettings, DomainPolicy, sessions
@@ -87,19 +87,25 @@ async def _until_disconnected(session) -> None:
 
 async def test_the_last_session_to_close_takes_chromium_and_the_driver_with_it(made) -> None:
     url = made.add("last", "<title>Last</title>")
+    await sessions.close_all()
+    baseline = processes_below()  # the test session's own browser fixture, if an earlier test started it
     session = await sessions.open("last-one", BrowserSettings(), LOOPBACK)
     await session.load(session.page, url)
-    running = sample_processes()
+    running = sample_processes(baseline=baseline)
     assert running.browsers >= 1 and running.drivers == 1
     await sessions.close("last-one")
     assert sessions.driver_pid() is None
-    left = await asyncio.to_thread(_settled_sample)
+    left = await asyncio.to_thread(_settled_sample, baseline)
     assert (left.browsers, left.drivers) == (0, 0)
 
 
-def _settled_sample() -> ProcessSample:
-    settle_count(lambda: sample_processes().browsers + sample_processes().drivers, 0)
-    return sample_processes()
+def _settled_sample(baseline: frozenset[int]) -> ProcessSample:
+    def count() -> int:
+        sample = sample_processes(baseline=baseline)
+        return sample.browsers + sample.drivers
+
+    settle_count(count, 0)
+    return sample_processes(baseline=baseline)
 
 
 async def test_a_parallel_sweep_leaves_no_browser_or_driver_behind() -> None:

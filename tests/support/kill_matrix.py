@@ -158,18 +158,24 @@ def main(argv: list[str] | None = None) -> int:
         if args.random:
             bar = progress.add_task("random kills", total=args.random)
             durations = {task: _duration(task) for task in tasks}
-            for index in range(args.random):
+            # A moment past the end of a run kills nothing; such a trial is listed ("ran out") but does not count,
+            # so the table holds `--random` real kills (a bounded number of draws, in case runs got much faster).
+            index = 0
+            while sum(o.killed for _t, _p, o in trials) < args.random and index < 3 * args.random:
                 task = tasks[index % len(tasks)]
+                index += 1
                 moment = rng.uniform(0.5, durations[task])
                 trials.append((task, f"after {moment:.2f} s", killed_and_resumed(task, kill_after_s=moment)))
-                progress.advance(bar)
+                if trials[-1][2].killed:
+                    progress.advance(bar)
     identical = sum(outcome.same_as(references[task]) for task, _point, outcome in trials)
     killed = sum(outcome.killed for _task, _point, outcome in trials)
     rows = ["| task | killed at | killed | database as uninterrupted | score | steps |", "|---:|---|---|---|---:|---:|"]
     rows += [f"| {task} | {point} | {'yes' if o.killed else 'ran out'} | {'yes' if o.same_as(references[task]) else 'NO'}"
              f" | {o.score} | {o.steps} |" for task, point, o in trials]
     summary = (f"{identical}/{len(trials)} identical to an uninterrupted run (site database and verdict); "
-               f"{killed} of them were killed before they finished; {time.monotonic() - started:.0f} s.")
+               f"{killed} of them were killed before they finished (the rest ran out before their moment); "
+               f"{time.monotonic() - started:.0f} s.")
     print("\n".join(rows))
     print(summary)
     if args.benchmarks_section:
@@ -177,14 +183,23 @@ def main(argv: list[str] | None = None) -> int:
         update_section(Path(args.benchmarks_md), args.benchmarks_section,
                        f"`{command}` — {dt.date.today().isoformat()}: tasks {', '.join(map(str, tasks))} (oracle), "
                        f"each killed with SIGKILL and resumed in a new process.\n\n{summary}\n\n" + "\n".join(rows))
-    return 0 if identical == len(trials) else 1
+    return 0 if identical == len(trials) and killed >= args.random else 1
 
 
 def _duration(task_id: int) -> float:
-    """How long an uninterrupted run of the task takes here (random kills land inside it)."""
-    started = time.monotonic()
-    reference(task_id)
-    return time.monotonic() - started
+    """How long the episode process of an uninterrupted run lives here (random kills land inside it): timed from
+    its start to its exit, as `kill_after_s` is, not counting the sites started before it."""
+    env, storage = _environment(task_id)
+    try:
+        with tempfile.TemporaryDirectory(prefix="kill-") as folder:
+            workdir = Path(folder)
+            spec = _spec_file(workdir, task_id=task_id, placeholders=env.placeholders, storage_state=storage,
+                              db=str(workdir / "checkpoints.sqlite"), thread_id="t")
+            started = time.monotonic()
+            _run(spec)
+            return time.monotonic() - started
+    finally:
+        env.stop()
 
 
 if __name__ == "__main__":
