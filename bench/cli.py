@@ -216,6 +216,30 @@ def cmd_perf(args: argparse.Namespace) -> int:
     return 0
 
 
+def _publish(args: argparse.Namespace, text: str) -> None:
+    """Print a benchmark's report and, with --benchmarks-section, write it with the command that made it."""
+    print(text)
+    if args.benchmarks_section:
+        update_section(Path(args.benchmarks_md), args.benchmarks_section,
+                       f"`plan-and-act-bench {' '.join(sys.argv[1:])}` — {dt.date.today().isoformat()}\n\n{text}")
+
+
+def cmd_overhead(args: argparse.Namespace) -> int:
+    import policies.providers  # noqa: F401
+    from bench.overhead import measure, overhead_report
+
+    _publish(args, overhead_report(asyncio.run(measure(args.steps)), os.getloadavg()))
+    return 0
+
+
+def cmd_parallel(args: argparse.Namespace) -> int:
+    import policies.providers  # noqa: F401
+    from bench.parallel import measure, parallel_report
+
+    _publish(args, parallel_report(asyncio.run(measure(args.episodes, args.latency, args.mode)), os.getloadavg()))
+    return 0
+
+
 def cmd_observation(args: argparse.Namespace) -> int:
     from bench.observation_bench import observation_benchmark, report
 
@@ -346,6 +370,20 @@ def build_parser() -> argparse.ArgumentParser:
     perf.add_argument("--benchmarks-section", default="")
     perf.add_argument("--benchmarks-md", default="BENCHMARKS.md")
     perf.set_defaults(handler=cmd_perf)
+    overhead = commands.add_parser(
+        "overhead", help="the framework's cost per step, layer by layer, against a bare Playwright loop")
+    overhead.add_argument("--steps", type=int, default=30, help="at least this many steps timed per layer")
+    overhead.add_argument("--benchmarks-section", default="")
+    overhead.add_argument("--benchmarks-md", default="BENCHMARKS.md")
+    overhead.set_defaults(handler=cmd_overhead)
+    parallel = commands.add_parser(
+        "parallel", help="episodes one at a time against all at once, with a slow model: wall time and processes")
+    parallel.add_argument("--episodes", type=int, default=8)
+    parallel.add_argument("--latency", type=float, default=1.0, help="seconds the model takes per answer")
+    parallel.add_argument("--mode", choices=("react", "plan", "plan_and_act"), default="plan_and_act")
+    parallel.add_argument("--benchmarks-section", default="")
+    parallel.add_argument("--benchmarks-md", default="BENCHMARKS.md")
+    parallel.set_defaults(handler=cmd_parallel)
     observation = commands.add_parser(
         "observation", help="observation vs Playwright's aria snapshot: latency, recall, token counts per page")
     observation.add_argument("--repeats", type=int, default=7)

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import json
 import statistics
 import sys
 from collections import defaultdict
@@ -49,15 +48,10 @@ def executor_tool_schemas(settings: Context) -> list[dict[str, Any]]:
 
 
 def prompt_text(call: ModelCall, default_tools: Sequence[dict[str, Any]] = ()) -> str:
-    """The prompt as one string in the order a provider lays it out: tool schemas, then each message."""
+    """The call's prompt as a provider lays it out (`tools.tokens.prompt_text`); an executor call recorded
+    without schemas (the reference policy binds none) is measured with `default_tools`."""
     tools = call.tools or (list(default_tools) if call.role == "executor" else [])
-    parts = [json.dumps(tool, ensure_ascii=False, separators=(",", ":")) for tool in tools]
-    for message in call.messages:
-        content = message.get("content")
-        if isinstance(content, list):  # text blocks (image blocks are not tokens of the text)
-            content = "".join(block.get("text", "") for block in content if isinstance(block, dict))
-        parts.append(f"<|{message.get('role', '')}|>{content or ''}")
-    return "\n".join(parts)
+    return tokens.prompt_text(call.messages, tools)
 
 
 def common_prefix(a: Sequence[int], b: Sequence[int]) -> int:

@@ -19,6 +19,7 @@ cancelled. (Under `langgraph dev` / the LangGraph API no Python caller exists: t
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -34,8 +35,11 @@ from langgraph.types import Command
 from graph.builder import build_graph
 from graph.context import Context, recursion_limit_for
 from graph.state import AgentState, TaskInput
+from nodes.browser_access import reopen_last_page
 from nodes.lifecycle import KEEP_BROWSER
 from tools.session import BrowserSession, sessions
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 UpdateHook = Callable[[str, dict[str, Any]], None]
@@ -145,11 +149,25 @@ async def _stream(graph_input: TaskInput | Command | None, context: Context, *, 
             return RunResult(state=state, thread_id=thread_id, interrupt=paused[0].value)  # type: ignore[arg-type]
         inspected = None
         if inspect is not None:
-            inspected = await inspect(state, sessions.get(episode_id) if episode_id else None)  # type: ignore[arg-type]
+            inspected = await inspect(state, await _final_page(state, context, episode_id))  # type: ignore[arg-type]
         return RunResult(state=state, thread_id=thread_id, inspected=inspected)  # type: ignore[arg-type]
     finally:
         if episode_id and not waiting:
             await sessions.close(episode_id)
+
+
+async def _final_page(state: dict[str, Any], context: Context, episode_id: str) -> BrowserSession | None:
+    """The live browser of a finished episode; one put back on its last page when the run that finished it never
+    needed a browser (a resume whose only work left was `stop`). None when the episode never saw a page, or the
+    page cannot be brought back (the inspector then says there is no live page)."""
+    session = sessions.get(episode_id) if episode_id else None
+    if session is not None or not episode_id or not (state.get("observation") or {}).get("url"):
+        return session
+    try:
+        return await reopen_last_page(state, context, episode_id)  # type: ignore[arg-type]
+    except Exception as exc:  # a site that is gone: the verdict says so, the state stands
+        log.warning("could not bring back the last page of episode %s to inspect it: %s", episode_id, exc)
+        return None
 
 
 async def resume_input(checkpointer: BaseCheckpointSaver, thread_id: str, task: TaskInput) -> TaskInput | None:

@@ -25,7 +25,7 @@ from tools.actions import run_action
 from tools.domains import DomainPolicy
 from tools.marks import marked_screenshot
 from tools.observation import ObservationOptions, Snapshot, legend, snapshot
-from tools.session import BrowserSession, BrowserSettings
+from tools.session import BrowserSession, BrowserSettings, sessions
 from tools.settle import settle
 from tools.vocabulary import format_action
 
@@ -124,6 +124,16 @@ async def restore(session: BrowserSession, state: AgentState, ctx: Context, url:
         if state.get("history"):
             seen = await observe_page(session, ctx, image_path)
     return seen, lost
+
+
+async def reopen_last_page(state: AgentState, ctx: Context, episode_id: str) -> BrowserSession:
+    """A browser on the page a finished episode ended on, for whoever judges it. An episode resumed in a new
+    process after its last browser action (killed once `stop` was chosen, or after the last checkpoint) ends
+    without opening a browser, yet evaluators read the agent's own last page: bring it back exactly as a resume
+    would — same settings, domain policy and re-typed fields."""
+    session = await sessions.open(episode_id, browser_settings(ctx, state), domain_policy(state))
+    await restore(session, state, ctx)
+    return session
 
 
 def _typed_on_current_page(history: list[StepRecord], url: str) -> list[StepRecord]:

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 
 from langchain_core.tools import BaseTool, InjectedToolArg, StructuredTool
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Locator, Page
+from playwright.async_api import Frame, Locator, Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
@@ -45,31 +45,72 @@ def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
-async def _element(session: BrowserSession, element_id: int, *, must_be_visible: bool = True) -> Locator:
-    """The element with this id in the active tab: in the frame the latest observation saw it in, else in the
-    main document, else in any frame (ids are page-wide, frames included)."""
+# One plain `evaluate` per frame finds the element (open shadow roots included, as the page scan numbers them),
+# decides whether it is visible (as Playwright's `is_visible` does: rendered, `visibility: visible`, a non-empty box)
+# and reads what the action needs to know about it. Playwright's own `count()`/`is_visible()`/`locator.evaluate`
+# would each be a round trip, and on a freshly loaded page they make Playwright inject its selector engine into
+# the page's main world as well as the utility world its click uses: ~100 ms on the framework's side of every
+# step (BENCHMARKS.md "Framework overhead").
+_LOOK_UP = """(selector) => {
+  const deep = (root) => {
+    const hit = root.querySelector(selector);
+    if (hit) return hit;
+    for (const host of root.querySelectorAll('*')) {
+      if (host.shadowRoot) { const inner = deep(host.shadowRoot); if (inner) return inner; }
+    }
+    return null;
+  };
+  const el = deep(document);
+  if (!el) return null;
+  const visible = (node) => {
+    const style = getComputedStyle(node);
+    if (style.display === 'contents') {
+      for (let child = node.firstChild; child; child = child.nextSibling) {
+        if (child.nodeType === 1 && visible(child)) return true;
+        if (child.nodeType === 3 && child.textContent.trim()) {
+          const range = document.createRange(); range.selectNodeContents(child);
+          const box = range.getBoundingClientRect(); if (box.width > 0 && box.height > 0) return true;
+        }
+      }
+      return false;
+    }
+    if (node.checkVisibility && !node.checkVisibility()) return false;
+    if (style.visibility !== 'visible') return false;
+    const box = node.getBoundingClientRect();
+    return box.width > 0 && box.height > 0;
+  };
+  return {visible: visible(el), facts: (FACTS)(el)};
+}"""
+
+
+async def _look_up(frame: Frame, selector: str, facts: str | None) -> dict[str, Any] | None:
+    if frame.is_detached():
+        return None
+    # The facts function is spliced in, not passed as text to `eval`: a page's CSP may forbid eval.
+    return await frame.evaluate(_LOOK_UP.replace("(FACTS)", f"({facts or 'el => null'})"), selector)
+
+
+async def _element(session: BrowserSession, element_id: int, *, must_be_visible: bool = True,
+                   facts: str | None = None) -> tuple[Locator, Any]:
+    """The element with this id in the active tab (in the frame the latest observation saw it in, else in the
+    main document, else in any frame: ids are page-wide, frames included), and what the `facts` script (an
+    `el => ...` function, or None) says about it, read in the same round trip."""
     page = session.page
     selector = f'[{ID_ATTRIBUTE}="{int(element_id)}"]'
     known = frame_of(page, element_id)
     candidates = [known] if known is not None else []
     candidates.append(page.main_frame)
-    locator = None
+    candidates += [frame for frame in page.frames if frame not in candidates]
     for frame in candidates:
-        if await frame.locator(selector).count():
-            locator = frame.locator(selector)
-            break
-    if locator is None:
-        for frame in page.frames:
-            if frame not in candidates and not frame.is_detached() and await frame.locator(selector).count():
-                locator = frame.locator(selector)
-                break
-    if locator is None:
-        raise ActionError(f"there is no element [{element_id}] on the current page; use an id from the latest "
-                          "observation")
-    if must_be_visible and not await locator.first.is_visible():
-        raise ActionError(f"element [{element_id}] is hidden (not visible on the page), so it cannot be used; "
-                          "open the menu or section that shows it first")
-    return locator.first
+        found = await _look_up(frame, selector, facts)
+        if found is None:
+            continue
+        if must_be_visible and not found["visible"]:
+            raise ActionError(f"element [{element_id}] is hidden (not visible on the page), so it cannot be used; "
+                              "open the menu or section that shows it first")
+        return frame.locator(selector).first, found["facts"]
+    raise ActionError(f"there is no element [{element_id}] on the current page; use an id from the latest "
+                      "observation")
 
 
 async def _settled_note(session: BrowserSession) -> str:
@@ -128,9 +169,9 @@ def _does(name: str) -> Callable[[Body], Body]:
 
 @_does("click")
 async def _click(session: BrowserSession, id: int) -> str:
-    element = await _element(session, id)
+    element, opens_new_tab = await _element(session, id, facts=_OPENS_NEW_TAB)
     before = session.page.url
-    if await element.evaluate(_OPENS_NEW_TAB):
+    if opens_new_tab:
         await _click_to_new_tab(session, element)
     else:
         # Playwright would wait for a navigation the click starts and call a slow one a failed click; the
@@ -182,9 +223,8 @@ def _did_not_take(id: int, text: str, wanted: str, held: str, password: bool) ->
 
 @_does("type")
 async def _type(session: BrowserSession, id: int, text: str, press_enter: bool = False) -> str:
-    element = await _element(session, id)
+    element, facts = await _element(session, id, facts=_FIELD_FACTS)
     before = session.page.url
-    facts = await element.evaluate(_FIELD_FACTS)
     kind = facts["type"] if facts["tag"] == "INPUT" else ""
     if facts["disabled"] or facts["readOnly"]:
         state = "disabled" if facts["disabled"] else "read-only"
@@ -241,14 +281,14 @@ async def _with_secrets(session: BrowserSession, element: Locator, id: int, text
 
 @_does("hover")
 async def _hover(session: BrowserSession, id: int) -> str:
-    element = await _element(session, id)
+    element, _ = await _element(session, id)
     await element.hover()
     return await _report(session, f"hovered over [{id}]", session.page.url)
 
 
 @_does("select_option")
 async def _select_option(session: BrowserSession, id: int, option: str) -> str:
-    element = await _element(session, id)
+    element, _ = await _element(session, id)
     if await element.evaluate("el => el.tagName") != "SELECT":
         raise ActionError(f"element [{id}] is not a dropdown (<select>); click it instead")
     labels: list[str] = await element.evaluate("el => [...el.options].map(o => o.label || o.textContent.trim())")

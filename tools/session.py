@@ -4,8 +4,12 @@ Playwright objects never enter graph state (they cannot be checkpointed), so ses
 episode id that *is* in state. After a crash or a resume in a new process the registry has no session for the
 episode and the observe node re-creates one at the last URL.
 
-Each episode gets its own Chromium process: a crash or a runaway page takes down one episode, not a whole
-benchmark, and LangChain's community Playwright tools (which read `browser.contexts[0]`) see the right tab.
+Episodes of one process (one event loop) share one Chromium, each in its own browser context (its own cookies,
+storage, routes and tabs): a Chromium per episode cost 9 processes each and made 8 parallel episodes only 2.9x
+faster than 8 in a row (BENCHMARKS.md "Parallel episodes"). A crashed Chromium is noticed by every episode on it
+(`alive` turns False), the first to ask relaunches it, and each re-creates its own context at its last URL as
+after any crash. LangChain's community Playwright tools read `browser.contexts[0]`, so a session hands them an
+`EpisodeBrowser`, a view of the shared browser whose only context is the episode's.
 """
 
 from __future__ import annotations
@@ -59,12 +63,25 @@ class BrowserSettings:
         return {name: DomainPolicy(entries) for name, entries in self.secret_domains}
 
 
+class EpisodeBrowser(Browser):
+    """The shared Chromium as one episode sees it: every call goes to the real browser, but `contexts` lists only
+    the episode's own context (the community tools act on `contexts[0]`)."""
+
+    def __init__(self, shared: Browser, context: BrowserContext) -> None:
+        super().__init__(shared._impl_obj)
+        self._episode_context = context
+
+    @property
+    def contexts(self) -> list[BrowserContext]:
+        return [self._episode_context]
+
+
 @dataclass
 class BrowserSession:
-    """One episode's Chromium: its context, its tabs (the active one is where actions happen), and the events
-    (blocked navigations, dialogs, new tabs, downloads) that the next tool result should mention."""
+    """One episode's browser context on the shared Chromium: its tabs (the active one is where actions happen),
+    and the events (blocked navigations, dialogs, new tabs, downloads) that the next tool result should mention."""
 
-    browser: Browser
+    browser: EpisodeBrowser
     context: BrowserContext
     policy: DomainPolicy
     settings: BrowserSettings
@@ -75,15 +92,15 @@ class BrowserSession:
     _cdp: dict[Page, CDPSession] = field(default_factory=dict)
 
     @classmethod
-    async def start(cls, playwright: Playwright, settings: BrowserSettings, policy: DomainPolicy) -> BrowserSession:
-        browser = await launch_chromium(playwright, headless=settings.headless)
+    async def start(cls, shared: Browser, settings: BrowserSettings, policy: DomainPolicy) -> BrowserSession:
+        """A new context on `shared` (a Chromium other episodes may use too)."""
+        context = await shared.new_context(
+            viewport={"width": settings.viewport_width, "height": settings.viewport_height},
+            storage_state=settings.storage_state,  # type: ignore[arg-type]
+            # Service workers make requests no route can see; no task needs one.
+            service_workers="block", accept_downloads=True,
+        )
         try:
-            context = await browser.new_context(
-                viewport={"width": settings.viewport_width, "height": settings.viewport_height},
-                storage_state=settings.storage_state,  # type: ignore[arg-type]
-                # Service workers make requests no route can see; no task needs one.
-                service_workers="block", accept_downloads=True,
-            )
             context.set_default_timeout(settings.action_timeout_ms)
             context.set_default_navigation_timeout(settings.navigation_timeout_ms)
             events: list[str] = []
@@ -91,12 +108,12 @@ class BrowserSession:
                                  subresource_domains=settings.subresource_domains)
             await guard.attach(context)
             await page_hooks.install(context)
-            session = cls(browser=browser, context=context, policy=policy, settings=settings, guard=guard,
-                          events=events)
+            session = cls(browser=EpisodeBrowser(shared, context), context=context, policy=policy,
+                          settings=settings, guard=guard, events=events)
             page = await context.new_page()
             await session._watch(page)
         except Exception:
-            await browser.close()
+            await context.close()
             raise
         context.on("page", session._on_new_page)  # after the first tab: only later tabs are news
         return session
@@ -236,22 +253,24 @@ class BrowserSession:
         return tabs
 
     async def close(self) -> None:
+        """Close the episode's context (its tabs); the shared Chromium is the registry's to close."""
         for task in list(self._pending):
             task.cancel()
-        for closing in (self.context.close, self.browser.close):
-            try:
-                await asyncio.wait_for(closing(), self.settings.navigation_timeout_ms / 1000)
-            except Exception:  # already gone with its driver, or stuck: nothing left to do for it here
-                pass
+        try:
+            await asyncio.wait_for(self.context.close(), self.settings.navigation_timeout_ms / 1000)
+        except Exception:  # already gone with its browser or driver, or stuck: nothing left to do for it here
+            pass
 
 
 class SessionRegistry:
-    """Browser sessions by episode id, plus the one Playwright driver they share.
+    """Browser sessions by episode id, plus the one Playwright driver and the Chromium (one per headless mode)
+    they share.
 
     One driver per process: it is started on first use and stopped when the last run holding the registry
     (`hold`) ends with no session left, so `asyncio.run(...)` twice in one process starts and stops it twice
     instead of leaking the first. A driver left behind by an event loop that was closed is told to quit (it
-    takes its browsers with it); a driver that died is replaced."""
+    takes its browsers with it); a driver that died is replaced. The shared Chromium stays open between episodes
+    while a run holds the registry (a sweep launches it once) and closes with the driver."""
 
     def __init__(self) -> None:
         self._sessions: dict[str, BrowserSession] = {}
@@ -261,6 +280,8 @@ class SessionRegistry:
         self._open_lock: asyncio.Lock | None = None
         self._driver_lock: asyncio.Lock | None = None
         self._holds = 0
+        self._opening = 0  # open() calls between getting the driver and registering their session
+        self._browsers: dict[bool, Browser] = {}  # headless -> the Chromium every episode of that mode shares
 
     def get(self, episode_id: str) -> BrowserSession | None:
         session = self._sessions.get(episode_id)
@@ -299,6 +320,7 @@ class SessionRegistry:
                 except ProcessLookupError:
                     pass
         self._sessions.clear()
+        self._browsers.clear()
         self._manager = self._playwright = None
         self._loop, self._open_lock, self._driver_lock = loop, asyncio.Lock(), asyncio.Lock()
         self._holds = 0
@@ -309,6 +331,7 @@ class SessionRegistry:
         async with self._driver_lock:
             if self._playwright is not None and not self.driver_alive():
                 self._sessions.clear()  # its browsers died with it
+                self._browsers.clear()
                 self._playwright = self._manager = None
             if self._playwright is None:
                 self._manager = async_playwright()
@@ -317,28 +340,60 @@ class SessionRegistry:
 
     async def open(self, episode_id: str, settings: BrowserSettings, policy: DomainPolicy) -> BrowserSession:
         """The episode's session, started if it does not exist (or its browser died)."""
-        driver = await self._driver()
-        assert self._open_lock is not None
-        async with self._open_lock:
-            session = self.get(episode_id)
-            if session is None:
-                session = await BrowserSession.start(driver, settings, policy)
-                self._sessions[episode_id] = session
-            return session
+        self._bind_loop()
+        self._opening += 1
+        try:
+            driver = await self._driver()
+            assert self._open_lock is not None
+            async with self._open_lock:
+                session = self.get(episode_id)
+                if session is None:
+                    shared = await self._browser(driver, settings.headless)
+                    session = await BrowserSession.start(shared, settings, policy)
+                    self._sessions[episode_id] = session
+                return session
+        finally:
+            self._opening -= 1
+
+    async def _browser(self, driver: Playwright, headless: bool) -> Browser:
+        """The shared Chromium for this mode, launched if there is none or it crashed (its episodes' sessions
+        are then dead too: `get` drops them, and each episode opens a new context here)."""
+        browser = self._browsers.get(headless)
+        if browser is None or not browser.is_connected():
+            browser = self._browsers[headless] = await launch_chromium(driver, headless=headless)
+        return browser
 
     async def close(self, episode_id: str) -> None:
+        """Close the episode's context; the last session to close (outside any `hold`) takes the shared Chromium
+        and the driver with it, so nothing is left running."""
         session = self._sessions.pop(episode_id, None)
         if session is not None:
             await session.close()
+        if not self._sessions and self._holds == 0 and self._opening == 0:
+            await self._stop_driver()
 
     async def close_all(self, *, stop_driver: bool = True) -> None:
-        """Close every session; with `stop_driver`, the Playwright driver too (at the end of a process)."""
+        """Close every session and the shared Chromium; with `stop_driver`, the Playwright driver too (at the end
+        of a process)."""
         for episode_id in list(self._sessions):
-            await self.close(episode_id)
+            session = self._sessions.pop(episode_id)
+            await session.close()
+        await self._close_browsers()
         if stop_driver:
             await self._stop_driver()
 
+    async def _close_browsers(self) -> None:
+        browsers, self._browsers = list(self._browsers.values()), {}
+        if self._loop is not asyncio.get_running_loop():
+            return
+        for browser in browsers:
+            try:
+                await asyncio.wait_for(browser.close(), 30)
+            except Exception:  # crashed, or gone with its driver: nothing left to close
+                pass
+
     async def _stop_driver(self) -> None:
+        await self._close_browsers()
         if self._playwright is not None and self._loop is asyncio.get_running_loop():
             try:
                 await self._playwright.stop()

@@ -13,11 +13,14 @@ import asyncio
 import functools
 import gzip
 import hashlib
+import json
 import os
 import tempfile
 import threading
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import tiktoken
 
@@ -83,3 +86,15 @@ def count(text: str) -> int:
 def count_each(texts: list[str]) -> list[int]:
     encode = encoding().encode_ordinary
     return [len(encode(text)) for text in texts]
+
+
+def prompt_text(messages: Sequence[Mapping[str, Any]], tools: Sequence[Mapping[str, Any]] = ()) -> str:
+    """A prompt (OpenAI-format messages) as one string in the order a provider lays it out: the tool schemas
+    first, then each message's role and text. Image blocks are not text tokens and are left out."""
+    parts = [json.dumps(tool, ensure_ascii=False, separators=(",", ":")) for tool in tools]
+    for message in messages:
+        content = message.get("content")
+        if isinstance(content, list):
+            content = "".join(block.get("text", "") for block in content if isinstance(block, dict))
+        parts.append(f"<|{message.get('role', '')}|>{content or ''}")
+    return "\n".join(parts)

@@ -138,11 +138,37 @@ def _last_checkpoint(out: Path, fingerprint: dict[str, Any], resume: bool) -> st
     return last
 
 
-def _sft_config(settings: TrainSettings, device: str, bf16: bool) -> Any:
+def _processes() -> int:
+    return int(os.environ.get("WORLD_SIZE", "1"))
+
+
+def _accumulation(settings: TrainSettings, processes: int) -> int:
+    return max(1, math.ceil(settings.batch_size / (settings.micro_batch_size * processes)))
+
+
+def optimizer_steps(settings: TrainSettings, rows: int, processes: int = 1) -> int:
+    """The optimizer steps the Trainer will take on `rows` rows, counted as it counts them: each process reads
+    ceil(rows / (micro-batch x processes)) micro-batches an epoch, a partial accumulation still makes a step, and
+    `max_steps` (when positive) replaces the epochs."""
+    if settings.max_steps > 0:
+        return settings.max_steps
+    batches = math.ceil(rows / (settings.micro_batch_size * processes))
+    per_epoch = max(1, math.ceil(batches / _accumulation(settings, processes)))
+    return math.ceil(settings.epochs * per_epoch)
+
+
+def warmup_steps(settings: TrainSettings, rows: int, processes: int = 1) -> int:
+    """floor(warmup_ratio x optimizer steps), and always fewer than all of them. A ratio handed to the Trainer is
+    rounded up there, so a small export (<= one effective batch: a single step) spent its only step warming up
+    at learning rate 0 and trained nothing."""
+    total = optimizer_steps(settings, rows, processes)
+    return max(0, min(math.floor(settings.warmup_ratio * total), total - 1))
+
+
+def _sft_config(settings: TrainSettings, device: str, bf16: bool, rows: int) -> Any:
     from trl import SFTConfig
 
-    processes = int(os.environ.get("WORLD_SIZE", "1"))
-    accumulation = max(1, math.ceil(settings.batch_size / (settings.micro_batch_size * processes)))
+    processes = _processes()
     on_gpu = device == "cuda"
     # transformers renamed gradient checkpointing to activation checkpointing (the old name warns); TRL's
     # default for it is on, so it is always set explicitly, under whichever name this version reads.
@@ -152,8 +178,9 @@ def _sft_config(settings: TrainSettings, device: str, bf16: bool) -> Any:
     return SFTConfig(
         output_dir=settings.out, learning_rate=settings.learning_rate, num_train_epochs=settings.epochs,
         max_steps=settings.max_steps, per_device_train_batch_size=settings.micro_batch_size,
-        per_device_eval_batch_size=settings.micro_batch_size, gradient_accumulation_steps=accumulation,
-        optim="adamw_torch", lr_scheduler_type="cosine", warmup_steps=settings.warmup_ratio,
+        per_device_eval_batch_size=settings.micro_batch_size,
+        gradient_accumulation_steps=_accumulation(settings, processes), optim="adamw_torch",
+        lr_scheduler_type="cosine", warmup_steps=warmup_steps(settings, rows, processes),
         bf16=bf16, fp16=False, **checkpointing,
         logging_steps=settings.logging_steps, logging_first_step=True, save_strategy="steps",
         save_steps=settings.save_steps, save_total_limit=2, report_to="none", disable_tqdm=True,
@@ -216,7 +243,7 @@ def run_training(settings: TrainSettings) -> TrainResult:
     (out / RUN_RECORD).write_text(json.dumps(record, indent=2) + "\n")
 
     method = "full" if settings.full else "lora"
-    trainer = SFTTrainer(model=model, args=_sft_config(settings, device, bf16),
+    trainer = SFTTrainer(model=model, args=_sft_config(settings, device, bf16, len(columns["input_ids"])),
                          train_dataset=Dataset.from_dict(columns), eval_dataset=eval_dataset,
                          processing_class=tokenizer, peft_config=None if settings.full else _lora_config(settings),
                          callbacks=[RichProgress(f"{settings.role} ({method})", enabled=settings.show_progress)])

@@ -1,16 +1,19 @@
 """`synth export`: planner, executor and replanner SFT files, in OpenAI's and TRL's formats, built by the
-runtime's own prompt builder (the contract is `EXPORT_FORMAT.md`; the trainer in `train/` reads it).
+runtime's own prompt builder. The format (manifest, file names, row shapes) is the contract the trainer reads: it
+is written down in `train/export.py`'s docstring, and in the README's "Synthetic training data" section.
 
 Every example's messages come from `nodes.prompts.build_messages(role, state, context)` on the state the role
 saw (`graph.moments` rebuilds it from a trajectory), converted by the recorder's one converter, so a model
 trained on them meets at serving time exactly what it was trained on. Where a trajectory was annotated, its
 plans are the teacher's grounded plan and replans (each executor example sees the plan in force at its step);
 where it was not, its own recorded plans are used. Only successful trajectories and successful actions become
-examples; synthetic plans (expand, augment) become planner examples on their seed's real first page.
+examples; synthetic plans (expand, augment) become planner examples on their seed's real first page (not in a
+CoT export: no stage writes reasoning for them, and a planner trained to think must always have thought).
 
 Train and validation are split by group — a trajectory and everything derived from it (its plans, replans,
 reasoning and the synthetic plans seeded by it) — so no group is on both sides; and no example whose intent is
-in the embedded suite's test split is written. Every drop is counted with its reason in `stats.md`.
+in the embedded suite's test split is written. `stats.md` counts the examples per stage (the one that wrote the
+answer), site, role and split, every drop with its reason, and the tokens (o200k, as `tools.tokens` counts them).
 """
 
 from __future__ import annotations
@@ -40,12 +43,15 @@ from synth import trajectory as traj
 from synth.grounding import GroundedPlan, remaining
 from synth.jsonl import file_hash, read_jsonl, write_json, write_jsonl, write_text
 from synth.records import PageStore, first_page
+from tools import tokens
 
 ROLES = ("planner", "executor", "replanner")
 FORMATS = ("openai", "trl")
 SPLITS = ("train", "validation")
 EXPORT_KIND = "plan-and-act-sft-export"
 EPISODE_SETTINGS = ("mode", "cot", "history_window")  # the trajectory's settings that shape its prompts
+# The stage that wrote each role's answer for an annotated trajectory (an executor's action is always collected).
+ANNOTATED_BY = {"planner": "annotate", "executor": "collect", "replanner": "replans"}
 
 
 @dataclass
@@ -54,6 +60,7 @@ class Example:
     group: str
     site: str
     source: str  # annotated | recorded | synthetic
+    stage: str  # the pipeline stage that wrote the answer: collect | annotate | replans | expand | augment | cot
     messages: list[BaseMessage]
     text: str  # the assistant's text (a plan, or the executor's reasoning)
     tool_call: dict[str, Any] | None = None
@@ -175,15 +182,17 @@ class Exporter:
         def add(role: str, seen: AgentState, text: str, key: tuple[str, str, int] | None = None,
                 call: dict[str, Any] | None = None) -> None:
             reasoning = self.reasoning.get(key) if key else None
+            stage = ANNOTATED_BY[role] if grounded is not None else "collect"
             if self.cot and role != "replanner":
                 if reasoning is None:
                     self.drops[f"{role}: no reasoning for the CoT export"] += 1
                     return
                 text = f"<thinking>\n{reasoning}\n</thinking>\n\n{text}" if role == "planner" else reasoning
+                stage = "cot"
             context = self._context(trajectory, self.cot and role != "replanner")
             tools = tool_schemas(context) if role == "executor" else []
-            examples.append(Example(role, group, site, source, build_messages(role, seen, context), text, call, tools,
-                                    intent))
+            examples.append(Example(role, group, site, source, stage, build_messages(role, seen, context), text, call,
+                                    tools, intent))
 
         # planner
         if grounded is not None:
@@ -238,6 +247,9 @@ class Exporter:
         return plans
 
     def _from_synthetic(self, record: dict[str, Any]) -> list[Example]:
+        if self.cot:
+            self.drops["synthetic plan: no reasoning for the CoT export"] += 1
+            return []
         page = self.pages.page_of(record)
         if page is None:
             self.drops["synthetic plan: its page is missing"] += 1
@@ -245,7 +257,7 @@ class Exporter:
         group = self._root(record.get("seed", "") or record["id"])
         context = Context().replace(cot=False)
         seen = {"intent": record["intent"], "observation": page}
-        return [Example("planner", group, str(record.get("site", "")), "synthetic",
+        return [Example("planner", group, str(record.get("site", "")), "synthetic", str(record.get("origin", "expand")),
                         build_messages("planner", seen, context), record["plan_text"], intent=record["intent"])]  # type: ignore[arg-type]
 
 
@@ -323,27 +335,33 @@ def export(inputs: ExportInputs, out: Path, *, validation: float = 0.1, seed: in
     return ExportSummary(out, manifest, out / "stats.md")
 
 
-def _tokens(example: Example) -> int:
-    """Approximate tokens (characters / 4): tokenizers differ per model and none can be downloaded here."""
-    chars = sum(len(str(m.content)) for m in example.messages) + len(example.text)
-    chars += len(json.dumps(example.tool_call)) if example.tool_call else 0
-    return (chars + 3) // 4
+def example_tokens(example: Example) -> tuple[int, int]:
+    """(prompt, completion) tokens of an example in o200k, the one offline counter (`tools.tokens`): the prompt
+    as a provider lays it out (tool schemas, then the messages), the completion as the answer's text and tool
+    call. Another model's tokenizer counts somewhat differently; the totals size a run, they are not a bill."""
+    prompt = tokens.prompt_text(openai_messages(example.messages), example.tools)
+    completion = example.text + (json.dumps(example.tool_call, ensure_ascii=False) if example.tool_call else "")
+    return tokens.count(prompt), tokens.count(completion)
 
 
 def _stats(examples: list[Example], validation_groups: set[str], drops: Counter[str]) -> dict[str, Any]:
-    by: dict[str, Counter[str]] = {"role": Counter(), "split": Counter(), "site": Counter(), "source": Counter()}
-    tokens: Counter[str] = Counter()
+    by: dict[str, Counter[str]] = {"role": Counter(), "split": Counter(), "stage": Counter(), "site": Counter(),
+                                   "source": Counter(), "tokens": Counter()}
     for example in examples:
         split = "validation" if example.group in validation_groups else "train"
         by["role"][example.role] += 1
         by["split"][f"{example.role}/{split}"] += 1
+        by["stage"][f"{example.stage}/{example.role}"] += 1
         by["site"][f"{example.site or '?'}/{example.role}"] += 1
         by["source"][f"{example.source}/{example.role}"] += 1
-        tokens[example.role] += _tokens(example)
+        prompt, completion = example_tokens(example)
+        by["tokens"][f"{example.role}/prompt"] += prompt
+        by["tokens"][f"{example.role}/completion"] += completion
+    by["tokens"]["total"] = sum(by["tokens"].values())
     groups = {e.group for e in examples}
     return {"examples": len(examples), **{k: dict(sorted(v.items())) for k, v in by.items()},
             "groups": {"train": len(groups - validation_groups), "validation": len(groups & validation_groups)},
-            "approx_tokens": dict(sorted(tokens.items())), "drops": dict(sorted(drops.items()))}
+            "drops": dict(sorted(drops.items()))}
 
 
 def render_stats(stats: dict[str, Any], files: list[dict[str, Any]]) -> str:
@@ -351,8 +369,10 @@ def render_stats(stats: dict[str, Any], files: list[dict[str, Any]]) -> str:
              f"{stats['groups']['validation']} validation (no group on both sides).", "", "## Files", "",
              "| file | rows |", "|---|---:|"]
     lines += [f"| {f['path']} | {f['rows']} |" for f in files if f["format"] == "openai"]
-    for title, key in (("Examples per role and split", "split"), ("Per site", "site"), ("Per source", "source"),
-                       ("Approximate tokens (characters / 4)", "approx_tokens"), ("Dropped, and why", "drops")):
+    for title, key in (("Examples per role and split", "split"),
+                       ("Per stage (the one that wrote the answer) and role", "stage"), ("Per site and role", "site"),
+                       ("Per source of the plans and role", "source"),
+                       ("Tokens (o200k; prompts with their tool schemas)", "tokens"), ("Dropped, and why", "drops")):
         lines += ["", f"## {title}", "", "| | count |", "|---|---:|"]
         lines += [f"| {k} | {v} |" for k, v in stats[key].items()] or ["| (none) | 0 |"]
     return "\n".join(lines) + "\n"

@@ -39,8 +39,11 @@ def test_killed_around_the_post_then_resumed_posts_exactly_once(uninterrupted) -
     # browser following it; the landing page answered) and the last moment before the checkpoint. A kill just
     # before or after the tool call leaves the same journal as the first and the last of these (the kill matrix
     # benchmark tries every point). Trials are independent (own sites, own processes): two run at a time.
-    points = [p for p in window if p.startswith("journal-after")] + [window[-2]]
-    assert len(points) >= 6, window
+    # And once the episode has chosen to stop, or has ended: the resume has no browser action left, yet the verdict
+    # must still come from the page the episode ended on (it is brought back for the evaluator).
+    ending = [p for p in uninterrupted.order if p.startswith("checkpoint-after")][-2:]
+    points = [p for p in window if p.startswith("journal-after")] + [window[-2]] + ending
+    assert len(points) >= 8, window
     with ThreadPoolExecutor(max_workers=2) as pool:
         outcomes = list(pool.map(lambda point: killed_and_resumed(FORUM_POST, kill=point), points))
     assert [point for point, resumed in zip(points, outcomes) if not resumed.killed] == []

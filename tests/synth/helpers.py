@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ from langchain_core.messages import BaseMessage, HumanMessage
 
 from synth.jsonl import write_jsonl
 from synth.teacher import RetryPolicy, make_teacher
+from tests.support.openai_server import Delay, Fault
 
 FAST_RETRY = RetryPolicy(attempts=4, base_seconds=0.01, cap_seconds=0.05, timeout_seconds=5.0)
 TEACHER = "openai:teacher-model"
@@ -66,6 +69,45 @@ def good_pairs(messages: list[BaseMessage], count: int = 10) -> str:
     shown = first_user(messages).count("### Example ")
     return json.dumps([{"seed": 1 + i % shown, "intent": fresh_intent(),
                         "plan": plan_text("Click 'Orders'", "Stop with the count")} for i in range(count)])
+
+
+def noting_calls(script: Callable[[list[BaseMessage]], Any], phrase: str, prompts: list[str]):
+    """`script`, noting in `prompts` the question of every teacher call whose prompt has `phrase`, once per call.
+
+    A call is noted when its own first question is answered: a fault on it is retried with the same messages
+    and a correction round adds messages, so neither is mistaken for another call."""
+
+    def serve(messages: list[BaseMessage]) -> Any:
+        reply = script(messages)
+        question = first_user(messages)
+        if phrase in question and len(messages) == 2 and not isinstance(reply, (Fault, Delay)):
+            prompts.append(question)
+        return reply
+
+    return serve
+
+
+def sites_shown(prompt: str) -> list[str]:
+    """The website of each seed a generation prompt shows, in the order shown."""
+    return re.findall(r"^Website: (.+)$", prompt, re.M)
+
+
+def asked_for(prompt: str) -> int:
+    """How many new items a generation prompt asks for."""
+    found = re.search(r"Write (\d+) NEW", prompt)
+    assert found, prompt[:300]
+    return int(found.group(1))
+
+
+def assert_sites_in_turn(prompts: list[str], sites: tuple[str, ...], *, seeds: int = 5, asked: int = 10) -> None:
+    """Each call showed `seeds` seeds, all of one site, and asked for `asked` new items; the calls took the sites
+    in turn, so no site gets more than one call more than another."""
+    shown = [sites_shown(prompt) for prompt in prompts]
+    assert all(len(one) == seeds and len(set(one)) == 1 for one in shown), shown
+    order = [one[0] for one in shown]
+    assert sorted(order[: len(sites)]) == sorted(sites), order
+    assert order == [order[i % len(sites)] for i in range(len(order))], order
+    assert [asked_for(prompt) for prompt in prompts] == [asked] * len(prompts)
 
 
 def teacher(base_url: str, tmp_path: Path, **kwargs: Any):

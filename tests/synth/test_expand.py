@@ -12,7 +12,15 @@ from synth.runner import RunOptions, StageError, manifest_path, rejects_path, ru
 from synth.stages.expand import Expand
 from tests.support.openai_server import Delay, Fault
 from tests.support.teacher_script import TeacherScript, serve_teacher
-from tests.synth.helpers import good_pairs, plan_text, teacher, write_seeds
+from tests.synth.helpers import (
+    assert_sites_in_turn,
+    good_pairs,
+    noting_calls,
+    plan_text,
+    sites_shown,
+    teacher,
+    write_seeds,
+)
 
 RULE = "task-and-plan pairs"
 
@@ -29,7 +37,8 @@ async def test_bad_replies_are_corrected_retried_or_rejected_with_reasons(tmp_pa
                         {"seed": 2, "intent": "Find the refunded orders", "plan": plan_text("Open 'Orders'", "Stop")}])
     script = TeacherScript().when(RULE, "Here you go: [{'seed': 1,", Fault(429, headers={"retry-after-ms": "1"}),
                                   Fault(500), leaky, good_pairs)
-    with serve_teacher(script) as (url, log):
+    calls: list[str] = []
+    with serve_teacher(noting_calls(script, RULE, calls)) as (url, log):
         summary = await run(Expand(teacher(url, tmp_path), [seeds], n=12), tmp_path / "pairs.jsonl")
     records = list(read_jsonl(tmp_path / "pairs.jsonl"))
     rejects = list(read_jsonl(rejects_path(tmp_path / "pairs.jsonl")))
@@ -42,12 +51,28 @@ async def test_bad_replies_are_corrected_retried_or_rejected_with_reasons(tmp_pa
     manifest = json.loads(manifest_path(tmp_path / "pairs.jsonl").read_text())
     assert manifest["teacher_calls"]["retries"] == 2
     assert manifest["rejects_by_reason"] == {"bad_plan": 1, "bad_seed": 1, "leak": 1}
-    assert manifest["counts"]["by_site"] == {"reddit": 6, "shopping": 6} or sum(manifest["counts"]["by_site"].values()) == 12
+    # Sites in turn: reddit's call kept the one good pair of the partly bad reply, shopping's call all 10, and
+    # the top-up call for the missing pair went to reddit, the next site in turn.
+    assert [sorted(set(sites_shown(call))) for call in calls] == [["reddit"], ["shopping"], ["reddit"]]
+    assert manifest["counts"]["by_site"] == {"reddit": 2, "shopping": 10}
     assert manifest["prompt_versions"]["expand"] and manifest["teacher"].startswith("openai:teacher-model")
     for record in records:  # every pair points at the real first page of one of its seeds
         assert record["seed"] in record["seeds"] and record["page_id"]
     pages = {r["id"] for r in read_jsonl(tmp_path / "pairs.pages.jsonl")}
     assert {r["page_id"] for r in records} <= pages
+
+
+async def test_by_default_each_call_shows_five_seeds_of_one_site_and_asks_for_ten_sites_in_turn(
+        tmp_path: Path) -> None:
+    sites = ("gitlab", "reddit", "shopping")
+    seeds = write_seeds(tmp_path, count_per_site=6, sites=sites)
+    calls: list[str] = []
+    with serve_teacher(noting_calls(TeacherScript().when(RULE, good_pairs), RULE, calls)) as (url, log):
+        summary = await run(Expand(teacher(url, tmp_path), [seeds], n=60), tmp_path / "pairs.jsonl")
+    assert summary.complete and log.requests == len(calls) == 6  # 60 pairs at 10 per call
+    assert_sites_in_turn(calls, sites)
+    manifest = json.loads(manifest_path(tmp_path / "pairs.jsonl").read_text())
+    assert manifest["counts"]["by_site"] == {site: 20 for site in sites}
 
 
 async def test_duplicates_of_seeds_and_of_each_other_are_dropped(tmp_path: Path) -> None:

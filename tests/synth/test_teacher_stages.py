@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,19 @@ from synth.stages.queries import Queries
 from synth.teacher import ReferenceTeacher
 from tests.support.openai_server import Fault
 from tests.support.teacher_script import TeacherScript, serve_teacher
-from tests.synth.helpers import first_user, fresh_intent, plan_text, teacher, trajectory, write_seeds
+from tests.synth.helpers import (
+    assert_sites_in_turn,
+    first_user,
+    fresh_intent,
+    noting_calls,
+    plan_text,
+    teacher,
+    trajectory,
+    write_seeds,
+)
+
+QUERIES_RULE = "NEW tasks for the same websites"
+FEASIBILITY_RULE = "could really complete it"
 
 
 async def run(stage, out: Path, workers: int = 1):
@@ -36,7 +49,7 @@ def grounded_record(name: str = "g1") -> dict:
 
 
 async def test_queries_filter_infeasible_and_duplicate_intents(tmp_path: Path) -> None:
-    seeds = write_seeds(tmp_path)
+    seeds = write_seeds(tmp_path, count_per_site=5)
 
     def candidates(messages):
         return json.dumps([{"seed": 1, "intent": "Show the newest shopping item 0"},  # a seed's intent again
@@ -49,17 +62,40 @@ async def test_queries_filter_infeasible_and_duplicate_intents(tmp_path: Path) -
         return json.dumps([{"i": i, "feasible": "pizza" not in first_user(messages).split(f"### Candidate {i}\n")[1]
                             .split("\n")[1], "why": "the site sells no food"} for i in range(1, count + 1)])
 
-    script = (TeacherScript().when("NEW tasks for the same websites", "```json\n[{\"seed\": 1, \"intent\": ", candidates)
-              .when("could really complete it", json.dumps([{"i": 1, "feasible": True}]), verdicts))
-    with serve_teacher(script) as (url, _log):
-        summary = await run(Queries(teacher(url, tmp_path), [seeds], n=6, per_call=6, max_rounds=0),
-                            tmp_path / "queries.jsonl")
+    script = (TeacherScript().when(QUERIES_RULE, "```json\n[{\"seed\": 1, \"intent\": ", candidates)
+              .when(FEASIBILITY_RULE, json.dumps([{"i": 1, "feasible": True}]), verdicts))
+    calls: list[str] = []
+    with serve_teacher(noting_calls(script, QUERIES_RULE, calls)) as (url, _log):
+        summary = await run(Queries(teacher(url, tmp_path), [seeds], n=6, max_rounds=0), tmp_path / "queries.jsonl")
+    assert_sites_in_turn(calls, ("reddit",))  # one call by default: five seeds of the first site, ten asked for
     queries = list(read_jsonl(tmp_path / "queries.jsonl"))
     reasons = sorted(r["reason"] for r in read_jsonl(rejects_path(tmp_path / "queries.jsonl")))
     assert summary.kept == 3 and all(q["kind"] == "query" and q["start_url"].startswith("__") for q in queries)
     assert reasons == ["duplicate", "infeasible", "leak"]
     # the feasibility reply that missed candidates went back with the reason
-    assert script.asked("could really complete it") == 2
+    assert script.asked(FEASIBILITY_RULE) == 2
+
+
+async def test_by_default_queries_show_five_seeds_of_one_site_per_call_and_ask_for_ten_sites_in_turn(
+        tmp_path: Path) -> None:
+    sites = ("gitlab", "reddit", "shopping")
+    seeds = write_seeds(tmp_path, count_per_site=6, sites=sites)
+
+    def ten_new(messages):
+        return json.dumps([{"seed": 1 + i % 5, "intent": fresh_intent()} for i in range(10)])
+
+    def all_feasible(messages):
+        count = first_user(messages).count("### Candidate ")
+        return json.dumps([{"i": i, "feasible": True} for i in range(1, count + 1)])
+
+    script = TeacherScript().when(QUERIES_RULE, ten_new).when(FEASIBILITY_RULE, all_feasible)
+    calls: list[str] = []
+    with serve_teacher(noting_calls(script, QUERIES_RULE, calls)) as (url, _log):
+        summary = await run(Queries(teacher(url, tmp_path), [seeds], n=60), tmp_path / "queries.jsonl")
+    assert summary.complete and script.asked(QUERIES_RULE) == len(calls) == 6  # 60 queries at 10 per call
+    assert_sites_in_turn(calls, sites)
+    by_site = Counter(q["site"] for q in read_jsonl(tmp_path / "queries.jsonl"))
+    assert by_site == {site: 20 for site in sites}
 
 
 async def test_cot_keeps_reasoning_only_when_the_action_parses_to_the_true_one(tmp_path: Path) -> None:

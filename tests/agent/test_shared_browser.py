@@ -1,0 +1,119 @@
+"""Episodes of one process share one Chromium, a browser context each: isolated from each other, relaunched
+together when the browser crashes, and gone (browser and driver) once the last of them closes or a sweep ends."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Error as PlaywrightError
+
+from bench.parallel import ProcessSample, measure, sample_processes
+from tests.support import made_pages
+from tests.support.processes import in_session, settle_count
+from tools.session import BrowserSettings, DomainPolicy, sessions
+
+LOOPBACK = DomainPolicy(("127.0.0.1", "localhost"))
+
+
+@pytest.fixture(scope="module")
+def made() -> Iterator[made_pages.MadePages]:
+    pages = made_pages.start()
+    yield pages
+    assert pages.group is not None
+    pages.group.stop()
+
+
+def _comm(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
+async def test_episodes_share_one_chromium_with_a_context_each(made) -> None:
+    url = made.add("shared", "<title>Shared</title><p>one page</p>")
+    async with sessions.hold():
+        first = await sessions.open("shared-a", BrowserSettings(), LOOPBACK)
+        second = await sessions.open("shared-b", BrowserSettings(), LOOPBACK)
+        assert first.browser._impl_obj is second.browser._impl_obj  # one Chromium
+        assert first.context is not second.context
+        # LangChain's community tools act on contexts[0]: each episode's view lists its own context only
+        assert first.browser.contexts == [first.context] and second.browser.contexts == [second.context]
+        for session in (first, second):
+            await session.load(session.page, url)
+        await first.context.add_cookies([{"name": "who", "value": "a", "url": url}])
+        assert [c["value"] for c in await first.context.cookies(url)] == ["a"]
+        assert await second.context.cookies(url) == []  # nothing leaks between episodes
+        browsers = sample_processes().browsers
+        third = await sessions.open("shared-c", BrowserSettings(), LOOPBACK)
+        await third.load(third.page, url)
+        # a third episode adds a renderer or so, not a browser with its GPU, network and zygote processes
+        assert sample_processes().browsers - browsers < 4
+        await sessions.close("shared-a")
+        assert second.alive and await second.page.title() == "Shared"  # closing one leaves the others alone
+        await sessions.close("shared-b")
+        await sessions.close("shared-c")
+
+
+async def test_a_crashed_chromium_is_relaunched_for_each_of_its_episodes(made) -> None:
+    url = made.add("crash", "<title>Again</title><p>after the crash</p>")
+    async with sessions.hold():
+        first = await sessions.open("crash-a", BrowserSettings(), LOOPBACK)
+        await sessions.open("crash-b", BrowserSettings(), LOOPBACK)
+        cdp = await first.browser.new_browser_cdp_session()
+        try:
+            await cdp.send("Browser.crash")
+        except PlaywrightError:  # it died before answering: that is the point
+            pass
+        await asyncio.wait_for(_until_disconnected(first), 30)
+        assert sessions.get("crash-a") is None and sessions.get("crash-b") is None  # both episodes see it
+        again = await asyncio.gather(*(sessions.open(f"crash-{n}", BrowserSettings(), LOOPBACK) for n in "ab"))
+        assert again[0].browser._impl_obj is again[1].browser._impl_obj  # one new Chromium for both
+        assert again[0].browser.is_connected()
+        for session in again:
+            await session.load(session.page, url)
+            assert await session.page.title() == "Again"
+        await sessions.close_all(stop_driver=False)
+
+
+async def _until_disconnected(session) -> None:
+    while session.browser.is_connected():
+        await asyncio.sleep(0.05)  # polling the browser's state, which the assertion after it checks
+
+
+async def test_the_last_session_to_close_takes_chromium_and_the_driver_with_it(made) -> None:
+    url = made.add("last", "<title>Last</title>")
+    session = await sessions.open("last-one", BrowserSettings(), LOOPBACK)
+    await session.load(session.page, url)
+    running = sample_processes()
+    assert running.browsers >= 1 and running.drivers == 1
+    await sessions.close("last-one")
+    assert sessions.driver_pid() is None
+    left = await asyncio.to_thread(_settled_sample)
+    assert (left.browsers, left.drivers) == (0, 0)
+
+
+def _settled_sample() -> ProcessSample:
+    settle_count(lambda: sample_processes().browsers + sample_processes().drivers, 0)
+    return sample_processes()
+
+
+async def test_a_parallel_sweep_leaves_no_browser_or_driver_behind() -> None:
+    def ours() -> set[int]:
+        return {pid for pid in in_session(os.getsid(0)) if "chrom" in _comm(pid).lower() or
+                _comm(pid).startswith("node")}
+
+    await sessions.close_all()
+    before = ours()
+    report = await measure(episodes=3, latency_s=0.0)
+    assert [a.workers for a in report.arms] == [1, 3]
+    assert all(r.passed for arm in report.arms for r in arm.results), [r.error for a in report.arms for r in a.results]
+    parallel = report.arms[1]
+    assert parallel.peak.drivers == 1  # one driver for all three episodes
+    assert (parallel.left.browsers, parallel.left.drivers) == (0, 0)
+    new = await asyncio.to_thread(settle_count, lambda: len(ours() - before), 0)
+    assert new == 0, ours() - before
