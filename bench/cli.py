@@ -97,11 +97,16 @@ async def _run_sweep(args: argparse.Namespace, settings: Context, out: Path,
     policy = _policy(args)
     await _probe(policy, settings)
     path = _results_path(out, settings.mode)
+    title = f"{policy.label} / {settings.mode}"
     kept = [r for r in read_jsonl(path) if r.scored] if args.resume and path.exists() else []
     write_jsonl(kept, path)
-    new = await run({r.task_id for r in kept}, lambda result: append_jsonl(result, path))
+    try:
+        new = await run({r.task_id for r in kept}, lambda result: append_jsonl(result, path))
+    except SweepAborted:  # the model kept failing: report what finished before saying why it stopped
+        _report_finished(out, settings.mode, f"{title} (stopped)", args.prices)
+        raise
     results = sorted([*kept, *new], key=lambda r: r.task_id)
-    _save(results, out, settings.mode, f"{policy.label} / {settings.mode}", args.prices)
+    _save(results, out, settings.mode, title, args.prices)
     return results
 
 
@@ -129,14 +134,21 @@ def _save(results: list[EpisodeResult], out: Path, mode: str, title: str, prices
     write_report(results, out / f"report-{mode}.html", title, prices)
 
 
-def _interrupted(out: Path, mode: str, title: str) -> int:
-    """Ctrl-C: what finished is on disk; say so, report it, and say how to go on."""
+def _report_finished(out: Path, mode: str, title: str, prices: Prices | None = None) -> list[EpisodeResult]:
+    """A sweep that stops early (Ctrl-C, a failing model) still leaves the report and the table of the episodes
+    that finished: they are on disk as they ended."""
     path = _results_path(out, mode)
     results = read_jsonl(path) if path.exists() else []
-    _save(results, out, mode, title + " (interrupted)")
+    _save(results, out, mode, title, prices)
     print(summary_table(results))
-    print(f"interrupted after {len(results)} episodes; their results are in {path}. Continue with the same "
-          f"command plus --out {out} --resume", file=sys.stderr)
+    return results
+
+
+def _interrupted(out: Path, mode: str, title: str) -> int:
+    """Ctrl-C: what finished is on disk; say so, report it, and say how to go on."""
+    results = _report_finished(out, mode, title + " (interrupted)")
+    print(f"interrupted after {len(results)} episodes; their results are in {_results_path(out, mode)}. Continue "
+          f"with the same command plus --out {out} --resume", file=sys.stderr)
     return 130
 
 

@@ -12,16 +12,26 @@ A refused request never reaches the network. What was refused is reported in wor
 Requests with consequences — navigations and anything but GET/HEAD/OPTIONS — are told to a `RequestJournal`
 before they are sent and after they are answered; that is how a resumed episode knows whether an action it
 did not see finish had already reached the server (`nodes.action_journal`).
+
+A document the guard fulfils has no address space in Chromium's eyes, so its Local Network Access checks take a
+page served from loopback for a public one and refuse every request the guard lets the browser send itself (all
+page requests with `block_offsite_requests` off, cross-origin event streams) to loopback or private addresses.
+Documents from a loopback host are therefore granted that access, which is what Chromium decides for a page it
+knows came from loopback. Nothing else is: a public page still may not reach the local network, nor a page from a
+private address the machine's loopback (Chromium would ask the user; list such hosts in `subresource_domains`,
+whose requests the guard fetches itself).
 """
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from playwright.async_api import APIResponse, BrowserContext, Frame, Request, Route, WebSocketRoute
 from playwright.async_api import Error as PlaywrightError
@@ -55,6 +65,28 @@ class RequestJournal(Protocol):
     async def sending(self, request: SentRequest) -> None: ...
 
     async def answered(self, request: SentRequest) -> None: ...
+
+
+log = logging.getLogger(__name__)
+
+
+def loopback_origin(url: str) -> str:
+    """The URL's origin when its host is a loopback address or `localhost`, else ""."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or not host:
+        return ""
+    if host != "localhost" and not host.endswith(".localhost"):
+        try:
+            if not ipaddress.ip_address(host).is_loopback:
+                return ""
+        except ValueError:
+            return ""
+    try:
+        parts.port  # noqa: B018  (raises for a port that is not one)
+    except ValueError:
+        return ""
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2].lower()}"
 
 
 def _frame_of(request: Request) -> Frame | None:
@@ -92,8 +124,11 @@ class NetworkGuard:
         self._blocked: list[str] = []
         self.refused = 0  # navigations refused so far (a tool compares counts to tell that its own was refused)
         self._refusal = asyncio.Event()
+        self._context: BrowserContext | None = None
+        self._loopback_origins: set[str] = set()  # granted local network access (see the module docstring)
 
     async def attach(self, context: BrowserContext) -> None:
+        self._context = context
         await context.route("**/*", self._route)
         await context.route_web_socket(re.compile(r".*"), self._websocket)
 
@@ -168,6 +203,8 @@ class NetworkGuard:
         if not target:
             if frame is not None:
                 self._hops.pop(frame, None)
+            if navigation:
+                await self._grant_local_network(request.url)
             await route.fulfill(response=response)
         elif frame is not None and not (response.status in (307, 308) and request.method not in SAFE_METHODS):
             await self._redirect_navigation(route, request, frame, target)
@@ -192,6 +229,18 @@ class NetworkGuard:
         else:
             self._blocked.append(f"{request.resource_type} {url}")
             await route.abort("blockedbyclient")
+
+    async def _grant_local_network(self, url: str) -> None:
+        """Before a document from a loopback host arrives, give its origin the local network access Chromium
+        would give it if it knew where the document came from (see the module docstring)."""
+        origin = loopback_origin(url)
+        if not origin or origin in self._loopback_origins or self._context is None:
+            return
+        self._loopback_origins.add(origin)
+        try:
+            await self._context.grant_permissions(["local-network-access"], origin=origin)
+        except PlaywrightError as exc:  # a Playwright or Chromium without the permission: nothing to grant
+            log.debug("could not grant local network access to %s: %s", origin, str(exc).splitlines()[0])
 
     async def _redirect_navigation(self, route: Route, request: Request, frame: Frame, target: str) -> None:
         if not self.policy.allows(target):
@@ -233,6 +282,8 @@ class NetworkGuard:
             current, response = target, followed
             location = response.headers.get("location", "")
             if response.status not in _REDIRECTS or not location:
+                if request.is_navigation_request():
+                    await self._grant_local_network(request.url)  # the document keeps the first hop's URL
                 await route.fulfill(response=response)
                 return
             target = urljoin(current, location)

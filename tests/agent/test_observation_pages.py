@@ -6,8 +6,11 @@ with its page hooks and domain policy)."""
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import AsyncIterator, Iterator
+import time
+from collections.abc import AsyncIterator, Awaitable, Iterator
+from typing import TypeVar
 
 import pytest
 
@@ -18,6 +21,8 @@ from tests.support import made_pages
 from tools.actions import ERROR_PREFIX, run_action
 from tools.observation import snapshot
 from tools.session import BrowserSession, BrowserSettings, DomainPolicy, sessions
+
+T = TypeVar("T")
 
 
 @pytest.fixture(scope="module")
@@ -294,3 +299,42 @@ async def test_wait_lets_the_model_ask_for_more_time(made, session) -> None:
     assert 'StaticText "Report ready: 42 rows"' in (await snapshot(session.page)).text
     quiet = await act(session, "wait", seconds=1)
     assert "the page did not change" in quiet
+
+
+RESTLESS = """<!doctype html><title>Live quotes</title>
+<h1>Live quotes</h1><p>Last tick: <span id=tick>0</span></p>
+<button onclick="document.getElementById('said').textContent = 'refreshed'">Refresh</button>
+<a href="#more">More quotes</a><p id=said>idle</p>
+<script>let n = 0; setInterval(() => { document.getElementById('tick').textContent = ++n; }, 30);</script>"""
+SETTLE_MARGIN_S = 1.5  # the snapshot itself, on a loaded 2-core machine; far below another full settle wait
+
+
+async def timed(work: Awaitable[T], limit_s: float) -> tuple[T, float]:
+    """The result and how long it took; past `limit_s` the test fails instead of hanging with the page."""
+    started = time.monotonic()
+    try:
+        result = await asyncio.wait_for(work, limit_s)
+    except TimeoutError:
+        raise AssertionError(f"still waiting after {limit_s} s") from None
+    return result, time.monotonic() - started
+
+
+async def test_a_page_that_never_goes_quiet_is_observed_at_the_settle_cap(made) -> None:
+    """The settle wait must be bounded: a ticker that changes the DOM every 30 ms never gives it the quiet it
+    waits for, and an uncapped wait would hang the episode on every such page."""
+    settings, context = BrowserSettings(), Context()
+    assert settings.settle_ms == context.settle_ms <= 2000  # the cap, as the defaults set it
+    limit_s = context.settle_ms / 1000 + SETTLE_MARGIN_S
+    session = await sessions.open("restless", settings, DomainPolicy(("127.0.0.1",)))
+    try:
+        opened, _ = await timed(act(session, "goto", url=made.add("restless", RESTLESS)), limit_s)
+        assert "still changing after" in opened, opened  # the executor is told why the wait ended
+        observation, seconds = await timed(observe_page(session, context), limit_s)
+        assert seconds >= context.settle_ms / 1000, seconds  # it did wait: the page was never quiet
+        refresh, _ = line_of(observation["text"], "button", "Refresh")
+        more, _ = line_of(observation["text"], "link", "More quotes")
+        assert {refresh, more} <= set(observation["ids"])
+        clicked, _ = await timed(act(session, "click", id=refresh), limit_s)
+        assert clicked.startswith("clicked") and await session.page.inner_text("#said") == "refreshed"
+    finally:
+        await sessions.close("restless")

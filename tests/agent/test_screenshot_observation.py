@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import re
 import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
 from langchain_core.callbacks import AsyncCallbackHandler
 from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
@@ -18,7 +20,7 @@ from PIL import Image
 from graph.context import Context
 from graph.runs import stream_run, task_input
 from nodes import prompts
-from nodes.browser_access import observe_page
+from nodes.browser_access import observe_page, page_picture_record
 from tools import marks
 from tools.session import BrowserSettings, DomainPolicy, sessions
 
@@ -78,6 +80,17 @@ def test_prompts_carry_the_screenshot_as_a_file_reference_block(tmp_path) -> Non
         assert prompts.read_page(with_image) == prompts.read_page(text_only)  # read-back ignores the image
 
 
+def _label_color(picture: Path, element_id: int) -> tuple[int, int, int]:
+    """The colour just inside the corner of the element's id label (drawn above its box, or inside it at the
+    very top of the viewport); the page's own pixels there would not be one of the marks' colours."""
+    record = json.loads(page_picture_record(picture).read_text())
+    left, top, _, _ = record["boxes"][str(element_id)]
+    image = Image.open(picture).convert("RGB")
+    scale = image.width / record["viewport"][2]
+    y = top * scale - 1 if top * scale >= 20 else top * scale + 1
+    return image.getpixel((int(left * scale) + 1, int(y)))  # type: ignore[return-value]
+
+
 class _ModelInputs(AsyncCallbackHandler):
     """What a tracer is handed for every model call (LangSmith's tracer records exactly these messages)."""
 
@@ -88,13 +101,14 @@ class _ModelInputs(AsyncCallbackHandler):
         self.messages.append(messages)
 
 
+@pytest.mark.parametrize("mode", ["both", "screenshot"])
 async def test_an_episode_sees_screenshots_yet_state_checkpoints_and_traces_hold_none(
-        outfitters, loopback_openai, tmp_path, monkeypatch) -> None:
+        outfitters, loopback_openai, tmp_path, monkeypatch, mode: str) -> None:
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     url, shop = outfitters
     base_url, log = loopback_openai
     context = Context(planner_model="openai:loopback-planner", executor_model="openai:loopback-executor",
-                      base_url=base_url, observation_mode="both", screenshots_dir=str(tmp_path / "shots"))
+                      base_url=base_url, observation_mode=mode, screenshots_dir=str(tmp_path / "shots"))
     seen = _ModelInputs()
     database = tmp_path / "checkpoints.sqlite"
     async with AsyncSqliteSaver.from_conn_string(str(database)) as saver:
@@ -120,3 +134,11 @@ async def test_an_episode_sees_screenshots_yet_state_checkpoints_and_traces_hold
         blobs += b"".join(bytes(row[0]) for row in db.execute("SELECT value FROM writes") if row[0] is not None)
     assert b"\x89PNG" not in blobs and b"iVBORw0KGgo" not in blobs  # no PNG, raw or base64
     assert b"page-000.png" in blobs  # the reference is there
+    # Every element the executor acted on wore its id on the picture the executor was shown before acting.
+    acted = [step for step in state["history"] if "id" in step["args"]]
+    assert len(acted) >= 2
+    for step in acted:
+        picture = shots[0].parent / f"page-{step['index']:03d}.png"
+        assert _label_color(picture, step["args"]["id"]) in marks._COLORS, (step["action"], step["args"])
+        if mode == "screenshot":  # the text is only the legend of the marks, which names the element
+            assert re.search(rf"^\[{step['args']['id']}\] ", step["page"]["text"], re.M), step["page"]["text"]

@@ -1,5 +1,6 @@
 """What a user sees when a sweep cannot run or is stopped: an unreachable model fails the sweep before any episode
-with the reason and a non-zero exit; Ctrl-C keeps what finished, says how to go on, prints no traceback and leaves
+with the reason and a non-zero exit; a model that fails mid-sweep leaves unscored errors, not agent failures, and
+stops the sweep once it keeps failing; Ctrl-C keeps what finished, says how to go on, prints no traceback and leaves
 no browser or Playwright driver behind; `--resume` runs only the rest."""
 
 from __future__ import annotations
@@ -12,9 +13,18 @@ import sys
 import time
 from pathlib import Path
 
+from langchain_core.messages import AIMessage, BaseMessage
+
+from bench.results import read_jsonl, summary_table
+from bench.sweep import MODEL_FAILURES_TO_ABORT
+from nodes import prompts
+from policies.scripted import tool_call
+from tests.support import openai_server
 from tests.support.paths import REPO
 from tests.support.ports import unused_port
 from tests.support.processes import in_session, settle_count
+from webenv.serving import serve_apps
+from webenv.tasks.suite import load_suite
 
 TASKS = "0-5"
 ENV = {**os.environ, "PYTHONUNBUFFERED": "1", "OPENAI_API_KEY": ""}
@@ -43,6 +53,53 @@ def test_an_unreachable_model_fails_the_sweep_before_any_episode(tmp_path: Path)
     assert sweep.returncode == 2, (out, err)
     assert err.startswith("error: ") and "nowhere" in err and "Traceback" not in err
     assert _lines(tmp_path / "results-plan_and_act.jsonl") == []  # no episode was recorded as an agent failure
+    assert settle_count(lambda: len(in_session(sweep.pid)), 0) == 0
+
+
+def test_a_model_failing_mid_sweep_is_an_unscored_error_and_stops_the_sweep(tmp_path: Path) -> None:
+    """Infrastructure failures must not read as the agent's: a model server that answers the probe and then
+    fails some episodes with 500s. Episodes run one at a time in task order: task 0 is answered right, task 1
+    fails, task 2 is answered wrong (an agent failure), tasks 3-5 fail in a row, so task 6 is never started."""
+    tasks = {task.task_id: task for task in load_suite() if task.task_id in range(7)}
+    assert MODEL_FAILURES_TO_ABORT == 3  # tasks 3, 4 and 5 are the failures in a row
+    failing = {1, 3, 4, 5}
+    asked: set[int] = set()
+
+    def model(messages: list[BaseMessage]) -> AIMessage | openai_server.Fault:
+        text = "\n".join(message.text for message in messages)
+        if prompts.probe_messages()[0].text in text:
+            return AIMessage("OK")
+        task_id = next(i for i, task in tasks.items() if task.config.intent in text)
+        asked.add(task_id)
+        if task_id in failing:
+            return openai_server.Fault(500, "the model server is down")
+        return tool_call("stop", answer=tasks[0].solution.answer if task_id == 0 else "I could not find it.")
+
+    log = openai_server.CompletionLog()
+    server = serve_apps({"openai": openai_server.create_app(model, log)})
+    try:
+        sweep = _sweep("--model", "openai:loopback", "--base-url", server.urls["openai"] + "/v1", "--mode", "react",
+                       "--tasks", "0-6", "--workers", "1", "--out", str(tmp_path))
+        out, err = sweep.communicate(timeout=600)
+    finally:
+        server.stop()
+    assert sweep.returncode == 3, (out, err)
+    reason = err.splitlines()[-1]  # warnings and the failed calls are logged before it
+    assert reason.startswith(f"error: stopped after 6 of 7 episodes: the model failed {MODEL_FAILURES_TO_ABORT} "
+                             "episodes in a row; last error: "), err
+    assert "the model server is down" in reason and "Traceback" not in err
+    assert asked == set(range(6))  # task 6 was not started
+    results = read_jsonl(tmp_path / "results-react.jsonl")
+    assert [(r.task_id, r.status, r.error_kind, r.score) for r in results] == [
+        (0, "done", "", 1.0), (1, "error", "model", 0.0), (2, "done", "", 0.0),
+        (3, "error", "model", 0.0), (4, "error", "model", 0.0), (5, "error", "model", 0.0)]
+    assert all("the model server is down" in r.error for r in results if r.status == "error")
+    # The success rate counts the two episodes the agent is judged on; the four errors are listed apart.
+    table = summary_table(results)
+    assert "| all | 2 | 1 | 50.0 |" in table
+    assert "Not scored: 4 episodes ended by an infrastructure error (model 4)" in table
+    assert table in out  # what finished is shown, and reported, before the sweep says why it stopped
+    assert "(stopped)" in (tmp_path / "report-react.html").read_text()
     assert settle_count(lambda: len(in_session(sweep.pid)), 0) == 0
 
 
