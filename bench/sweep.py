@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models import BaseChatModel
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from graph.context import Context
@@ -45,7 +46,9 @@ async def run_jobs(jobs: Sequence[Job], *, label: str, policy: PolicyChoice, mod
     model_failures: list[str] = []
     columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("passed {task.fields[passed]}"), TimeElapsedColumn(), TimeRemainingColumn())
-    with Progress(*columns, disable=not show_progress, transient=False) as progress:
+    # stderr, like the Ray backend's progress lines: stdout carries only the command's result (its table), the
+    # same with or without --ray, so `plan-and-act-bench ablation > table.md` holds the table and nothing else
+    with Progress(*columns, disable=not show_progress, transient=False, console=Console(stderr=True)) as progress:
         bar = progress.add_task(label, total=len(jobs), passed=0)
 
         async def one(index: int, job: Job) -> None:

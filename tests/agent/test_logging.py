@@ -95,3 +95,67 @@ def test_the_cli_at_verbose_logs_model_output_and_writes_the_report(outfitters, 
     assert (tmp_path / "out" / "run-pictures").is_dir()
     for text in (done.stderr, done.stdout, html):
         assert "$129.00" not in text
+
+
+def _stumbling_oracle(task_id: int):
+    """The reference policy of an embedded task behind an OpenAI-compatible server, except that its first
+    executor reply is prose without a tool call that quotes a secret: an unusable output the executor must
+    correct and retry, and a raw output that must be logged redacted."""
+    from langchain_core.messages import AIMessage
+
+    from nodes import prompts
+    from policies.reference import ReferencePolicy
+    from webenv.tasks.suite import load_suite
+
+    task = next(t for t in load_suite() if t.task_id == task_id)
+    oracle = ReferencePolicy(solution=task.solution)
+    stumbled = False
+
+    def answer(messages):
+        nonlocal stumbled
+        if [m.text for m in messages] == [m.text for m in prompts.probe_messages()]:
+            return AIMessage("OK")  # the sweep's check that the model answers at all
+        if prompts.read_role(messages) == "executor" and not stumbled:
+            stumbled = True
+            return AIMessage(f"I would sign in with {SECRET} first, then look around.")
+        return oracle.invoke(messages)
+
+    return answer
+
+
+def test_the_bench_cli_at_verbose_logs_raw_outputs_corrections_and_retries(tmp_path: Path) -> None:
+    """`plan-and-act-bench sweep -v` on one task, with a model behind a loopback server that stumbles once: the
+    log has each call's raw output (the secret in it as its placeholder), the correction and the retry; the same
+    sweep without -v logs none of it. Neither run lets the secret's value reach the terminal."""
+    from tests.support import openai_server
+    from webenv.serving import serve_apps
+
+    servers = serve_apps({quiet: openai_server.create_app(_stumbling_oracle(20), openai_server.CompletionLog())
+                          for quiet in ("verbose", "quiet")})
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "LANGSMITH_", "PLAN_AND_ACT_"))}
+    env.update(OPENAI_API_KEY="sk-loopback", PLAN_AND_ACT_SECRET_PASSWORD=SECRET)
+    runs = {}
+    try:
+        for name in ("verbose", "quiet"):
+            runs[name] = subprocess.run(
+                [str(Path(sys.executable).parent / "plan-and-act-bench"), "sweep", *(["-v"] if name == "verbose"
+                                                                                    else []),
+                 "--tasks", "20", "--workers", "1", "--model", "openai:loopback",
+                 "--base-url", servers.urls[name] + "/v1", "--out", str(tmp_path / name)],
+                cwd=tmp_path, env=env, text=True, capture_output=True, timeout=300)
+    finally:
+        servers.stop()
+    for name, run in runs.items():
+        assert run.returncode == 0, run.stderr[-3000:]
+        assert "| all | 1 | 1 | 100.0 |" in run.stdout, name  # it recovered from the stumble and solved the task
+        assert run.stdout.startswith("| tasks | n |"), name  # the table alone: progress and logs are on stderr
+        assert SECRET not in run.stderr + run.stdout, name
+    logged = runs["verbose"].stderr
+    assert "DEBUG nodes.model_calls: planner raw output (try 1): ## Step 1" in logged
+    assert ("DEBUG nodes.model_calls: executor raw output (try 1): I would sign in with {{secret:PASSWORD}} first"
+            in logged)
+    assert "INFO nodes.model_calls: executor output unusable (try 1 of " in logged
+    assert "DEBUG nodes.model_calls: executor raw output (try 2): Reference step: " in logged
+    assert "tool call stop({'answer': " in logged and "replanner raw output (try 1)" in logged
+    quiet = runs["quiet"].stderr
+    assert "raw output" not in quiet and "unusable" not in quiet and "nodes.model_calls" not in quiet

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from bench.cli import main as bench_main
-from harness.jobs import JobKey, JobStore, settings_hash
-from graph.context import Context
+from graph.context import MODES, Context
 from harness.episode import EpisodeResult, PolicyChoice
+from harness.jobs import JobKey, JobStore, settings_hash
 from tests.support.paths import REPO
 from tests.support.ray_head import RayHead, local_ray_head
 from webenv.server import start_environment
@@ -44,9 +44,9 @@ def in_process(tmp_path_factory: pytest.TempPathFactory) -> dict[int, tuple]:
     return verdicts(out)
 
 
-def verdicts(out: Path) -> dict[int, tuple]:
+def verdicts(out: Path, mode: str = "plan_and_act") -> dict[int, tuple]:
     """What a sweep concluded per task (ports differ between environments, so URLs are not compared)."""
-    results = [json.loads(line) for line in (out / "results-plan_and_act.jsonl").read_text().splitlines()]
+    results = [json.loads(line) for line in (out / f"results-{mode}.jsonl").read_text().splitlines()]
     return {r["task_id"]: (r["status"], r["stop_reason"], r["score"], r["answer"], r["steps"],
                            [check.split("]")[0] for check in r["checks"]]) for r in results}
 
@@ -113,6 +113,37 @@ def test_a_lost_worker_and_a_restarted_driver_rerun_only_what_is_missing(ray_hea
     assert {path.name: (path.stat().st_mtime_ns, path.read_bytes()) for path in jobs.glob("task-*.json")
             if path.name in before} == before
     assert verdicts(tmp_path) == in_process
+
+
+def test_ray_ablation_reaches_the_in_process_table_and_a_rerun_runs_nothing(
+        ray_head: RayHead, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`ablation --ray` runs one sweep per mode on the cluster (a new pool each, jobs keyed by the mode's
+    settings): its table and every mode's verdicts are the in-process ablation's, and the same command with the
+    same --out finds every job done, starts no episode and leaves the finished results as they were."""
+    ablation = ["ablation", "--tasks", "33", "--workers", "1"]  # one task (a write: the wish list) keeps it short
+    assert bench_main([*ablation, "--out", str(tmp_path / "in-process")]) == 0
+    table = capsys.readouterr().out.strip()
+    expected = {mode: verdicts(tmp_path / "in-process", mode) for mode in MODES}
+    assert all(v[2] == 1.0 for per_mode in expected.values() for v in per_mode.values())  # the oracle solves them
+
+    out = tmp_path / "ray"
+    command = [*BENCH, *ablation, "--ray", "--out", str(out)]
+    run = subprocess.run(command, env=ray_head.env, cwd=REPO, capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.stdout.strip() == table
+    assert {mode: verdicts(out, mode) for mode in MODES} == expected
+    assert run.stderr.count("ray: started") == len(MODES)  # every episode ran on the cluster, once
+    jobs = {path.name: (path.stat().st_mtime_ns, path.read_bytes()) for path in (out / "jobs").glob("task-*.json")}
+    assert len(jobs) == len(MODES)  # one job per (task, mode): the mode is part of the key
+
+    again = subprocess.run(command, env=ray_head.env, cwd=REPO, capture_output=True, text=True, timeout=900)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "ray: started" not in again.stderr
+    assert all(f"1 of 1 episodes already done ({mode}); running 0" in again.stderr for mode in MODES)
+    assert again.stdout.strip() == table
+    assert {path.name: (path.stat().st_mtime_ns, path.read_bytes())
+            for path in (out / "jobs").glob("task-*.json")} == jobs
+    assert {mode: verdicts(out, mode) for mode in MODES} == expected
 
 
 def test_without_a_cluster_the_error_says_what_to_do(tmp_path: Path) -> None:
