@@ -1,5 +1,6 @@
 """Command-line flags generated from the `Context` fields, so every setting is a flag on every command that runs
-episodes (`plan-and-act run`, `plan-and-act-bench sweep|ablation|webarena`) and a new setting needs no CLI code.
+episodes (`plan-and-act run|demo|synth collect`, `plan-and-act-bench sweep|ablation|webarena|grid|prompt-cache`)
+and a new setting needs no CLI code.
 
 `--max-steps 40` for `max_steps`; booleans get `--cot` / `--no-cot`; lists take a comma-separated value or the
 flag repeated; literal types become choices. A flag that is not given leaves the setting to the environment
@@ -13,6 +14,8 @@ from dataclasses import fields
 from typing import Any, Literal, get_args, get_origin
 
 from graph.context import Context, ContextError, declared_default, env_name, parse_text, setting_type
+
+SETTINGS_GROUP = "run settings (each also PLAN_AND_ACT_<NAME> in the environment)"
 
 
 def flag_name(setting: str) -> str:
@@ -31,7 +34,7 @@ class _ListAction(argparse.Action):
 
 def add_context_flags(parser: argparse.ArgumentParser, *, exclude: tuple[str, ...] = ()) -> None:
     """One flag per Context field (except `exclude`), in a group titled "run settings"."""
-    group = parser.add_argument_group("run settings (each also PLAN_AND_ACT_<NAME> in the environment)")
+    group = parser.add_argument_group(SETTINGS_GROUP)
     for spec in fields(Context):
         if spec.name in exclude:
             continue

@@ -3,7 +3,9 @@ variable, and a checked value; explicit beats environment beats default."""
 
 from __future__ import annotations
 
+import argparse
 import typing
+from collections.abc import Iterator
 from dataclasses import fields
 from typing import Any, Literal, get_args, get_origin
 
@@ -15,7 +17,7 @@ from langgraph.types import Command
 from bench.cli import build_parser as bench_parser
 from cli.main import build_parser as cli_parser
 from graph.context import Context, ContextError, declared_default, env_name
-from graph.context_flags import context_from_flags, flag_name
+from graph.context_flags import SETTINGS_GROUP, context_from_flags, flag_name
 from graph.runs import stream_run, task_input
 
 FIELDS = list(fields(Context))
@@ -49,23 +51,91 @@ def flag_args(name: str) -> list[str]:
     return [flag_name(name), text]
 
 
-COMMANDS = {
-    "plan-and-act run": (cli_parser, ["run", "intent", "--start-url", "http://127.0.0.1:1/"]),
-    "plan-and-act demo": (cli_parser, ["demo"]),
-    "plan-and-act-bench sweep": (bench_parser, ["sweep"]),
-    "plan-and-act-bench ablation": (bench_parser, ["ablation"]),
-    "plan-and-act-bench webarena": (bench_parser, ["webarena", "configs.json"]),
+def leaf_commands(parser: argparse.ArgumentParser, path: str) -> Iterator[tuple[str, argparse.ArgumentParser]]:
+    """Every runnable command under `parser` (subcommands of subcommands too), by its full name."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from leaf_commands(sub, f"{path} {name}")
+            return
+    yield path, parser
+
+
+def has_settings_flags(parser: argparse.ArgumentParser) -> bool:
+    return any(group.title == SETTINGS_GROUP for group in parser._action_groups)
+
+
+# Every command of both programs (plugins included) is here or carries the generated flags: a new command that
+# runs episodes without them fails `test_every_command_either_takes_the_settings_or_says_why_not`.
+WITHOUT_SETTINGS = {
+    "plan-and-act resume": "continues a run with the settings recorded when it started",
+    "plan-and-act threads": "lists recorded runs",
+    **{f"plan-and-act synth {stage}": "a teacher stage over JSONL: runs no episode"
+       for stage in ("annotate", "replans", "expand", "queries", "failures", "augment", "cot", "export")},
+    "plan-and-act synth demo": "the fixed offline proof (reference policy and teacher, plan_and_act); settings for "
+                               "real collections go to `synth collect`",
+    "plan-and-act train": "fine-tunes a model: runs no episode",
+    "plan-and-act serve-model": "serves a model: runs no episode",
+    # The framework's own measurements: fixed built-in policies at the default settings, so the published numbers
+    # stay comparable from run to run (the PLAN_AND_ACT_<NAME> variables still reach them through Context()).
+    "plan-and-act-bench perf": "measures observation latency and oracle steps at the default settings",
+    "plan-and-act-bench overhead": "measures the framework's layers against a bare Playwright loop",
+    "plan-and-act-bench parallel": "measures one-at-a-time against all-at-once with a scripted slow model",
+    "plan-and-act-bench checkpoints": "measures checkpoint growth of oracle episodes",
+    "plan-and-act-bench observation": "measures the observation against Playwright's aria snapshot: no episode",
+    "plan-and-act-bench serve": "serves the embedded sites: runs no episode",
+    "plan-and-act-bench export": "writes the suite as WebArena configs: runs no episode",
 }
-DEMO_EXCLUDED = {"planner_model", "executor_model", "replanner_model"}  # the demo's --model sets all roles
+# Settings a command sets itself from its own flags, so it does not offer them (each reason is the command's).
+ROLE_MODELS = {"planner_model", "executor_model", "replanner_model"}
+EXCLUDED = {
+    "plan-and-act demo": ROLE_MODELS,  # its --model sets every role
+    "plan-and-act-bench grid": ROLE_MODELS | {"base_url", "planner_base_url", "executor_base_url",
+                                              "replanner_base_url"},  # --planner/--executor name models and URLs
+    "plan-and-act-bench prompt-cache": {"mode"},  # its --mode (repeatable) picks the modes to measure
+}
+REQUIRED = {  # the least each command needs to parse
+    "plan-and-act run": ["intent", "--start-url", "http://127.0.0.1:1/"],
+    "plan-and-act-bench webarena": ["configs.json"],
+    "plan-and-act-bench grid": ["--planner", "p=scripted:p", "--executor", "e=scripted:e"],
+    "plan-and-act synth collect": ["--out", "trajectories.jsonl"],
+}
+PROGRAMS = {"plan-and-act": cli_parser(), "plan-and-act-bench": bench_parser()}
+ALL_COMMANDS = {name: parser for program, root in PROGRAMS.items() for name, parser in leaf_commands(root, program)}
+COMMANDS = sorted(name for name, parser in ALL_COMMANDS.items() if has_settings_flags(parser))
+
+
+@pytest.mark.unit
+def test_every_command_either_takes_the_settings_or_says_why_not() -> None:
+    """The list of commands below is derived from the parsers, so a new episode command cannot be forgotten."""
+    silent = sorted(name for name in ALL_COMMANDS if name not in COMMANDS and name not in WITHOUT_SETTINGS)
+    assert silent == [], f"give these the generated flags (add_context_flags) or say why not: {silent}"
+    assert not set(WITHOUT_SETTINGS) & set(COMMANDS)  # an exemption left behind after the flags came
+    assert set(WITHOUT_SETTINGS) <= set(ALL_COMMANDS)  # nor one for a command that is gone
+    for command in ("plan-and-act run", "plan-and-act demo", "plan-and-act synth collect", "plan-and-act-bench sweep",
+                    "plan-and-act-bench ablation", "plan-and-act-bench webarena", "plan-and-act-bench grid",
+                    "plan-and-act-bench prompt-cache"):  # the episode commands known today (plugins loaded)
+        assert command in COMMANDS
 
 
 @pytest.mark.unit
 @pytest.mark.parametrize(("command", "name"), [(c, f.name) for c in COMMANDS for f in FIELDS
-                                               if not (c == "plan-and-act demo" and f.name in DEMO_EXCLUDED)])
+                                               if f.name not in EXCLUDED.get(c, set())])
 def test_every_setting_is_a_flag_on_every_command_that_runs_episodes(command: str, name: str) -> None:
-    parser, prefix = COMMANDS[command]
-    args = parser().parse_args([*prefix, *flag_args(name)])
-    assert getattr(context_from_flags(args), name) == other_value(name)[0]
+    program, *words = command.split()  # parsed by the whole program, as a shell would run it
+    args = PROGRAMS[program].parse_args([*words, *REQUIRED.get(command, []), *flag_args(name)])
+    # A command sets its excluded settings itself (prompt-cache: `mode`, once per mode its own --mode names).
+    itself = {n: declared_default(next(f for f in FIELDS if f.name == n)) for n in EXCLUDED.get(command, set())}
+    assert getattr(context_from_flags(args, **itself), name) == other_value(name)[0]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("command", sorted(EXCLUDED))
+def test_commands_leave_out_only_the_settings_they_set_themselves(command: str) -> None:
+    parser = ALL_COMMANDS[command]
+    offered = {action.dest for group in parser._action_groups if group.title == SETTINGS_GROUP
+               for action in group._group_actions}
+    assert {f.name for f in FIELDS} - offered == EXCLUDED[command]
 
 
 @pytest.mark.unit
