@@ -7,7 +7,9 @@ import json
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -179,39 +181,82 @@ def test_demo_command_runs_offline_and_says_where_the_files_are(tmp_path: Path) 
     assert sum(f["rows"] for f in manifest["files"] if f["format"] == "trl") == manifest["stats"]["examples"] > 0
 
 
-async def test_generated_queries_are_collected_with_a_model_and_judged(tmp_path: Path) -> None:
-    """A query from `synth queries` has no evaluator: the episode runs with a real client, a judge decides."""
+def stop_with_42(judge_says: Callable[[str], str]) -> Callable[[list[Any]], Any]:
+    """A loopback model for every role that stops at once with the answer 42; as the outcome judge it answers
+    `judge_says(prompt text)`. One model keeps a query's episode to three short calls."""
     from langchain_core.messages import AIMessage
 
     from nodes import prompts as runtime_prompts
     from policies.scripted import tool_call
-    from synth.runner import StageError, rejects_path
-    from synth.teacher import make_teacher
-    from tests.support.teacher_script import serve_teacher
-    from tests.synth.helpers import FAST_RETRY
 
-    def policy(messages):
+    def policy(messages: list[Any]) -> Any:
         text = "\n".join(str(m.content) for m in messages)
         if "Answer YES or NO" in text:
-            return AIMessage("YES" if "42" in text else "NO")
+            return AIMessage(judge_says(text))
         role = runtime_prompts.read_role(messages)
         if role in ("planner", "replanner"):
             return AIMessage("## Step 1\nReasoning: The home page is open.\nStep: Stop with the answer 42")
         return tool_call("stop", answer="42")
 
+    return policy
+
+
+def query_collect(url: str, queries: Path, cache: Path, **options: Any) -> Collect:
+    """`synth collect --in queries` with the loopback model as policy and as judge."""
+    from synth.teacher import make_teacher
+    from tests.synth.helpers import FAST_RETRY
+
+    judge = make_teacher("openai:judge", base_url=url, cache_dir=cache, retry=FAST_RETRY)
+    return Collect(judge, [queries], policy=PolicyChoice.models("openai:policy", base_url=url),
+                   settings=Context(mode="plan_and_act"), **options)
+
+
+async def test_generated_queries_are_collected_with_a_model_and_judged(tmp_path: Path) -> None:
+    """A query from `synth queries` has no evaluator: the episode runs with a real client, a judge decides."""
+    from synth.runner import StageError, rejects_path
+    from tests.support.teacher_script import serve_teacher
+
     write_jsonl(tmp_path / "queries.jsonl", [
         {"id": "q1", "kind": "query", "site": "shopping", "sites": ["shopping"], "intent": "How many items? (say 42)",
          "start_url": "__SHOPPING__/", "seed": "s"}])
-    with serve_teacher(policy) as (url, _log):
-        judge = make_teacher("openai:judge", base_url=url, cache_dir=tmp_path / "cache", retry=FAST_RETRY)
-        settings = Context(mode="plan_and_act")
-        stage = Collect(judge, [tmp_path / "queries.jsonl"], policy=PolicyChoice.models("openai:policy", base_url=url),
-                        settings=settings)
+    with serve_teacher(stop_with_42(lambda text: "YES" if "42" in text else "NO")) as (url, _log):
+        stage = query_collect(url, tmp_path / "queries.jsonl", tmp_path / "cache")
         summary = await run_stage(stage, RunOptions(out=tmp_path / "traj.jsonl", progress=False))
         with pytest.raises(StageError, match="no reference solution"):
-            Collect(None, [tmp_path / "queries.jsonl"], policy=PolicyChoice("oracle"), settings=settings)
+            Collect(None, [tmp_path / "queries.jsonl"], policy=PolicyChoice("oracle"),
+                    settings=Context(mode="plan_and_act"))
     assert summary.kept == 1, list(read_jsonl(rejects_path(tmp_path / "traj.jsonl")))
     [record] = list(read_jsonl(tmp_path / "traj.jsonl"))
     assert record["outcome"]["source"] == "judge" and record["outcome"]["score"] == 1.0
     assert record["task"]["query"] == "q1" and record["state"]["answer"] == "42"
     assert record["state"]["start_url"].startswith("http://127.0.0.1:")  # placeholders resolved to the live site
+
+
+async def test_same_intent_stays_two_trajectories_and_a_judges_no_is_a_failure(tmp_path: Path) -> None:
+    """Issue 8: the published code resumes by task text, merging episodes with one intent; ours keys by content
+    and repeat, so two episodes of one query are two trajectories (and a rerun keeps both, running neither again).
+    The judge's NO is kept as a failed trajectory (score 0), which export leaves out of the training data."""
+    from synth.runner import rejects_path
+    from tests.support.teacher_script import serve_teacher
+
+    queries, out = tmp_path / "queries.jsonl", tmp_path / "traj.jsonl"
+    write_jsonl(queries, [{"id": "q1", "kind": "query", "site": "shopping", "sites": ["shopping"],
+                           "intent": "How many items are in the cart?", "start_url": "__SHOPPING__/", "seed": "s"}])
+    with serve_teacher(stop_with_42(lambda text: "NO")) as (url, log):
+        summary = await run_stage(query_collect(url, queries, tmp_path / "cache", repeats=2),
+                                  RunOptions(out=out, workers=2, progress=False))
+        asked = log.requests
+        again = await run_stage(query_collect(url, queries, tmp_path / "cache", repeats=2),
+                                RunOptions(out=out, workers=2, progress=False))
+        assert again.kept == 2 and log.requests == asked  # resumed from the journal: no episode, no judge call
+    assert summary.kept == 2, list(read_jsonl(rejects_path(out)))
+    records = list(read_jsonl(out))
+    assert len({r["id"] for r in records}) == len({r["thread_id"] for r in records}) == len(records) == 2
+    assert {r["state"]["intent"] for r in records} == {"How many items are in the cart?"}
+    assert sorted(r["repeat"] for r in records) == [0, 1]
+    assert len({entry["key"] for entry in read_jsonl(journal_path(out))}) == 2
+    for record in records:
+        assert record["outcome"] == {"score": 0.0, "source": "judge", "checks": ["judge: False"]}
+    exported = export(ExportInputs(trajectories=[out]), tmp_path / "sft", validation=0.0, progress=False)
+    assert exported.manifest["stats"]["examples"] == 0
+    assert exported.manifest["stats"]["drops"]["trajectory not successful"] == 2
