@@ -44,6 +44,11 @@ def within_budget(text: str, function):
     return result
 
 
+def _tool_call_from_text(text: str):
+    """The executor's reading of a reply that carries no native tool call: the text fallback, id checks and all."""
+    return parse_tool_call(AIMessage(content=text), TOOLS_BY_NAME, page_ids={1, 2, 3})
+
+
 def test_text_json_and_plan_parsers_take_any_output() -> None:
     fed = 0
 
@@ -56,7 +61,7 @@ def test_text_json_and_plan_parsers_take_any_output() -> None:
             assert action is None or (isinstance(action["name"], str) and isinstance(action["args"], dict))
             plan = within_budget(text, parse_plan)
             assert all(step["instruction"] for step in plan.steps)
-            call, problem = parse_tool_call(AIMessage(content=text), TOOLS_BY_NAME, page_ids={1, 2, 3})
+            call, problem = within_budget(text, _tool_call_from_text)
             assert (call is None) != (problem == "")
         fed += len(texts)
 
@@ -103,12 +108,13 @@ def test_tool_arguments_are_checked_without_raising() -> None:
 def test_the_outputs_that_used_to_hang_are_parsed_at_once(text: str) -> None:
     within_budget(text, parse_action_text)
     within_budget(text, parse_plan)
+    within_budget(text, _tool_call_from_text)
 
 
 @pytest.mark.unit
 @pytest.mark.parametrize("piece", ["{}", "\n", " ", "[", "<think>", "```", "## Step 1 \n", "click [1] "])
 def test_time_grows_linearly_with_the_output(piece: str) -> None:
-    for parse in (parse_action_text, parse_plan):
+    for parse in (parse_action_text, parse_plan, _tool_call_from_text):
         small = min(cpu_ms(parse, piece * 2_000) for _ in range(3))
         large = min(cpu_ms(parse, piece * 16_000) for _ in range(3))
         assert large <= 8 * small * 3 + 20, (parse.__name__, piece, small, large)  # 8x the input, far from 64x
