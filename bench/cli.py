@@ -322,6 +322,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _benchmarks_md_flags(command: argparse.ArgumentParser) -> None:
+    """The pair every measuring command takes: which BENCHMARKS.md section to write, in which file."""
+    command.add_argument("--benchmarks-section", default="", help="write the table into BENCHMARKS.md")
+    command.add_argument("--benchmarks-md", default="BENCHMARKS.md")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="plan-and-act-bench", description=__doc__.splitlines()[0])
     add_verbose_flag(parser)
@@ -342,8 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--out", default="", help="run directory (default runs/<time>-<policy>)")
         command.add_argument("--resume", action="store_true",
                              help="keep the scored results already in --out and run only the missing tasks")
-        command.add_argument("--benchmarks-section", default="", help="write the table into BENCHMARKS.md")
-        command.add_argument("--benchmarks-md", default="BENCHMARKS.md")
+        _benchmarks_md_flags(command)
         command.add_argument("--ray", action="store_true", help="run the episodes on the Ray cluster at RAY_ADDRESS "
                              "(--workers actors; rerun with the same --out to finish an interrupted run)")
         add_context_flags(command)
@@ -367,33 +372,28 @@ def build_parser() -> argparse.ArgumentParser:
     perf = commands.add_parser("perf", help="observation latency/size per site and the graph's overhead per step")
     perf.add_argument("--repeats", type=int, default=15)
     perf.add_argument("--episodes", type=int, default=12)
-    perf.add_argument("--benchmarks-section", default="")
-    perf.add_argument("--benchmarks-md", default="BENCHMARKS.md")
+    _benchmarks_md_flags(perf)
     perf.set_defaults(handler=cmd_perf)
     overhead = commands.add_parser(
         "overhead", help="the framework's cost per step, layer by layer, against a bare Playwright loop")
     overhead.add_argument("--steps", type=int, default=30, help="at least this many steps timed per layer")
-    overhead.add_argument("--benchmarks-section", default="")
-    overhead.add_argument("--benchmarks-md", default="BENCHMARKS.md")
+    _benchmarks_md_flags(overhead)
     overhead.set_defaults(handler=cmd_overhead)
     parallel = commands.add_parser(
         "parallel", help="episodes one at a time against all at once, with a slow model: wall time and processes")
     parallel.add_argument("--episodes", type=int, default=8)
     parallel.add_argument("--latency", type=float, default=1.0, help="seconds the model takes per answer")
     parallel.add_argument("--mode", choices=("react", "plan", "plan_and_act"), default="plan_and_act")
-    parallel.add_argument("--benchmarks-section", default="")
-    parallel.add_argument("--benchmarks-md", default="BENCHMARKS.md")
+    _benchmarks_md_flags(parallel)
     parallel.set_defaults(handler=cmd_parallel)
     observation = commands.add_parser(
         "observation", help="observation vs Playwright's aria snapshot: latency, recall, token counts per page")
     observation.add_argument("--repeats", type=int, default=7)
-    observation.add_argument("--benchmarks-section", default="")
-    observation.add_argument("--benchmarks-md", default="BENCHMARKS.md")
+    _benchmarks_md_flags(observation)
     observation.set_defaults(handler=cmd_observation)
     checkpoints = commands.add_parser("checkpoints", help="checkpoint size against actions on the longest tasks")
     checkpoints.add_argument("--count", type=int, default=3, help="how many of the longest tasks")
-    checkpoints.add_argument("--benchmarks-section", default="")
-    checkpoints.add_argument("--benchmarks-md", default="BENCHMARKS.md")
+    _benchmarks_md_flags(checkpoints)
     checkpoints.set_defaults(handler=cmd_checkpoints)
     add_serve_command(commands)
     add_plugin_commands(commands, "plan_and_act.bench_commands")

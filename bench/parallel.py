@@ -13,17 +13,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun
 from langchain_core.messages import BaseMessage
 from langchain_core.outputs import ChatResult
 
+from bench.processes import below, live_processes
 from bench.sweep import Job, run_jobs
 from graph.context import Context
 from harness.episode import EpisodeResult, EpisodeSetup, PolicyChoice, run_task
@@ -69,59 +68,25 @@ class ProcessSample:
     rss_bytes: int = 0
 
 
-def _process_table() -> dict[int, tuple[int, str, int]]:
-    """pid -> (parent pid, name, resident bytes) of every live process."""
-    page = os.sysconf("SC_PAGE_SIZE")
-    table = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            resident = int((entry / "statm").read_text().split()[1]) * page
-        except (OSError, IndexError, ValueError):
-            continue
-        fields = stat[stat.rindex(")") + 2:].split()
-        if fields[0] != "Z":
-            table[int(entry.name)] = (int(fields[1]), stat[stat.index("(") + 1:stat.rindex(")")], resident)
-    return table
-
-
 def processes_below(root: int | None = None) -> frozenset[int]:
     """Every live process below `root` (default: this process): a baseline for `sample_processes`."""
-    table = _process_table()
-    children: dict[int, list[int]] = {}
-    for pid, (parent, _name, _rss) in table.items():
-        children.setdefault(parent, []).append(pid)
-    found, stack = set(), [os.getpid() if root is None else root]
-    while stack:
-        for pid in children.get(stack.pop(), []):
-            found.add(pid)
-            stack.append(pid)
-    return frozenset(found)
+    return frozenset(below(live_processes(), root))
 
 
 def sample_processes(root: int | None = None, baseline: frozenset[int] = frozenset()) -> ProcessSample:
     """Chromium and Playwright driver (node) processes below `root` (default: this process), with their RSS.
     Processes in `baseline` and everything below them are someone else's (a browser the caller had already
     started, e.g. a test session's own) and are not counted."""
-    table = _process_table()
-    children: dict[int, list[int]] = {}
-    for pid, (parent, _name, _rss) in table.items():
-        children.setdefault(parent, []).append(pid)
-    sample, stack = ProcessSample(), [os.getpid() if root is None else root]
-    while stack:
-        for pid in children.get(stack.pop(), []):
-            if pid in baseline:
-                continue
-            stack.append(pid)
-            name, rss = table[pid][1], table[pid][2]
-            if "chrom" in name.lower():
-                sample.browsers += 1
-                sample.rss_bytes += rss
-            elif name.startswith("node"):
-                sample.drivers += 1
-                sample.rss_bytes += rss
+    table = live_processes()
+    sample = ProcessSample()
+    for pid in below(table, root, baseline):
+        process = table[pid]
+        if "chrom" in process.name.lower():
+            sample.browsers += 1
+            sample.rss_bytes += process.rss_bytes
+        elif process.name.startswith("node"):
+            sample.drivers += 1
+            sample.rss_bytes += process.rss_bytes
     return sample
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Iterator
+from collections.abc import AsyncIterator, Awaitable
 from typing import TypeVar
 
 import pytest
@@ -17,20 +17,11 @@ import pytest
 from bench.recall import census
 from graph.context import Context
 from nodes.browser_access import observe_page
-from tests.support import made_pages
 from tools.actions import ERROR_PREFIX, run_action
 from tools.observation import snapshot
 from tools.session import BrowserSession, BrowserSettings, DomainPolicy, sessions
 
 T = TypeVar("T")
-
-
-@pytest.fixture(scope="module")
-def made() -> Iterator[made_pages.MadePages]:
-    pages = made_pages.start()
-    yield pages
-    assert pages.group is not None
-    pages.group.stop()
 
 
 @pytest.fixture

@@ -5,26 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from playwright.async_api import Error as PlaywrightError
 
 from bench.parallel import ProcessSample, measure, processes_below, sample_processes
-from tests.support import made_pages
 from tests.support.processes import in_session, settle_count
 from tools.session import BrowserSettings, DomainPolicy, sessions
 
 LOOPBACK = DomainPolicy(("127.0.0.1", "localhost"))
-
-
-@pytest.fixture(scope="module")
-def made() -> Iterator[made_pages.MadePages]:
-    pages = made_pages.start()
-    yield pages
-    assert pages.group is not None
-    pages.group.stop()
 
 
 def _comm(pid: int) -> str:
