@@ -120,7 +120,7 @@ class Environment:
         self._servers.stop()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
-    def __enter__(self) -> "Environment":
+    def __enter__(self) -> Environment:
         return self
 
     def __exit__(self, *exc_info: object) -> None:

@@ -48,7 +48,7 @@ class ServerGroup:
         for sock in self._sockets:
             sock.close()
 
-    def __enter__(self) -> "ServerGroup":
+    def __enter__(self) -> ServerGroup:
         return self
 
     def __exit__(self, *exc_info: object) -> None:

@@ -115,7 +115,9 @@ class ReferenceSolution:
     def to_json(self) -> dict[str, Any]:
         def clean(value: Any) -> Any:
             if isinstance(value, dict):
-                return {k: clean(v) for k, v in value.items() if v is not None and v != {} and not (k == "nth" and v == 0) and not (k == "exact" and v is True) and not (k == "press_enter" and v is False)}
+                return {k: clean(v) for k, v in value.items()
+                        if v is not None and v != {} and not (k == "nth" and v == 0)
+                        and not (k == "exact" and v is True) and not (k == "press_enter" and v is False)}
             if isinstance(value, (list, tuple)):
                 return [clean(v) for v in value]
             return value

@@ -23,10 +23,25 @@ from webenv.sites.codehost import GITLAB, roles
 from webenv.sites.codehost.clock import human_date
 from webenv.sites.codehost.markup import render_markdown
 from webenv.sites.codehost.views import (
-    auth, dashboard, explore, issues, members, merge_requests, planning, projects, repository, users,
+    auth,
+    dashboard,
+    explore,
+    issues,
+    members,
+    merge_requests,
+    planning,
+    projects,
+    repository,
+    users,
 )
 from webenv.sites.codehost.views.base import (
-    SIGN_IN_PATH, Forbidden, LoginRequired, Site, current_user, database, render,
+    SIGN_IN_PATH,
+    Forbidden,
+    LoginRequired,
+    Site,
+    current_user,
+    database,
+    render,
 )
 from webenv.sites.common import SiteContext, redirect, session_app, site_templates
 

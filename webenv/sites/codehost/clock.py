@@ -6,7 +6,7 @@ Writes made while the site runs use the real clock, so anything an agent creates
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 _FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -16,7 +16,7 @@ def stamp(moment: datetime) -> str:
 
 
 def now_stamp() -> str:
-    return stamp(datetime.now(timezone.utc).replace(tzinfo=None))
+    return stamp(datetime.now(UTC).replace(tzinfo=None))
 
 
 def parse(value: str) -> datetime:

@@ -51,7 +51,7 @@ class TrackerQuery:
     page: int = 1
 
     @classmethod
-    def from_pairs(cls, kind: Kind, pairs: Iterable[tuple[str, str]]) -> "TrackerQuery":
+    def from_pairs(cls, kind: Kind, pairs: Iterable[tuple[str, str]]) -> TrackerQuery:
         """Read a query string leniently: unknown keys and bad values fall back to defaults.
 
         Filter tokens typed into the search box (`label:bug author:@vinta "free text"`) become the URL
@@ -113,7 +113,7 @@ class TrackerQuery:
         pairs = self.pairs()
         return "?" + urlencode(pairs) if pairs else ""
 
-    def with_(self, **changes: object) -> "TrackerQuery":
+    def with_(self, **changes: object) -> TrackerQuery:
         """A copy with some fields changed; changing anything but the page goes back to page 1."""
         if "page" not in changes:
             changes["page"] = 1

@@ -381,7 +381,8 @@ def tracker_items(conn: sqlite3.Connection, q: TrackerQuery, project_id: int | N
 def issue(conn: sqlite3.Connection, project_id: int, iid: int) -> Row | None:
     found = one(conn, """SELECT i.*, au.username AS author_username, au.name AS author_name,
                                 asg.username AS assignee_username, asg.name AS assignee_name
-                         FROM issues i JOIN users au ON au.id = i.author_id LEFT JOIN users asg ON asg.id = i.assignee_id
+                         FROM issues i JOIN users au ON au.id = i.author_id
+                         LEFT JOIN users asg ON asg.id = i.assignee_id
                          WHERE i.project_id = ? AND i.iid = ?""", project_id, iid)
     if found:
         found["labels"] = rows(conn, """SELECT l.* FROM issue_labels x JOIN labels l ON l.id = x.label_id

@@ -126,7 +126,8 @@ class _Seeder:
             self.user_ids[spec["username"]] = uid
             self.user_rows[uid] = {"name": spec["name"], "email": f"{spec['username']}@example.com", "created": created}
             self.namespace_ids[spec["username"]] = self.insert(
-                "namespaces", path=spec["username"], name=spec["name"], kind="user", owner_id=uid, created_at=stamp(created))
+                "namespaces", path=spec["username"], name=spec["name"], kind="user", owner_id=uid,
+                created_at=stamp(created))
 
     def insert_groups(self) -> None:
         for spec in self.projects_data["groups"]:
@@ -162,7 +163,8 @@ class _Seeder:
             uid = self.user_ids[username]
             level = roles.level_of(role)
             self.insert("project_members", project_id=pid, user_id=uid, access_level=level,
-                        created_at=stamp(created + timedelta(days=self.rng.randint(0, 200) if username != namespace else 0)))
+                        created_at=stamp(created + timedelta(
+                            days=self.rng.randint(0, 200) if username != namespace else 0)))
             project.members[uid] = max(level, project.members.get(uid, 0))
         return project
 
@@ -245,14 +247,17 @@ class _Seeder:
                 text = text.replace(key, value)
             return text
 
-        readme = f"# {spec['name']}\n\n{spec['description']}\n\n" + expand(self.content["readme_sections"][spec["kind"]])
-        files = {"README.md": readme, **{expand(k): expand(v) for k, v in self.content["files_by_kind"][spec["kind"]].items()}}
+        readme = (f"# {spec['name']}\n\n{spec['description']}\n\n"
+                  + expand(self.content["readme_sections"][spec["kind"]]))
+        files = {"README.md": readme,
+                 **{expand(k): expand(v) for k, v in self.content["files_by_kind"][spec["kind"]].items()}}
         for file_path, text in sorted(files.items()):
             self.insert("repo_files", project_id=project.id, path=file_path, content=text,
                         last_commit_id=self.rng.choice(commit_ids))
         for branch in ["main", *spec.get("branches", [])]:
             self.insert("branches", project_id=project.id, name=branch,
-                        created_at=stamp(project.created if branch == "main" else SEED_NOW - timedelta(days=self.rng.randint(2, 30))))
+                        created_at=stamp(project.created if branch == "main"
+                                         else SEED_NOW - timedelta(days=self.rng.randint(2, 30))))
 
     # -- issues and merge requests -----------------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ class World:
     me: Row
 
     @classmethod
-    def open(cls, conn: sqlite3.Connection) -> "World":
+    def open(cls, conn: sqlite3.Connection) -> World:
         me = queries.user_by_username(conn, ME)
         if me is None:
             raise LookupError(f"the seed has no {ME} user")

@@ -21,7 +21,8 @@ def build_tasks(db_path: Path) -> list[dict[str, Any]]:
     conn.row_factory = sqlite3.Row
     try:
         world = World.open(conn)
-        tasks = [task for builder in (*tasks_lookup.BUILDERS, *tasks_edits.BUILDERS, *tasks_long.BUILDERS) for task in builder(world)]
+        builders = (*tasks_lookup.BUILDERS, *tasks_edits.BUILDERS, *tasks_long.BUILDERS)
+        tasks = [task for builder in builders for task in builder(world)]
     finally:
         conn.close()
     return sorted(tasks, key=lambda task: task["intent_template_id"])

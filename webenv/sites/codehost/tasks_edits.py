@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from webenv.answers import not_achievable
 from webenv.sites.codehost import queries, writes
 from webenv.sites.codehost.clock import human_date
 from webenv.sites.codehost.task_kit import HOME, created_under, finish, task
 from webenv.sites.codehost.task_steps import ME, World, open_issue, open_merge_request, open_project
-from webenv.answers import not_achievable
 from webenv.tasks.authoring import Plan, click, html_check, html_eval, select, string_eval, type_into
 
 Task = dict[str, Any]
@@ -25,9 +25,9 @@ LAST_NOTE = ("document.querySelector('[id=\"notes-list\"]').lastElementChild"
 def invite_members(world: World) -> list[Task]:
     template = "Invite {{person}} to my {{project}} repository as a {{role}}"
     tasks = []
+    long_path = "byteblaze/remove-board-movement-events-from-the-github-issue-timeline"
     for person, full_path, role in (("Jakub Klinkovský", "byteblaze/gimmiethat.space", "Developer"),
-                                    ("abisubramanya27", "byteblaze/remove-board-movement-events-from-the-github-issue-timeline",
-                                     "Maintainer")):
+                                    ("abisubramanya27", long_path, "Maintainer")):
         project = world.project(full_path)
         user = queries.find_user(world.conn, person)
         assert user is not None and not queries.access_level(world.conn, project, user["id"])
@@ -150,11 +150,12 @@ def label_issues(world: World) -> list[Task]:
     tasks = []
     # The subjects are named (they once were "the oldest open issue without the label"; the seed's older history
     # then moved that rule onto another issue): each must be open and not yet carry the label.
-    for full_path, label, title in (("a11yproject/a11yproject.com", "Priority: High", "Simplify navigation menu"),
-                                    ("byteblaze/a11y-webring.club", "help wanted", "Add support for site verification")):
+    for full_path, label, title in (
+            ("a11yproject/a11yproject.com", "Priority: High", "Simplify navigation menu"),
+            ("byteblaze/a11y-webring.club", "help wanted", "Add support for site verification")):
         project = world.project(full_path)
         issue = next(i for i in queries.open_issues(world.conn, project["id"]) if i["title"] == title)
-        assert label not in {l["title"] for l in issue["labels"]}, f"{title!r} already has the label {label}"
+        assert label not in {each["title"] for each in issue["labels"]}, f"{title!r} already has the label {label}"
         plan = Plan()
         open_project(plan, world, project)
         open_issue(plan, issue["title"])

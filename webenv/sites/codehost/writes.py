@@ -74,7 +74,8 @@ def create_issue(conn: sqlite3.Connection, project: Row, author_id: int, *, titl
     for title_ in labels or []:
         label = queries.label_by_title(conn, project["id"], title_)
         if label:
-            conn.execute("INSERT OR IGNORE INTO issue_labels (issue_id, label_id) VALUES (?, ?)", (issue_id, label["id"]))
+            conn.execute("INSERT OR IGNORE INTO issue_labels (issue_id, label_id) VALUES (?, ?)",
+                         (issue_id, label["id"]))
     _touch_project(conn, project["id"])
     return iid
 
@@ -224,7 +225,8 @@ def update_profile(conn: sqlite3.Connection, user_id: int, *, name: str, status_
         website = "https://" + website
     conn.execute("""UPDATE users SET name = ?, status_message = ?, bio = ?, website_url = ?, location = ?
                     WHERE id = ?""",
-                 (_required(name, "Full name"), status_message.strip(), bio.strip(), website, location.strip(), user_id))
+                 (_required(name, "Full name"), status_message.strip(), bio.strip(), website, location.strip(),
+                  user_id))
     conn.execute("UPDATE namespaces SET name = ? WHERE owner_id = ?", (name.strip(), user_id))
 
 
@@ -256,7 +258,8 @@ def change_role(conn: sqlite3.Connection, project: Row, user: Row, level: int) -
 def remove_member(conn: sqlite3.Connection, project: Row, user: Row) -> None:
     if project["namespace_owner_id"] == user["id"]:
         raise ValidationError("The owner of a personal project cannot be removed")
-    cursor = conn.execute("DELETE FROM project_members WHERE project_id = ? AND user_id = ?", (project["id"], user["id"]))
+    cursor = conn.execute("DELETE FROM project_members WHERE project_id = ? AND user_id = ?",
+                          (project["id"], user["id"]))
     if not cursor.rowcount:
         raise ValidationError(f"@{user['username']} is a member through the group; change it in the group instead")
 

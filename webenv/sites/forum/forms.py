@@ -27,7 +27,7 @@ class SubmissionForm:
     errors: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_fields(cls, fields: dict[str, str]) -> "SubmissionForm":
+    def from_fields(cls, fields: dict[str, str]) -> SubmissionForm:
         return cls(title=fields.get("title", ""), url=fields.get("url", ""), body=fields.get("body", ""),
                    forum=fields.get("forum", ""))
 
@@ -58,7 +58,7 @@ class ForumForm:
     errors: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_fields(cls, fields: dict[str, str]) -> "ForumForm":
+    def from_fields(cls, fields: dict[str, str]) -> ForumForm:
         return cls(name=fields.get("name", ""), title=fields.get("title", ""),
                    description=fields.get("description", ""), sidebar=fields.get("sidebar", ""))
 

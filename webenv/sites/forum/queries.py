@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import sqlite3
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from webenv.sites.common import one, rows
@@ -22,7 +22,7 @@ FORUM_PAGE_SIZE = 20  # submissions per page of a forum listing (tasks count pag
 Sort = Literal["hot", "new", "top"]
 SORTS: tuple[Sort, ...] = ("hot", "new", "top")
 
-_HOT_EPOCH = datetime(2005, 12, 8, 7, 46, 43, tzinfo=timezone.utc).timestamp()
+_HOT_EPOCH = datetime(2005, 12, 8, 7, 46, 43, tzinfo=UTC).timestamp()
 
 
 def hot_rank(score: int, created_at: str) -> float:
@@ -31,7 +31,7 @@ def hot_rank(score: int, created_at: str) -> float:
     machine's time zone, so listings are the same everywhere."""
     order = math.log10(max(abs(score), 1))
     sign = 1 if score > 0 else -1 if score < 0 else 0
-    seconds = datetime.fromisoformat(created_at).replace(tzinfo=timezone.utc).timestamp() - _HOT_EPOCH  # UTC
+    seconds = datetime.fromisoformat(created_at).replace(tzinfo=UTC).timestamp() - _HOT_EPOCH  # UTC
     return round(sign * order + seconds / 45000, 7)
 
 

@@ -52,7 +52,7 @@ class Post:
     popularity: float
     boost: int = 0
     fixed: bool = False  # hand-written in threads.json: its author is part of the story, never reassigned
-    comments: list["Reply"] = field(default_factory=list)
+    comments: list[Reply] = field(default_factory=list)
 
 
 @dataclass

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from webenv.answers import count, name, not_achievable
-from webenv.sites.common import connect
 from webenv.sites.forum import queries
 from webenv.sites.forum.seed import DEFAULT_USER
 from webenv.tasks.authoring import (

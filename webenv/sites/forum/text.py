@@ -7,7 +7,7 @@ Slugs must be computed the same way everywhere: task configs name post URLs (`/f
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from markupsafe import Markup, escape
 
@@ -52,4 +52,4 @@ def short_date(value: str) -> str:
 
 def now() -> str:
     """The timestamp stored for anything created while the site runs (UTC, seconds)."""
-    return datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None).isoformat()
+    return datetime.now(UTC).replace(microsecond=0, tzinfo=None).isoformat()

@@ -9,7 +9,15 @@ from webenv.sites.common import page_from, safe_next
 from webenv.sites.forum import queries, store
 from webenv.sites.forum.passwords import verify_password
 from webenv.sites.forum.web import (
-    database, flash, forbidden, form_data, go, login_redirect, not_found, render, viewer_id,
+    database,
+    flash,
+    forbidden,
+    form_data,
+    go,
+    login_redirect,
+    not_found,
+    render,
+    viewer_id,
 )
 
 PROFILE_PAGE_SIZE = 20

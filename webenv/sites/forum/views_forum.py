@@ -12,7 +12,15 @@ from webenv.sites.common import safe_next
 from webenv.sites.forum import queries, store
 from webenv.sites.forum.forms import ForumForm
 from webenv.sites.forum.web import (
-    database, flash, forbidden, form_data, go, login_redirect, not_found, render, viewer_id,
+    database,
+    flash,
+    forbidden,
+    form_data,
+    go,
+    login_redirect,
+    not_found,
+    render,
+    viewer_id,
 )
 
 

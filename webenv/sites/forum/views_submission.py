@@ -17,7 +17,15 @@ from webenv.sites.forum import queries, store
 from webenv.sites.forum.forms import SubmissionForm
 from webenv.sites.forum.views_listing import forum_sidebar
 from webenv.sites.forum.web import (
-    database, flash, forbidden, form_data, go, login_redirect, not_found, render, viewer_id,
+    database,
+    flash,
+    forbidden,
+    form_data,
+    go,
+    login_redirect,
+    not_found,
+    render,
+    viewer_id,
 )
 
 COMMENT_MAX = 10_000

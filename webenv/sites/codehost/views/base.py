@@ -125,6 +125,7 @@ def flash(request: Request, message: str, kind: str = "notice") -> None:
 
 
 def render(request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200) -> Response:
-    values: dict[str, Any] = {"viewer": getattr(request.state, "viewer", None), "flashes": request.session.pop("flash", [])}
+    values: dict[str, Any] = {"viewer": getattr(request.state, "viewer", None),
+                              "flashes": request.session.pop("flash", [])}
     values.update(context or {})
     return site(request).templates.TemplateResponse(request, template, values, status_code=status_code)

@@ -17,7 +17,15 @@ from starlette.routing import Route
 
 from webenv.sites.codehost import queries, roles, writes
 from webenv.sites.codehost.views.base import (
-    Forbidden, ProjectScope, Row, database, flash, form_data, int_param, project_scope, text,
+    Forbidden,
+    ProjectScope,
+    Row,
+    database,
+    flash,
+    form_data,
+    int_param,
+    project_scope,
+    text,
 )
 from webenv.sites.common import redirect
 

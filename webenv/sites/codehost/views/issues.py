@@ -12,7 +12,15 @@ from starlette.routing import Route
 from webenv.sites.codehost import queries, roles, writes
 from webenv.sites.codehost.markup import render_markdown
 from webenv.sites.codehost.views.base import (
-    ProjectScope, Row, database, flash, form_data, int_param, project_scope, render, text,
+    ProjectScope,
+    Row,
+    database,
+    flash,
+    form_data,
+    int_param,
+    project_scope,
+    render,
+    text,
 )
 from webenv.sites.codehost.views.issuable import item_action, load_item, routes_for
 from webenv.sites.codehost.views.tracker import label_url, tracker_listing

@@ -12,7 +12,15 @@ from starlette.routing import Route
 from webenv.sites.codehost import queries, roles, writes
 from webenv.sites.codehost.markup import render_markdown
 from webenv.sites.codehost.views.base import (
-    ProjectScope, Row, database, flash, form_data, int_param, project_scope, render, text,
+    ProjectScope,
+    Row,
+    database,
+    flash,
+    form_data,
+    int_param,
+    project_scope,
+    render,
+    text,
 )
 from webenv.sites.codehost.views.issuable import item_action, load_item, routes_for
 from webenv.sites.codehost.views.tracker import label_url, tracker_listing
@@ -32,7 +40,8 @@ def _form_context(conn: sqlite3.Connection, scope: ProjectScope) -> dict[str, ob
     branches = queries.branches(conn, scope.project["id"])
     return {"scope": scope, "project": scope.project, "people": queries.assignable_users(conn, scope.project),
             "labels": queries.labels(conn, scope.project["id"]), "branches": branches,
-            "free_branches": [b for b in branches if b["name"] != scope.project["default_branch"] and not b["open_mr_iid"]]}
+            "free_branches": [b for b in branches
+                              if b["name"] != scope.project["default_branch"] and not b["open_mr_iid"]]}
 
 
 async def new(request: Request) -> Response:

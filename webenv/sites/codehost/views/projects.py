@@ -9,7 +9,13 @@ from starlette.routing import Route
 from webenv.sites.codehost import queries, roles, writes
 from webenv.sites.codehost.markup import render_markdown
 from webenv.sites.codehost.views.base import (
-    database, flash, form_data, project_scope, render, require_user, text,
+    database,
+    flash,
+    form_data,
+    project_scope,
+    render,
+    require_user,
+    text,
 )
 from webenv.sites.common import redirect
 

@@ -16,7 +16,13 @@ from webenv.sites.codehost import queries, roles, writes
 from webenv.sites.codehost.clock import human_date
 from webenv.sites.codehost.markup import render_markdown
 from webenv.sites.codehost.views.base import (
-    ProjectScope, database, flash, form_data, project_scope, render, text,
+    ProjectScope,
+    database,
+    flash,
+    form_data,
+    project_scope,
+    render,
+    text,
 )
 from webenv.sites.common import page_from, redirect
 
@@ -111,7 +117,8 @@ async def edit_file(request: Request) -> Response:
         if request.method == "GET":
             return render(request, "repository/file_form.html", {**context, "values": values})
         form = await form_data(request)
-        values.update(content=text(form, "content"), commit_message=text(form, "commit_message") or values["commit_message"])
+        values.update(content=text(form, "content"),
+                      commit_message=text(form, "commit_message") or values["commit_message"])
         try:
             writes.commit_file(conn, scope.project, author, path=path, content=values["content"],
                                message=values["commit_message"], replace=True)
@@ -135,7 +142,8 @@ async def commits(request: Request) -> Response:
         return render(request, "repository/commits.html", {
             "scope": scope, "project": scope.project, "days": days, "page": page, "author": author, "total": total,
             "authors": [c["name"] for c in queries.contributors(conn, scope.project["id"])],
-            "page_url": lambda n: path + "?" + urlencode([(k, v) for k, v in (("author", author), ("page", str(n))) if v]),
+            "page_url": lambda n: path + "?" + urlencode(
+                [(k, v) for k, v in (("author", author), ("page", str(n))) if v]),
         })
 
 

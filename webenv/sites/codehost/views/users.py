@@ -14,7 +14,14 @@ from starlette.routing import Route
 
 from webenv.sites.codehost import queries, writes
 from webenv.sites.codehost.views.base import (
-    Row, current_user, database, flash, form_data, render, require_user, text,
+    Row,
+    current_user,
+    database,
+    flash,
+    form_data,
+    render,
+    require_user,
+    text,
 )
 from webenv.sites.common import redirect
 

@@ -8,8 +8,16 @@ from starlette.responses import Response
 from webenv.sites.common import redirect, safe_next
 from webenv.sites.shop import queries
 from webenv.sites.shop.storefront import store
-from webenv.sites.shop.storefront.web import (LOGIN_PATH, customer_id, db, flash, form_data, needs_login,
-                                              not_found, render)
+from webenv.sites.shop.storefront.web import (
+    LOGIN_PATH,
+    customer_id,
+    db,
+    flash,
+    form_data,
+    needs_login,
+    not_found,
+    render,
+)
 
 US_STATES = (
     "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut", "Delaware",
