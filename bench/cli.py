@@ -25,6 +25,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bench.benchmarks_md import update_section
+from bench.parallel import EPISODE_ACTIONS
 from bench.report import write_report
 from bench.results import append_jsonl, failures, read_jsonl, summary_table, template_table, write_jsonl
 from bench.selection import select
@@ -236,7 +237,9 @@ def cmd_parallel(args: argparse.Namespace) -> int:
     import policies.providers  # noqa: F401
     from bench.parallel import measure, parallel_report
 
-    _publish(args, parallel_report(asyncio.run(measure(args.episodes, args.latency, args.mode)), os.getloadavg()))
+    report = asyncio.run(measure(args.episodes, args.latency, args.mode, args.actions or None, args.sites_process,
+                                 args.jitter))
+    _publish(args, parallel_report(report, os.getloadavg()))
     return 0
 
 
@@ -383,7 +386,13 @@ def build_parser() -> argparse.ArgumentParser:
         "parallel", help="episodes one at a time against all at once, with a slow model: wall time and processes")
     parallel.add_argument("--episodes", type=int, default=8)
     parallel.add_argument("--latency", type=float, default=1.0, help="seconds the model takes per answer")
+    parallel.add_argument("--jitter", type=float, default=0.0,
+                          help="each answer takes latency times 1 ± up to this fraction (seeded; default fixed)")
     parallel.add_argument("--mode", choices=("react", "plan", "plan_and_act"), default="plan_and_act")
+    parallel.add_argument("--actions", type=int, default=EPISODE_ACTIONS,
+                          help="episodes whose reference takes this many actions (0: the first tasks, mixed lengths)")
+    parallel.add_argument("--sites-process", action="store_true",
+                          help="serve the sites from a child process, as separate servers (default: threads here)")
     _benchmarks_md_flags(parallel)
     parallel.set_defaults(handler=cmd_parallel)
     observation = commands.add_parser(

@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -133,3 +136,49 @@ def _serve(args: argparse.Namespace, specs: list[SiteSpec], ports: dict[str, int
         env.stop()
     print(f"stopped ({signal.Signals(received).name}): the sites are down and their databases removed", flush=True)
     return 0
+
+
+class ServedSites:
+    """The embedded sites in a child `serve` process, as a client of real WebArena sees them: their page
+    rendering and databases run on their own interpreter, not under the agent's GIL. Use as a context manager;
+    leaving it sends the child SIGTERM (by its id) and waits for it, so nothing is left listening."""
+
+    def __init__(self, sites: list[str]) -> None:
+        self._dir = tempfile.TemporaryDirectory(prefix="served-sites-")
+        workdir = Path(self._dir.name)
+        # stderr goes to a file: a pipe nobody reads would fill up and stall the servers
+        self._log = (workdir / "serve.log").open("w")
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "bench.cli", "serve", "--sites", ",".join(sites), "--json",
+             str(workdir / "sites.json"), "--storage-state", str(workdir / "storage_state.json")],
+            stdout=subprocess.PIPE, stderr=self._log, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        assert self._process.stdout is not None
+        if not any(line.startswith("serving;") for line in self._process.stdout):
+            why = (workdir / "serve.log").read_text().strip()[-2000:]
+            self.stop()
+            raise RuntimeError(f"serve exited before the sites were up: {why}")
+        self.description: dict[str, Any] = json.loads((workdir / "sites.json").read_text())
+
+    @property
+    def placeholders(self) -> dict[str, str]:
+        return {site["placeholder"]: site["url"] for site in self.description["sites"].values()}
+
+    @property
+    def storage_state_path(self) -> str:
+        """Logged in to every site that has a login."""
+        return str(self.description["storage_state"])
+
+    def stop(self) -> None:
+        if self._process.poll() is None:
+            self._process.terminate()
+        self._process.wait(timeout=30)
+        if self._process.stdout is not None:
+            self._process.stdout.close()
+        self._log.close()
+        self._dir.cleanup()
+
+    def __enter__(self) -> ServedSites:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()

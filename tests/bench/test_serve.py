@@ -156,3 +156,22 @@ def test_ports_follow_the_site_order_and_site_flags_win() -> None:
     assert wanted_ports(args, specs) == {"reddit": 9002, "gitlab": 7000, "map": 9004}
     args = build_parser().parse_args(["serve", "--map-port", "7001"])
     assert wanted_ports(args, all_specs()) == {"map": 7001}
+
+
+def test_served_sites_child_is_reachable_logged_in_and_gone_after(tmp_path: Path) -> None:
+    """`ServedSites` (the parallel benchmark's sites in their own process): its URLs answer, its storage state
+    carries the site's login, and leaving it ends the child and frees the port; a child that cannot start is
+    one clear error."""
+    from bench.serve import ServedSites
+
+    with ServedSites(["reddit"]) as served:
+        url = served.placeholders["__REDDIT__"]
+        child = served._process
+        assert httpx.get(url + "/", timeout=30).status_code == 200
+        cookies = json.loads(Path(served.storage_state_path).read_text())["cookies"]
+        assert [c["name"] for c in cookies] == ["forum_session"]
+        home = httpx.get(url + "/", cookies={c["name"]: c["value"] for c in cookies}, timeout=30)
+        assert "MarvelsGrantMan136" in home.text
+    assert child.returncode == 0 and refuses(url)
+    with pytest.raises(RuntimeError, match="unknown site"):
+        ServedSites(["nowhere"])
