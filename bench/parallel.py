@@ -16,7 +16,6 @@ import asyncio
 import json
 import os
 import random
-import resource
 import threading
 import time
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ from langchain_core.messages import BaseMessage
 from langchain_core.outputs import ChatResult
 from pydantic import PrivateAttr
 
-from bench.processes import below, live_processes
+from bench.processes import Process, below, live_processes
 from bench.serve import ServedSites
 from bench.sweep import Job, run_jobs
 from graph.context import Context
@@ -96,11 +95,12 @@ def processes_below(root: int | None = None) -> frozenset[int]:
     return frozenset(below(live_processes(), root))
 
 
-def sample_processes(root: int | None = None, baseline: frozenset[int] = frozenset()) -> ProcessSample:
+def sample_processes(root: int | None = None, baseline: frozenset[int] = frozenset(),
+                     table: dict[int, Process] | None = None) -> ProcessSample:
     """Chromium and Playwright driver (node) processes below `root` (default: this process), with their RSS.
     Processes in `baseline` and everything below them are someone else's (a browser the caller had already
     started, e.g. a test session's own) and are not counted."""
-    table = live_processes()
+    table = live_processes() if table is None else table
     sample = ProcessSample()
     for pid in below(table, root, baseline):
         process = table[pid]
@@ -114,26 +114,48 @@ def sample_processes(root: int | None = None, baseline: frozenset[int] = frozens
 
 
 class _Sampler:
-    """The largest counts and summed RSS seen while a block runs (sampled every `every_s` from a thread)."""
+    """The largest counts and summed RSS seen while a block runs, and the CPU time this process and everything
+    below it used meanwhile (sampled every `every_s` from a thread; a process's last reading before it exits
+    counts, so at most `every_s` of each ended process's time is missed). CPU time is read from /proc because
+    `getrusage(RUSAGE_CHILDREN)` misses Chromium's renderers: they are not all reaped up the chain when the
+    browser closes."""
 
-    def __init__(self, baseline: frozenset[int], every_s: float = 0.5) -> None:
+    def __init__(self, baseline: frozenset[int], every_s: float = 0.25) -> None:
         self.baseline, self.every_s, self.peak = baseline, every_s, ProcessSample()
+        self._started: dict[int, int] = {}
+        self._ticks: dict[int, int] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
+    def _ours(self, table: dict[int, Process]) -> dict[int, int]:
+        pids = [os.getpid(), *below(table, None, self.baseline)]
+        return {pid: table[pid].cpu_ticks for pid in pids if pid in table}
+
+    def _sample(self) -> None:
+        table = live_processes()
+        now = sample_processes(baseline=self.baseline, table=table)
+        self.peak = ProcessSample(max(self.peak.browsers, now.browsers), max(self.peak.drivers, now.drivers),
+                                  max(self.peak.rss_bytes, now.rss_bytes))
+        self._ticks.update(self._ours(table))
+
     def _run(self) -> None:
         while not self._stop.wait(self.every_s):
-            now = sample_processes(baseline=self.baseline)
-            self.peak = ProcessSample(max(self.peak.browsers, now.browsers), max(self.peak.drivers, now.drivers),
-                                      max(self.peak.rss_bytes, now.rss_bytes))
+            self._sample()
+
+    @property
+    def cpu_s(self) -> float:
+        used = sum(ticks - self._started.get(pid, 0) for pid, ticks in self._ticks.items())
+        return used / os.sysconf("SC_CLK_TCK")
 
     def __enter__(self) -> _Sampler:
+        self._started = self._ours(live_processes())
         self._thread.start()
         return self
 
     def __exit__(self, *_exc: object) -> None:
         self._stop.set()
         self._thread.join()
+        self._sample()
 
 
 @dataclass
@@ -143,14 +165,8 @@ class Arm:
     results: list[EpisodeResult]
     peak: ProcessSample
     left: ProcessSample  # Chromium and drivers still running after the sweep returned
-    cpu_s: float = 0.0  # CPU time of this process (agent and, in-process, the sites) and the driver and Chromium
+    cpu_s: float = 0.0  # CPU time of this process (agent and, in-process, the sites), the driver and Chromium
 
-
-def _cpu_seconds() -> float:
-    """CPU time used so far by this process and by its children that have ended (the driver and its Chromium
-    count once the arm has closed them, which `run_jobs` does)."""
-    own, ended = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + ended.ru_utime + ended.ru_stime
 
 
 @dataclass
@@ -226,11 +242,11 @@ async def _arm(sites: _Sites, tasks: list[EmbeddedTask], workers: int, latency_s
             for i, task in enumerate(tasks)]
     baseline = processes_below()  # browsers this process already ran are not the arm's
     with _Sampler(baseline) as sampler:
-        started, cpu = time.perf_counter(), _cpu_seconds()
+        started = time.perf_counter()
         results = await run_jobs(jobs, label=f"{workers} at a time", policy=PolicyChoice("oracle"),
                                  mode=settings.mode, workers=workers, show_progress=False)
         seconds = time.perf_counter() - started
-    return Arm(workers, seconds, results, sampler.peak, sample_processes(baseline=baseline), _cpu_seconds() - cpu)
+    return Arm(workers, seconds, results, sampler.peak, sample_processes(baseline=baseline), sampler.cpu_s)
 
 
 async def measure(episodes: int = 8, latency_s: float = 1.0, mode: str = "plan_and_act",

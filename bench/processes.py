@@ -15,6 +15,7 @@ class Process:
     name: str
     session: int
     rss_bytes: int
+    cpu_ticks: int = 0  # user + system CPU time so far, in clock ticks (os.sysconf("SC_CLK_TCK") a second)
 
 
 def live_processes() -> dict[int, Process]:
@@ -37,7 +38,7 @@ def live_processes() -> dict[int, Process]:
         except (OSError, IndexError, ValueError):  # exited between the two reads
             resident = 0
         table[int(entry.name)] = Process(int(fields[1]), stat[stat.index("(") + 1:stat.rindex(")")],
-                                         int(fields[3]), resident)
+                                         int(fields[3]), resident, int(fields[11]) + int(fields[12]))
     return table
 
 

@@ -11,9 +11,9 @@ from langchain_core.messages import HumanMessage
 
 from bench.parallel import EPISODE_ACTIONS, SlowReference, read_only_tasks
 
-pytestmark = pytest.mark.unit
 
 
+@pytest.mark.unit
 def test_equal_length_read_only_episodes_round_robin_over_sites() -> None:
     tasks = read_only_tasks(8)
     assert len(tasks) == 8 and len({t.config.task_id for t in tasks}) == 8
@@ -25,6 +25,7 @@ def test_equal_length_read_only_episodes_round_robin_over_sites() -> None:
     assert len({len(t.solution.actions) for t in mixed}) > 1  # the old choice: whatever length comes first
 
 
+@pytest.mark.unit
 def test_jittered_answer_times_stay_in_bounds_vary_and_repeat_per_seed() -> None:
     task = read_only_tasks(1)[0]
 
@@ -39,6 +40,7 @@ def test_jittered_answer_times_stay_in_bounds_vary_and_repeat_per_seed() -> None
     assert set(delays("7", 0.0)) == {2.0}
 
 
+@pytest.mark.unit
 def test_the_model_waits_its_delay_before_answering() -> None:
     task = read_only_tasks(1)[0]
     model = SlowReference(solution=task.solution, latency_s=0.2, jitter=0.5, seed="3")
@@ -49,3 +51,21 @@ def test_the_model_waits_its_delay_before_answering() -> None:
         return time.perf_counter() - started
 
     assert asyncio.run(answer()) >= model.delay(1)
+
+
+def test_the_sampler_counts_the_cpu_of_processes_below_and_not_of_others() -> None:
+    """An arm's CPU time includes processes started and ended inside it (a renderer's work still counts once it
+    has exited) and leaves out a process that was already running (someone else's)."""
+    import subprocess
+    import sys
+
+    from bench.parallel import _Sampler, processes_below
+
+    burn = [sys.executable, "-c", "import time\nend = time.process_time() + 1.0\nwhile time.process_time() < end: pass"]
+    stranger = subprocess.Popen(burn)
+    try:
+        with _Sampler(processes_below()) as sampler:
+            subprocess.run(burn, check=True)
+        assert 0.7 <= sampler.cpu_s <= 1.0 + 0.6, sampler.cpu_s  # the child's second, not the stranger's
+    finally:
+        stranger.wait()
