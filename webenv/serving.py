@@ -55,6 +55,13 @@ class ServerGroup:
         self.stop()
 
 
+# How long a site keeps an idle keep-alive connection (uvicorn's default is 5 s). An agent step under load can
+# take longer than 5 s between two requests; Chromium then reused the connection just as the server closed it,
+# and a training-split oracle sweep with 6 workers got ERR_CONNECTION_RESET on a plain search (task 100615).
+# 75 s is nginx's default, and longer than any step.
+KEEP_ALIVE_S = 75
+
+
 def serve_apps(
     apps: Mapping[str, ASGIApp], *, sockets: Mapping[str, socket.socket] | None = None, name: str = "webenv"
 ) -> ServerGroup:
@@ -63,7 +70,8 @@ def serve_apps(
     bound = dict(sockets) if sockets is not None else {key: bind_loopback_socket() for key in apps}
     sockets_in_order = [bound[key] for key in apps]
     servers = [
-        uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False))
+        uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False,
+                                      timeout_keep_alive=KEEP_ALIVE_S))
         for app in apps.values()
     ]
 

@@ -69,3 +69,27 @@ def test_a_stopped_environment_releases_its_ports() -> None:
 def test_unknown_site_is_refused() -> None:
     with pytest.raises(KeyError, match="unknown site\\(s\\): wikipedia"):
         start_environment(["shopping", "wikipedia"])
+
+
+def test_an_idle_keep_alive_connection_outlives_a_slow_agent_step() -> None:
+    """A site keeps an idle connection open longer than an agent's step can take under load, so the browser never
+    reuses one the server is closing (ERR_CONNECTION_RESET in a training sweep with uvicorn's 5 s default)."""
+    import http.client
+    import time
+    from urllib.parse import urlsplit
+
+    env = start_environment(["map"])
+    try:
+        connection = http.client.HTTPConnection(urlsplit(env.urls["map"]).netloc, timeout=30)
+        connection.request("GET", "/")
+        first = connection.getresponse()
+        first.read()
+        sock = connection.sock
+        time.sleep(6)  # longer than uvicorn's default keep-alive: the waiting is what is under test
+        connection.request("GET", "/")
+        second = connection.getresponse()
+        second.read()
+        assert (first.status, second.status) == (200, 200)
+        assert connection.sock is sock  # the same connection: the server had not closed it
+    finally:
+        env.stop()
