@@ -8,9 +8,13 @@ import os
 from pathlib import Path
 
 from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Playwright
 
+import tools.chromium
 from bench.parallel import ProcessSample, measure, processes_below, sample_processes
+from bench.processes import below, live_processes
 from tests.support.processes import in_session, settle_count
+from tools.chromium import CHROMIUM_ARGS, UNUSED_FEATURES, chromium_executable, launch_args
 from tools.session import BrowserSettings, DomainPolicy, sessions
 
 LOOPBACK = DomainPolicy(("127.0.0.1", "localhost"))
@@ -46,6 +50,66 @@ async def test_episodes_share_one_chromium_with_a_context_each(made) -> None:
         assert second.alive and await second.page.title() == "Shared"  # closing one leaves the others alone
         await sessions.close("shared-b")
         await sessions.close("shared-c")
+
+
+def _chromium_pids() -> set[int]:
+    return {pid for pid in below(live_processes(), None) if "chrom" in _comm(pid).lower()}
+
+
+def _chromium_command_lines(before: set[int]) -> list[list[str]]:
+    """The command lines of the Chromium processes below this process that are not in `before`."""
+    lines = []
+    for pid in _chromium_pids() - before:
+        try:
+            raw = Path(f"/proc/{pid}/cmdline").read_text()
+        except OSError:
+            continue  # exited meanwhile
+        # Chromium's child processes rewrite their command line as one space-separated string
+        lines.append(raw.split("\0") if raw.count("\0") > 1 else raw.split())
+    return lines
+
+
+def _disabled_features(command_line: list[str]) -> set[str]:
+    """What Chromium disables: it keeps only the last --disable-features it is given."""
+    given = [arg.split("=", 1)[1] for arg in command_line if arg.startswith("--disable-features=")]
+    return set(given[-1].split(",")) if given else set()
+
+
+def _browser_process(lines: list[list[str]]) -> list[str]:
+    (browser,) = [line for line in lines if not any(arg.startswith("--type=") for arg in line)]
+    return browser
+
+
+async def test_an_episode_costs_one_renderer_and_playwrights_own_feature_switches_stay(
+        made, playwright: Playwright) -> None:
+    """Chromium preloads the omnibox popup's WebUI in renderers of its own for every context and keeps a spare
+    renderer no other context can use: switched off, each episode's context runs in one renderer. Chromium keeps
+    only the last --disable-features, so ours must still carry every feature Playwright itself switches off."""
+    url = made.add("renderers", "<title>One renderer</title><p>a page</p>")
+    await sessions.close_all()
+    before = _chromium_pids()  # the test session's own browser fixture, if an earlier test started it
+    plain = await playwright.chromium.launch(executable_path=chromium_executable())  # Playwright's defaults only
+    playwrights = _disabled_features(_browser_process(_chromium_command_lines(before)))
+    await plain.close()
+    before = _chromium_pids()
+    assert playwrights, "Playwright no longer passes --disable-features: the merge in tools.chromium is moot"
+    async with sessions.hold():
+        opened = [await sessions.open(f"renderers-{n}", BrowserSettings(), LOOPBACK) for n in range(3)]
+        for session in opened:
+            await session.load(session.page, url)
+            assert await session.page.title() == "One renderer"
+        lines = _chromium_command_lines(before)
+        assert playwrights | set(UNUSED_FEATURES) <= _disabled_features(_browser_process(lines))
+        renderers = [line for line in lines if "--type=renderer" in line]
+        assert len(renderers) == len(opened), [" ".join(line[:3]) for line in renderers]
+        await sessions.close_all(stop_driver=False)
+
+
+def test_when_playwrights_own_list_cannot_be_read_no_feature_switch_overrides_it(monkeypatch, caplog) -> None:
+    monkeypatch.setattr(tools.chromium, "playwright_disabled_features", lambda: None)
+    assert launch_args() == list(CHROMIUM_ARGS)
+    assert not any(arg.startswith("--disable-features") for arg in launch_args())
+    assert "could not read the features Playwright disables" in caplog.text
 
 
 async def test_a_crashed_chromium_is_relaunched_for_each_of_its_episodes(made) -> None:
