@@ -33,6 +33,7 @@ from bench.serve import add_serve_command
 from bench.sweep import ResultHook, SweepAborted, sweep
 from cli.logs import add_verbose_flag, configure_logging
 from cli.plugins import add_plugin_commands
+from cli.signals import sigterm_interrupts
 from graph.context import MODES, Context, ContextError
 from graph.context_flags import add_context_flags, context_from_flags, given_settings
 from graph.models import ModelConfigError, load_chat_model
@@ -422,7 +423,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if hasattr(args, "price"):
             args.prices = Prices.parse(args.price)
-        return args.handler(args)
+        with sigterm_interrupts():
+            return args.handler(args)
     except (ModelConfigError, ContextError, PriceError, RayUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -28,6 +28,7 @@ from cli.logs import add_verbose_flag, configure_logging
 from cli.plugins import add_plugin_commands
 from cli.render import EpisodePrinter
 from cli.run_store import UnknownThread, list_runs, load_run, save_run
+from cli.signals import sigterm_interrupts
 from graph.checkpoint import CheckpointStoreError, Durable, open_durable, shown_location
 from graph.context import Context, ContextError
 from graph.context_flags import add_context_flags, context_from_flags
@@ -216,7 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if hasattr(args, "price"):
             args.prices = Prices.parse(args.price)
-        return asyncio.run(handler(args))
+        with sigterm_interrupts():
+            return asyncio.run(handler(args))
     except PriceError as exc:
         EpisodePrinter().error(str(exc))
         return 2

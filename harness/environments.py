@@ -9,6 +9,8 @@ the price of a file copy. `run_embedded_task` asks `current()`; a worker process
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import threading
 from collections.abc import Iterable
 from typing import Protocol
 
@@ -25,7 +27,7 @@ class FreshEnvironments:
     """A new environment with just the task's sites, stopped when the episode ends."""
 
     async def acquire(self, sites: Iterable[str]) -> Environment:
-        return await asyncio.to_thread(start_environment, list(sites))
+        return await start_cancellably(list(sites))
 
     async def release(self, env: Environment) -> None:
         await asyncio.to_thread(env.stop)
@@ -62,6 +64,32 @@ class ReusedEnvironment:
         if self.env is not None:
             self.env.stop()
             self.env = None
+
+
+async def start_cancellably(sites: list[str]) -> Environment:
+    """`start_environment` off the event loop. A thread cannot be cancelled: an episode cancelled while its sites
+    start (Ctrl-C or SIGTERM in a sweep) would drop the environment the thread goes on to start, its servers and
+    database copies with it. So the start runs in a thread of its own, and an environment nobody is waiting for any
+    more is stopped as soon as it exists."""
+    job: concurrent.futures.Future[Environment] = concurrent.futures.Future()
+
+    def start() -> None:
+        try:
+            job.set_result(start_environment(sites))
+        except BaseException as exc:  # handed to the waiting episode, which raises it
+            job.set_exception(exc)
+
+    threading.Thread(target=start, name="start-environment").start()
+    try:
+        return await asyncio.shield(asyncio.wrap_future(job))
+    except asyncio.CancelledError:
+        job.add_done_callback(_stop_unclaimed)
+        raise
+
+
+def _stop_unclaimed(job: concurrent.futures.Future[Environment]) -> None:
+    if job.exception() is None:
+        job.result().stop()
 
 
 _source: EnvironmentSource = FreshEnvironments()

@@ -9,7 +9,7 @@ from pathlib import Path
 from langgraph.checkpoint.sqlite import SqliteSaver
 
 from graph.builder import build_graph
-from tests.support.cli_process import cli, finish, reference_run
+from tests.support.cli_process import cli, finish, read_until, reference_run
 from tests.support.ports import unused_port
 
 
@@ -65,6 +65,24 @@ def test_sigkill_after_step_2_then_resume_matches_an_uninterrupted_run(outfitter
     assert resumed["answer"] == whole["answer"] == "$129.00"
     assert [(s["action"], s["args"]) for s in resumed["history"]] == [(s["action"], s["args"]) for s in whole["history"]]
     assert resumed["resumes"] == 1 and shop.cart == ["summit-boots"]
+
+
+def test_sigterm_interrupts_a_run_as_ctrl_c_does_and_keeps_its_checkpoint(outfitters, tmp_path: Path) -> None:
+    """A scheduler or `kill` sends SIGTERM: the run says how to resume and exits 130 instead of dying silently."""
+    url, shop = outfitters
+    db = tmp_path / "cp.sqlite"
+    shop.results_gate.close()  # step 4's search results cannot load: the run is still going when it is stopped
+    try:
+        process = cli(*reference_run(url, db, "termed"), cwd=tmp_path)
+        read_until(process, "step 2 ok")
+        process.send_signal(signal.SIGTERM)
+        code, _out, err = finish(process)
+    finally:
+        shop.results_gate.opened.set()
+    assert code == 130, err
+    assert "interrupted; continue with: plan-and-act resume termed" in err and "Traceback" not in err
+    state = final_state(db, "termed")
+    assert len(state["history"]) >= 2 and state.get("status") == "running"
 
 
 def test_resume_of_a_finished_run_reports_it_without_acting(outfitters, tmp_path: Path) -> None:

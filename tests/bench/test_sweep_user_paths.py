@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -36,8 +38,8 @@ def _as_in_a_terminal() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def _sweep(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "bench", "sweep", *args], cwd=REPO, env=ENV, text=True,
+def _sweep(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "bench", "sweep", *args], cwd=REPO, env=env or ENV, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
                             preexec_fn=_as_in_a_terminal)
 
@@ -128,3 +130,34 @@ def test_ctrl_c_keeps_what_finished_and_resume_runs_only_the_rest(tmp_path: Path
     assert sorted(r["task_id"] for r in final) == list(range(6))
     assert final[:len(kept)] == kept  # the finished ones were kept as they were, not run again
     assert settle_count(lambda: len(in_session(resumed.pid)), 0) == 0
+
+
+def test_sigterm_stops_a_sweep_as_ctrl_c_does_and_leaves_no_files_behind(tmp_path: Path) -> None:
+    """Schedulers, `docker stop` and `kill` send SIGTERM: the sweep keeps what finished, says how to resume, and
+    removes its sites' databases and Chromium's profile (both live under TMPDIR) instead of dying on the spot."""
+    # Short, as under /tmp: Chromium's profile holds a Unix socket, whose path may not exceed 107 bytes.
+    scratch = Path(tempfile.mkdtemp(prefix="pa-"))
+    try:
+        _stop_with_sigterm(tmp_path, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _stop_with_sigterm(tmp_path: Path, scratch: Path) -> None:
+    results = tmp_path / "results-react.jsonl"
+    sweep = _sweep("--policy", "stop-at-once", "--mode", "react", "--tasks", TASKS, "--workers", "1",
+                   "--out", str(tmp_path), env={**ENV, "TMPDIR": str(scratch)})
+    deadline = time.monotonic() + 300
+    while not _lines(results) and sweep.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)  # polling for the first result on disk; the assertions below do not depend on timing
+    assert sweep.poll() is None, "the sweep ended before it could be stopped"
+    assert any(scratch.iterdir())  # the running sites' databases are there
+    os.kill(sweep.pid, signal.SIGTERM)
+    out, err = sweep.communicate(timeout=300)
+    assert sweep.returncode == 130, (out, err)
+    assert "Traceback" not in err and "--resume" in err
+    kept = _lines(results)
+    assert 1 <= len(kept) < 6 and all(r["status"] == "done" for r in kept), [(r["status"], r["error"]) for r in kept]
+    assert settle_count(lambda: len(in_session(sweep.pid)), 0) == 0
+    # Only tiktoken's vocabulary cache, which is meant to outlive the process, stays.
+    assert sorted(p.name for p in scratch.iterdir()) in ([], ["data-gym-cache"])
