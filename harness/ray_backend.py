@@ -36,6 +36,7 @@ from webenv.tasks.suite import EmbeddedTask
 log = logging.getLogger(__name__)
 ADDRESS_VARIABLE = "RAY_ADDRESS"
 MISSING_RAY = ("--ray needs Ray: pip install 'plan-and-act[ray]' (and the same on every machine of the cluster)")
+SHUTDOWN_TIMEOUT_S = 60  # for every idle worker to stop its sites when a sweep ends
 
 
 class RayUnavailable(RuntimeError):
@@ -100,6 +101,11 @@ class EpisodeWorker:
 
     def pid(self) -> int:
         return os.getpid()
+
+    def shutdown(self) -> None:
+        """Stop this worker's sites and remove their database copies. `ray.kill` ends the process without running
+        any clean-up, and every worker left a few MB of databases in its temporary directory."""
+        self.environments.stop()
 
     async def episode(self, task: EmbeddedTask, policy: PolicyChoice, settings: Context, judge_model: str,
                       judge_base_url: str) -> EpisodeResult:
@@ -174,9 +180,16 @@ class ActorPool:
             self._idle.put_nowait((actor, pid))
 
     def close(self) -> None:
-        """Stop the workers (their environments and browsers go with their processes)."""
+        """Stop the workers: each stops its own sites first (their browsers are closed after every episode), then
+        its process ends. A worker that does not answer in time is ended all the same."""
+        actors = []
         while not self._idle.empty():
-            actor, _ = self._idle.get_nowait()
+            actors.append(self._idle.get_nowait()[0])
+        try:
+            self.ray.get([actor.shutdown.remote() for actor in actors], timeout=SHUTDOWN_TIMEOUT_S)
+        except Exception as exc:  # a dead or stuck worker: its files stay, the sweep's results do not depend on them
+            log.warning("ray: not every worker stopped its sites before it was ended: %s", exc)
+        for actor in actors:
             self.ray.kill(actor, no_restart=True)
 
 

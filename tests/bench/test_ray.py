@@ -68,6 +68,7 @@ def lines_until(driver: subprocess.Popen[str], marker: str, seen: list[str]) -> 
 
 
 def test_ray_sweep_reaches_the_in_process_verdicts(ray_head: RayHead, in_process: dict, tmp_path: Path) -> None:
+    before = set(ray_head.tmp.glob("webenv-*"))
     run = subprocess.run([*BENCH, "sweep", "--ray", "--tasks", TASKS, "--workers", "2", "--out", str(tmp_path)],
                          env=ray_head.env, cwd=REPO, capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, run.stderr[-3000:]
@@ -77,6 +78,8 @@ def test_ray_sweep_reaches_the_in_process_verdicts(ray_head: RayHead, in_process
     pids = {line.split("worker pid ")[1].split()[0] for line in started}
     assert len(started) == len(TASKS.split(",")) and len(pids) == 2  # two workers, each reused across episodes
     assert len(list((tmp_path / "jobs").glob("task-*.json"))) == len(TASKS.split(","))
+    # The workers are gone and so are their sites' database copies (ray.kill runs no clean-up of its own).
+    assert set(ray_head.tmp.glob("webenv-*")) - before == set()
 
 
 def test_a_lost_worker_and_a_restarted_driver_rerun_only_what_is_missing(ray_head: RayHead, in_process: dict,

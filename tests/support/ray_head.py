@@ -9,6 +9,7 @@ session files go to the test's own temporary directory.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -38,6 +39,8 @@ class RayHead:
     address: str
     env: dict[str, str]  # the environment a driver needs: RAY_ADDRESS and the settings above
     pid: int
+    tmp: Path  # the workers' TMPDIR: what they leave there is visible to a test, and removed with the head
+    ray_dir: Path  # Ray's own --temp-dir (sockets, logs), removed with the head
 
     def processes(self) -> list[psutil.Process]:
         """Every live process of this head's session (GCS, raylet, workers): the ones this test started."""
@@ -82,8 +85,10 @@ class HeadDidNotStart(RuntimeError):
 def _start(cpus: int, timeout: float) -> tuple[RayHead, subprocess.Popen[str]]:
     ray = Path(sys.executable).parent / "ray"
     port, node_manager, object_manager, agent, agent_grpc, runtime_env, metrics, client, *workers = _ports(24)
-    env = {**os.environ, **RAY_ENV}
-    temp_dir = tempfile.mkdtemp(prefix="ray-", dir="/tmp")  # short: Ray's socket paths must fit in 107 bytes
+    # Both short: Ray's and Chromium's socket paths must fit in 107 bytes.
+    temp_dir = tempfile.mkdtemp(prefix="ray-", dir="/tmp")
+    workers_tmp = Path(tempfile.mkdtemp(prefix="rayw-", dir="/tmp"))
+    env = {**os.environ, **RAY_ENV, "TMPDIR": str(workers_tmp)}
     command = [str(ray), "start", "--head", "--block", "--node-ip-address", "127.0.0.1", "--port", str(port),
                "--num-cpus", str(cpus), "--object-store-memory", str(100 * 1024 * 1024),
                "--include-dashboard", "false", "--disable-usage-stats", "--temp-dir", temp_dir,
@@ -93,7 +98,8 @@ def _start(cpus: int, timeout: float) -> tuple[RayHead, subprocess.Popen[str]]:
                "--ray-client-server-port", str(client), "--worker-port-list", ",".join(map(str, workers))]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                start_new_session=True)
-    head = RayHead(f"127.0.0.1:{port}", {**env, "RAY_ADDRESS": f"127.0.0.1:{port}"}, process.pid)
+    head = RayHead(f"127.0.0.1:{port}", {**env, "RAY_ADDRESS": f"127.0.0.1:{port}"}, process.pid, workers_tmp,
+                   Path(temp_dir))
     output: list[str] = []
     ready = threading.Event()
 
@@ -127,3 +133,5 @@ def stop(head: RayHead, process: subprocess.Popen[str]) -> None:
     for leftover in leftovers:
         leftover.kill()
     psutil.wait_procs(leftovers, timeout=30)
+    for directory in (head.tmp, head.ray_dir):  # workers killed on purpose (a lost-worker test) leave their files
+        shutil.rmtree(directory, ignore_errors=True)
