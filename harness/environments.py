@@ -48,7 +48,7 @@ class ReusedEnvironment:
         self._busy = True
         try:
             if self.env is None:
-                self.env = await asyncio.to_thread(start_environment)
+                self.env = await start_cancellably()
             elif self.episodes:
                 await asyncio.to_thread(self.env.reset)
         except BaseException:
@@ -66,11 +66,11 @@ class ReusedEnvironment:
             self.env = None
 
 
-async def start_cancellably(sites: list[str]) -> Environment:
+async def start_cancellably(sites: list[str] | None = None) -> Environment:
     """`start_environment` off the event loop. A thread cannot be cancelled: an episode cancelled while its sites
     start (Ctrl-C or SIGTERM in a sweep) would drop the environment the thread goes on to start, its servers and
     database copies with it. So the start runs in a thread of its own, and an environment nobody is waiting for any
-    more is stopped as soon as it exists."""
+    more is stopped as soon as it exists. `sites`: the names to start (all of them by default)."""
     job: concurrent.futures.Future[Environment] = concurrent.futures.Future()
 
     def start() -> None:

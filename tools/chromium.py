@@ -52,7 +52,6 @@ _FEATURE_NAME = re.compile(r"\"([A-Za-z0-9_]+)\"")
 log = logging.getLogger(__name__)
 
 
-
 class ChromiumNotFound(RuntimeError):
     """No Chromium binary: tells the user how to get one."""
 

@@ -12,8 +12,7 @@ from playwright.async_api import Playwright
 
 import tools.chromium
 from bench.parallel import ProcessSample, measure, processes_below, sample_processes
-from bench.processes import below, live_processes
-from tests.support.processes import in_session, settle_count
+from tests.support.processes import browsers, in_session, settle_count
 from tools.chromium import CHROMIUM_ARGS, UNUSED_FEATURES, chromium_executable, launch_args
 from tools.session import BrowserSettings, DomainPolicy, sessions
 
@@ -53,7 +52,7 @@ async def test_episodes_share_one_chromium_with_a_context_each(made) -> None:
 
 
 def _chromium_pids() -> set[int]:
-    return {pid for pid in below(live_processes(), None) if "chrom" in _comm(pid).lower()}
+    return {pid for pid, _name in browsers()}
 
 
 def _chromium_command_lines(before: set[int]) -> list[list[str]]:

@@ -44,6 +44,14 @@ def _sweep(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[st
                             preexec_fn=_as_in_a_terminal)
 
 
+def _until_the_first_result(sweep: subprocess.Popen[str], results: Path) -> None:
+    """Returns once an episode's result is on disk and the sweep is still running (to be stopped)."""
+    deadline = time.monotonic() + 300
+    while not _lines(results) and sweep.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)  # polling for the first result on disk; the assertions after it do not depend on timing
+    assert sweep.poll() is None, "the sweep ended before it could be stopped"
+
+
 def _lines(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
 
@@ -109,10 +117,7 @@ def test_ctrl_c_keeps_what_finished_and_resume_runs_only_the_rest(tmp_path: Path
     results = tmp_path / "results-react.jsonl"
     sweep = _sweep("--policy", "stop-at-once", "--mode", "react", "--tasks", TASKS, "--workers", "1",
                    "--out", str(tmp_path))
-    deadline = time.monotonic() + 300
-    while not _lines(results) and sweep.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.2)  # polling for the first result on disk; the assertions below do not depend on timing
-    assert sweep.poll() is None, "the sweep ended before it could be interrupted"
+    _until_the_first_result(sweep, results)
     os.kill(sweep.pid, signal.SIGINT)
     out, err = sweep.communicate(timeout=300)
     assert sweep.returncode == 130, (out, err)
@@ -147,10 +152,7 @@ def _stop_with_sigterm(tmp_path: Path, scratch: Path) -> None:
     results = tmp_path / "results-react.jsonl"
     sweep = _sweep("--policy", "stop-at-once", "--mode", "react", "--tasks", TASKS, "--workers", "1",
                    "--out", str(tmp_path), env={**ENV, "TMPDIR": str(scratch)})
-    deadline = time.monotonic() + 300
-    while not _lines(results) and sweep.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.2)  # polling for the first result on disk; the assertions below do not depend on timing
-    assert sweep.poll() is None, "the sweep ended before it could be stopped"
+    _until_the_first_result(sweep, results)
     assert any(scratch.iterdir())  # the running sites' databases are there
     os.kill(sweep.pid, signal.SIGTERM)
     out, err = sweep.communicate(timeout=300)
